@@ -1,0 +1,175 @@
+"""The backward pass through time, animated right to left in the browser.
+
+One figure, one frame per step the backward pass visits (t = T, T−1, …, 1), three rows driven by one player:
+
+1. the unrolled chain h_1 … h_T with the tokens under it and the loss terms L_t above; a node lights up once its
+   ∂L/∂h_t is known (marker size ∝ ‖∂L/∂h_t‖, the norm printed over it), an arrow shows where the gradient goes
+   next;
+2. the components of ∂L/∂h_t as a heatmap (hidden unit × step), filled in column by column;
+3. the weight gradient accumulating: this step's term δ_t h_{t−1}ᵀ, the running sum Σ, and autograd's
+   ``weight_hh_l0.grad`` — the last frame's running sum is the autograd matrix.
+
+Hover shows every value at full precision.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.figures.style import DIVERGING, GATE_COLORS, add_time_player
+
+FADED = "#D5D8DC"
+MAX_NODE_SIZE = 44
+MIN_NODE_SIZE = 12
+
+DEFAULT_LABELS = {
+    "chain_title": "Unrolled network: ∂L/∂h<sub>t</sub> arriving from the right",
+    "grad_title": "Components of ∂L/∂h<sub>t</sub>",
+    "term_title": "This step's term δ<sub>t</sub> h<sub>t−1</sub><sup>T</sup>",
+    "sum_title": "Running sum Σ",
+    "autograd_title": "autograd: weight_hh_l0.grad",
+    "unit_axis": "hidden unit",
+    "column_axis": "column j",
+    "row_axis": "row i",
+    "loss": "L",
+    "norm": "‖∂L/∂h‖",
+    "play": "▶ Play",
+    "pause": "⏸ Pause",
+    "step_prefix": "t = ",
+}
+
+
+def backward_figure(
+    tokens: Sequence[str],
+    grad_hidden: np.ndarray,
+    terms: np.ndarray,
+    running_sums: np.ndarray,
+    weight_grad: np.ndarray,
+    loss_steps: Sequence[int],
+    labels: Mapping[str, str] = DEFAULT_LABELS,
+) -> go.Figure:
+    """Build the animated backward pass.
+
+    Args:
+        tokens: T token strings (user text: escaped here).
+        grad_hidden: (T, H) ∂L/∂h_t by position.
+        terms: (T, H, H) δ_t h_{t−1}ᵀ by position.
+        running_sums: (T, H, H) in backward frame order: entry k sums the terms of the last k + 1 positions.
+        weight_grad: (H, H) autograd's gradient of W_hh.
+        loss_steps: 0-based positions carrying a loss term.
+        labels: the words drawn (keys of ``DEFAULT_LABELS``).
+    Frames are named by the 1-based step they reach: "T", …, "1".
+    """
+    grad_hidden = np.asarray(grad_hidden, float)
+    seq_len, hidden_size = grad_hidden.shape
+    if len(tokens) != seq_len or terms.shape != (seq_len, hidden_size, hidden_size):
+        raise ValueError("tokens, grad_hidden and terms must agree on seq_len and hidden_size")
+    if running_sums.shape != terms.shape or weight_grad.shape != (hidden_size, hidden_size):
+        raise ValueError("running_sums must be (T, H, H) and weight_grad (H, H)")
+    labels = {**DEFAULT_LABELS, **labels}
+    safe_tokens = [html.escape(str(token)) for token in tokens]
+    norms = np.linalg.norm(grad_hidden, axis=1)  # (T,)
+    matrix_range = float(max(np.abs(terms).max(), np.abs(running_sums).max(), np.abs(weight_grad).max(), 1e-12))
+    grad_range = float(max(np.abs(grad_hidden).max(), 1e-12))
+
+    fig = make_subplots(
+        rows=3, cols=3, specs=[[{"colspan": 3}, None, None], [{"colspan": 3}, None, None], [{}, {}, {}]],
+        row_heights=[0.3, 0.25, 0.45], vertical_spacing=0.09, horizontal_spacing=0.07,
+        subplot_titles=[labels["chain_title"], labels["grad_title"], labels["term_title"], labels["sum_title"],
+                        labels["autograd_title"]],
+    )
+    steps = np.arange(1, seq_len + 1)
+    fig.add_trace(go.Scatter(x=steps, y=np.zeros(seq_len), mode="lines", line={"color": "#AAB7B8", "width": 2},
+                             hoverinfo="skip", showlegend=False), row=1, col=1)
+    fig.add_trace(go.Scatter(x=steps, y=np.full(seq_len, -0.75), mode="text", text=safe_tokens,
+                             textfont={"size": 14}, hoverinfo="skip", showlegend=False), row=1, col=1)
+    loss_x = [position + 1 for position in loss_steps]
+    fig.add_trace(go.Scatter(
+        x=loss_x, y=np.full(len(loss_x), 1.0), mode="markers+text", showlegend=False, hoverinfo="skip",
+        marker={"symbol": "diamond", "size": 16, "color": GATE_COLORS["gradient"]}, textposition="top center",
+        text=[f"{labels['loss']}<sub>{x}</sub>" for x in loss_x],
+    ), row=1, col=1)
+    first_dynamic = len(fig.data)
+    vectors = ["<br>".join(f"{value:.8g}" for value in row) for row in grad_hidden]
+    nodes, norm_text, arrow, grad_map, term, running = _frame_traces(0, grad_hidden, norms, terms, running_sums)
+    fig.add_trace(go.Scatter(
+        x=steps, y=np.zeros(seq_len), mode="markers", showlegend=False, marker=nodes["marker"],
+        customdata=np.stack([norms, steps], axis=1), hovertext=vectors,
+        hovertemplate=f"t = %{{customdata[1]}}<br>{labels['norm']} = %{{customdata[0]:.8g}}<br>"
+                      "∂L/∂h<sub>t</sub> =<br>%{hovertext}<extra></extra>",
+    ), row=1, col=1)
+    fig.add_trace(go.Scatter(x=steps, y=np.full(seq_len, 0.45), mode="text", showlegend=False, hoverinfo="skip",
+                             text=norm_text["text"], textfont={"color": GATE_COLORS["gradient"], "size": 13}),
+                  row=1, col=1)
+    fig.add_trace(go.Scatter(x=arrow["x"], y=arrow["y"], mode="markers", showlegend=False, hoverinfo="skip",
+                             marker={"symbol": "triangle-left", "size": 18, "color": GATE_COLORS["gradient"]}),
+                  row=1, col=1)
+    fig.add_trace(go.Heatmap(z=grad_map["z"], x=steps, y=np.arange(1, hidden_size + 1), coloraxis="coloraxis",
+                             hovertemplate="t = %{x}, unit %{y}<br>∂L/∂h = %{z:.8g}<extra></extra>"), row=2, col=1)
+    fig.add_trace(_matrix_heatmap(term["z"], labels, "δh"), row=3, col=1)
+    fig.add_trace(_matrix_heatmap(running["z"], labels, "Σ"), row=3, col=2)
+    fig.add_trace(_matrix_heatmap(weight_grad, labels, "W"), row=3, col=3)
+
+    order = list(range(seq_len - 1, -1, -1))
+    names = [str(position + 1) for position in order]
+    fig.frames = [
+        {"name": name, "traces": list(range(first_dynamic, first_dynamic + 6)),
+         "data": _frame_traces(k, grad_hidden, norms, terms, running_sums)}
+        for k, name in enumerate(names)
+    ]
+    fig.update_layout(
+        height=820, margin={"l": 40, "r": 20, "t": 50, "b": 120}, plot_bgcolor="white",
+        coloraxis={"colorscale": DIVERGING, "cmin": -grad_range, "cmax": grad_range,
+                   "colorbar": {"len": 0.22, "y": 0.6, "thickness": 12}},
+        coloraxis2={"colorscale": DIVERGING, "cmin": -matrix_range, "cmax": matrix_range,
+                    "colorbar": {"len": 0.38, "y": 0.18, "thickness": 12}},
+    )
+    fig.update_xaxes(range=[0.4, seq_len + 0.6], dtick=1, tickprefix="t = ", row=1, col=1, showgrid=False)
+    fig.update_yaxes(range=[-1.2, 1.6], visible=False, row=1, col=1)
+    fig.update_xaxes(range=[0.5, seq_len + 0.5], dtick=1, tickprefix="t = ", row=2, col=1)
+    fig.update_yaxes(title_text=labels["unit_axis"], autorange="reversed", dtick=1, row=2, col=1)
+    for col in (1, 2, 3):
+        fig.update_xaxes(range=[0.5, hidden_size + 0.5], dtick=1, title_text=labels["column_axis"], constrain="domain",
+                         row=3, col=col)
+        fig.update_yaxes(dtick=1, autorange="reversed", row=3, col=col, scaleanchor=f"x{2 + col}", constrain="domain")
+    fig.update_yaxes(title_text=labels["row_axis"], row=3, col=1)
+    return add_time_player(fig, names, labels["play"], labels["pause"], labels["step_prefix"])
+
+
+def _frame_traces(k: int, grad_hidden: np.ndarray, norms: np.ndarray, terms: np.ndarray,
+                  running_sums: np.ndarray) -> list[dict]:
+    """What changes in frame k (plotly.js merges it into the six dynamic traces); frame k has reached position
+    T − 1 − k."""
+    seq_len = len(grad_hidden)
+    position = seq_len - 1 - k
+    known = np.arange(seq_len) >= position  # (T,)
+    steps = np.arange(1, seq_len + 1)
+    sizes = np.where(known, MIN_NODE_SIZE + (MAX_NODE_SIZE - MIN_NODE_SIZE) * norms / max(norms.max(), 1e-12),
+                     MIN_NODE_SIZE)
+    marker = {"size": sizes, "color": np.where(known, GATE_COLORS["gradient"], FADED).tolist(),
+              "line": {"width": np.where(steps == position + 1, 4, 1).tolist(), "color": "#1B2631"}}
+    arrow_x = [position + 0.5] if position > 0 else []
+    return [
+        {"type": "scatter", "marker": marker},
+        {"type": "scatter", "text": [f"{norm:.3f}" if seen else "" for norm, seen in zip(norms, known)]},
+        {"type": "scatter", "x": arrow_x, "y": [0.0] * len(arrow_x)},
+        {"type": "heatmap", "z": np.where(known[None, :], grad_hidden.T, np.nan)},  # (H, T), unknown steps blank
+        {"type": "heatmap", "z": terms[position]},
+        {"type": "heatmap", "z": running_sums[k]},
+    ]
+
+
+def _matrix_heatmap(matrix: np.ndarray, labels: Mapping[str, str], symbol: str) -> go.Heatmap:
+    """A hidden × hidden matrix with its values printed in the cells."""
+    size = matrix.shape[0]
+    return go.Heatmap(
+        z=matrix, x=np.arange(1, size + 1), y=np.arange(1, size + 1), coloraxis="coloraxis2",
+        texttemplate="%{z:.3f}" if size <= 6 else None,
+        hovertemplate=f"{labels['row_axis']} %{{y}}, {labels['column_axis']} %{{x}}<br>{symbol} = %{{z:.8g}}"
+                      "<extra></extra>",
+    )

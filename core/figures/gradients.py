@@ -1,0 +1,222 @@
+"""Figures of lesson 4: the Jacobian chain's norm against its predictions, tanh saturation, gradient clipping.
+
+Builders are pure: arrays in, plotly Figure out, every word passed in through ``labels`` (keys of the
+``DEFAULT_*`` dictionaries). Animated figures get one frame per visited step, thinned to at most ``max_frames``
+so a 200-step chain stays light to send; hover shows full precision.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.figures.style import GATE_COLORS, add_time_player
+
+MAX_FRAMES = 60
+BOUND_COLOR = "#566573"
+
+DEFAULT_CHAIN_LABELS = {
+    "measured": "measured ‖∂h<sub>T</sub>/∂h<sub>t</sub>‖",
+    "upper": "Π σ<sub>max</sub>·max φ′ (upper bound)",
+    "lower": "Π σ<sub>min</sub>·min φ′ (lower bound)",
+    "weight": "σ<sub>max</sub><sup>T−t</sup>",
+    "radius": "ρ<sup>T−t</sup>",
+    "x_axis": "step t",
+    "y_axis": "norm (log scale)",
+    "play": "▶ Play", "pause": "⏸ Pause", "step_prefix": "t = ",
+}
+DEFAULT_ACTIVATION_LABELS = {
+    "value_title": "φ(z) with this step's z<sub>t</sub>",
+    "slope_title": "φ′(z): the factor each step multiplies in",
+    "z_axis": "z",
+    "all_steps": "all steps",
+    "this_step": "this step",
+    "play": "▶ Play", "pause": "⏸ Pause", "step_prefix": "t = ",
+}
+DEFAULT_CLIPPING_LABELS = {
+    "before": "‖g‖ before clipping",
+    "after": "‖g‖ after clipping",
+    "threshold": "threshold",
+    "x_axis": "batch",
+    "y_axis": "gradient norm (log scale)",
+}
+
+
+def frame_positions(last: int, max_frames: int = MAX_FRAMES) -> list[int]:
+    """Positions last, last − s, …, 0 visited by a backward animation, at most ``max_frames`` of them (0 kept)."""
+    stride = max(1, math.ceil((last + 1) / max_frames))
+    positions = list(range(last, -1, -stride))
+    return positions if positions[-1] == 0 else positions + [0]
+
+
+def _positive(values: np.ndarray) -> np.ndarray:
+    """NaN where a log axis cannot draw (≤ 0 or not finite)."""
+    values = np.asarray(values, float)
+    return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+
+def chain_figure(
+    measured: np.ndarray,
+    upper: np.ndarray,
+    lower: np.ndarray,
+    weight_bound: np.ndarray,
+    radius_rate: np.ndarray,
+    labels: Mapping[str, str] = DEFAULT_CHAIN_LABELS,
+    tick_labels: Sequence[str] | None = None,
+    highlight: int | None = None,
+    max_frames: int = MAX_FRAMES,
+) -> go.Figure:
+    """‖∂h_T/∂h_t‖ for t = T … 1 revealed right to left over the static predictions, on a log axis.
+
+    Args:
+        measured, upper, lower, weight_bound, radius_rate: (T,) by 0-based position; entry T−1 is the loss step.
+        tick_labels: optional T labels for the x axis (the tokens of a sentence; user text, escaped here).
+        highlight: optional 0-based position marked with a vertical line (the word the gradient must reach).
+    Frames are named by the 1-based step reached.
+    """
+    measured = np.asarray(measured, float)
+    count = len(measured)
+    for curve in (upper, lower, weight_bound, radius_rate):
+        if len(curve) != count:
+            raise ValueError("all curves need one value per step")
+    labels = {**DEFAULT_CHAIN_LABELS, **labels}
+    steps = np.arange(1, count + 1)
+    fig = go.Figure()
+    references = [("upper", upper, "dash", GATE_COLORS["forget"]), ("lower", lower, "dot", GATE_COLORS["input"]),
+                  ("weight", weight_bound, "dashdot", BOUND_COLOR), ("radius", radius_rate, "longdash", "#A569BD")]
+    for key, curve, dash, color in references:
+        fig.add_trace(go.Scatter(
+            x=steps, y=_positive(curve), mode="lines", name=labels[key], line={"dash": dash, "color": color},
+            hovertemplate=f"t = %{{x}}<br>{labels[key]} = %{{y:.8g}}<extra></extra>",
+        ))
+    positions = frame_positions(count - 1, max_frames)
+    curve, newest = _chain_frame(positions[0], measured)
+    fig.add_trace(go.Scatter(
+        x=steps, y=curve["y"], mode="lines+markers", name=labels["measured"],
+        line={"color": GATE_COLORS["gradient"], "width": 3}, marker={"size": 5},
+        hovertemplate=f"t = %{{x}}<br>{labels['measured']} = %{{y:.8g}}<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=newest["x"], y=newest["y"], mode="markers", showlegend=False, hoverinfo="skip",
+        marker={"size": 14, "color": GATE_COLORS["gradient"], "line": {"width": 2, "color": "#1B2631"}},
+    ))
+    first = len(fig.data) - 2
+    fig.frames = [{"name": str(position + 1), "traces": [first, first + 1], "data": _chain_frame(position, measured)}
+                  for position in positions]
+
+    visible = _positive(measured)
+    low = np.nanmin(visible) if np.isfinite(visible).any() else 1e-3
+    high = max(np.nanmax(visible) if np.isfinite(visible).any() else 1.0, 1.0)
+    references_low = np.nanmin(_positive(np.concatenate([upper, lower, weight_bound, radius_rate])))
+    references_high = np.nanmax(_positive(np.concatenate([upper, lower, weight_bound, radius_rate])))
+    low = max(min(low, references_low), low * 1e-4)  # show the predictions, but never let them squash the data
+    high = min(max(high, references_high), high * 1e4)
+    fig.update_yaxes(type="log", range=[math.log10(low) - 0.3, math.log10(high) + 0.3], title_text=labels["y_axis"],
+                     exponentformat="power")
+    xaxis = {"range": [0.5, count + 0.5]}
+    if tick_labels is None:
+        xaxis["title_text"] = labels["x_axis"]
+    else:  # the words stand in for the axis title, which would collide with the player below them
+        xaxis.update(tickvals=steps, ticktext=[html.escape(str(label)) for label in tick_labels], tickangle=-40)
+    fig.update_xaxes(**xaxis)
+    if highlight is not None:
+        fig.add_vline(x=highlight + 1, line={"color": GATE_COLORS["gradient"], "width": 1, "dash": "dot"})
+    fig.update_layout(height=470, margin={"l": 60, "r": 20, "t": 30, "b": 140}, plot_bgcolor="white",
+                      legend={"orientation": "h", "y": 1.12, "x": 0}, hovermode="closest")
+    return add_time_player(fig, [str(position + 1) for position in positions], labels["play"], labels["pause"],
+                           labels["step_prefix"])
+
+
+def _chain_frame(position: int, measured: np.ndarray) -> list[dict]:
+    """What changes per frame (plotly.js merges it into the traces): the measured curve from the loss step back
+    to ``position``, and the marker on its newest point."""
+    steps = np.arange(1, len(measured) + 1)
+    return [
+        {"type": "scatter", "y": np.where(steps >= position + 1, _positive(measured), np.nan)},
+        {"type": "scatter", "x": [position + 1], "y": _positive(measured[position : position + 1])},
+    ]
+
+
+def activation_figure(
+    curve_z: np.ndarray,
+    curve_value: np.ndarray,
+    curve_slope: np.ndarray,
+    pre_activation: np.ndarray,
+    value: np.ndarray,
+    slope: np.ndarray,
+    labels: Mapping[str, str] = DEFAULT_ACTIVATION_LABELS,
+    max_frames: int = MAX_FRAMES,
+) -> go.Figure:
+    """φ and φ′ as curves with the run's own z_t as points: all steps faint, the current step bold, over t.
+
+    Args:
+        curve_z, curve_value, curve_slope: (P,) the curves to draw.
+        pre_activation, value, slope: (T, H) z_t, φ(z_t), φ′(z_t) of the run.
+    Frames run forward over t (thinned to ``max_frames``), named by the 1-based step.
+    """
+    pre_activation = np.asarray(pre_activation, float)
+    if not pre_activation.shape == np.shape(value) == np.shape(slope):
+        raise ValueError("pre_activation, value and slope must all be (T, H)")
+    labels = {**DEFAULT_ACTIVATION_LABELS, **labels}
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[labels["value_title"], labels["slope_title"]],
+                        horizontal_spacing=0.08)
+    for col, curve, points in ((1, curve_value, value), (2, curve_slope, slope)):
+        fig.add_trace(go.Scatter(x=curve_z, y=curve, mode="lines", line={"color": GATE_COLORS["hidden"]},
+                                 showlegend=False, hoverinfo="skip"), row=1, col=col)
+        fig.add_trace(go.Scatter(
+            x=pre_activation.ravel(), y=np.asarray(points, float).ravel(), mode="markers", name=labels["all_steps"],
+            marker={"size": 5, "color": "#BFC9CA", "opacity": 0.5}, showlegend=col == 1,
+            hovertemplate="z = %{x:.8g}<br>%{y:.8g}<extra></extra>",
+        ), row=1, col=col)
+    last = len(pre_activation) - 1
+    positions = frame_positions(last, max_frames)[::-1]  # forward in time
+    first = len(fig.data)
+    units = np.arange(1, pre_activation.shape[1] + 1)
+    for col, points in ((1, value), (2, slope)):
+        fig.add_trace(go.Scatter(
+            x=pre_activation[positions[0]], y=np.asarray(points, float)[positions[0]], mode="markers",
+            name=labels["this_step"], showlegend=col == 1, customdata=units,
+            marker={"size": 11, "color": GATE_COLORS["gradient"], "line": {"width": 1, "color": "#1B2631"}},
+            hovertemplate="unit %{customdata}<br>z = %{x:.8g}<br>%{y:.8g}<extra></extra>",
+        ), row=1, col=col)
+    fig.update_xaxes(title_text=labels["z_axis"], range=[curve_z[0], curve_z[-1]])
+    fig.update_yaxes(range=[-0.05, 1.08], row=1, col=2)
+    fig.frames = [{"name": str(position + 1), "traces": [first, first + 1],
+                   "data": [{"type": "scatter", "x": pre_activation[position], "y": np.asarray(points, float)[position]}
+                            for points in (value, slope)]}
+                  for position in positions]
+    fig.update_layout(height=420, margin={"l": 40, "r": 20, "t": 70, "b": 120}, plot_bgcolor="white",
+                      legend={"orientation": "h", "y": 1.18, "x": 0.8})
+    return add_time_player(fig, [str(position + 1) for position in positions], labels["play"], labels["pause"],
+                           labels["step_prefix"])
+
+
+def clipping_figure(
+    norms_before: np.ndarray,
+    norms_after: np.ndarray,
+    threshold: float,
+    labels: Mapping[str, str] = DEFAULT_CLIPPING_LABELS,
+) -> go.Figure:
+    """Each batch's total gradient norm before and after clipping, with the threshold line, on a log axis."""
+    if len(norms_before) != len(norms_after):
+        raise ValueError("need one norm before and after per batch")
+    labels = {**DEFAULT_CLIPPING_LABELS, **labels}
+    batches = np.arange(1, len(norms_before) + 1)
+    fig = go.Figure([
+        go.Bar(x=batches, y=_positive(norms_before), name=labels["before"], marker_color="#ABB2B9",
+               hovertemplate=f"{labels['x_axis']} %{{x}}<br>{labels['before']} = %{{y:.8g}}<extra></extra>"),
+        go.Bar(x=batches, y=_positive(norms_after), name=labels["after"], marker_color=GATE_COLORS["gradient"],
+               hovertemplate=f"{labels['x_axis']} %{{x}}<br>{labels['after']} = %{{y:.8g}}<extra></extra>"),
+    ])
+    fig.add_hline(y=threshold, line={"color": "#1B2631", "dash": "dash"},
+                  annotation_text=f"{labels['threshold']} = {threshold:g}", annotation_position="top right")
+    fig.update_yaxes(type="log", title_text=labels["y_axis"], exponentformat="power")
+    fig.update_xaxes(title_text=labels["x_axis"], dtick=1)
+    fig.update_layout(barmode="group", height=360, margin={"l": 60, "r": 20, "t": 30, "b": 40},
+                      plot_bgcolor="white", legend={"orientation": "h", "y": 1.12, "x": 0})
+    return fig

@@ -1,0 +1,144 @@
+"""Figures of lesson 2: weight heatmaps and one RNN step taken apart, animated over time.
+
+Pure builders: numpy arrays and label strings in, a plotly ``Figure`` out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.figures.style import DIVERGING, GATE_COLORS, add_time_player
+from core.figures.unrolled import label_slider_steps
+
+TERM_COLORS = {
+    "from_input": GATE_COLORS["input_x"],  # W_xh · x_t: what the new token brings
+    "from_hidden": GATE_COLORS["hidden"],  # W_hh · h_{t-1}: what memory brings
+    "bias": "#F4D03F",
+}
+
+
+def matrix_heatmap(matrix: np.ndarray, title: str, row_symbol: str, column_symbol: str, name: str,
+                   decimals: int = 2) -> go.Figure:
+    """A weight matrix as a heatmap laid out like the matrix (row 0 on top), rounded values written in the cells.
+
+    Hover shows ``name[row, column]`` with full precision. ``row_symbol`` / ``column_symbol`` name what the rows
+    and columns index (e.g. "h" and "x" for W_xh, whose row i says how much each input feeds hidden unit i).
+    """
+    matrix = np.asarray(matrix, dtype=float)
+    if matrix.ndim != 2:
+        raise ValueError(f"expected a matrix, got shape {matrix.shape}")
+    rows, columns = matrix.shape
+    bound = float(np.abs(matrix).max()) or 1.0
+    fig = go.Figure(go.Heatmap(
+        z=matrix, x=[f"{column_symbol}[{j}]" for j in range(columns)], y=[f"{row_symbol}[{i}]" for i in range(rows)],
+        colorscale=DIVERGING, zmin=-bound, zmax=bound, text=np.round(matrix, decimals),
+        texttemplate=f"%{{z:.{decimals}f}}", xgap=2, ygap=2, showscale=False,
+        hovertemplate=f"{name}[%{{y}}, %{{x}}] = %{{z:.7g}}<extra></extra>",
+    ))
+    fig.update_layout(title=title, height=110 + 48 * rows, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      yaxis={"autorange": "reversed", "fixedrange": True}, xaxis={"fixedrange": True})
+    return fig
+
+
+@dataclass(frozen=True)
+class StepFigureLabels:
+    """Words of :func:`step_terms_figure` (plotly's HTML subset allowed)."""
+
+    terms_title: str = "z<sub>t</sub> = W<sub>xh</sub>·x<sub>t</sub> + W<sub>hh</sub>·h<sub>t−1</sub> + b<sub>h</sub>"
+    tanh_title: str = "h<sub>t</sub> = tanh(z<sub>t</sub>)"
+    output_title: str = "y<sub>t</sub> = softmax(W<sub>hy</sub>·h<sub>t</sub> + b<sub>y</sub>)"
+    from_input: str = "W<sub>xh</sub>·x<sub>t</sub>"
+    from_hidden: str = "W<sub>hh</sub>·h<sub>t−1</sub>"
+    bias: str = "b<sub>h</sub>"
+    pre_hidden: str = "z<sub>t</sub>"
+    hidden: str = "h<sub>t</sub>"
+    output: str = "y<sub>t</sub>"
+    unit: str = "unit"
+    play: str = "▶ Play"
+    pause: str = "⏸ Pause"
+    step_prefix: str = "t = "
+
+
+def step_terms_figure(from_input: np.ndarray, from_hidden: np.ndarray, bias: np.ndarray, pre_hidden: np.ndarray,
+                      hidden: np.ndarray, outputs: np.ndarray, tokens: Sequence[str],
+                      labels: StepFigureLabels = StepFigureLabels(), step: int = 1) -> go.Figure:
+    """One RNN step taken apart, one frame per step.
+
+    Left: per hidden unit, the three terms stacked (they add up to z_t, marked ◆) and h_t = tanh(z_t) (●).
+    Middle: the tanh curve with each unit's (z_t, h_t), showing the squashing into (−1, 1).
+    Right: the softmax output y_t.
+    Shapes: ``from_input``, ``from_hidden``, ``pre_hidden``, ``hidden`` (T, hidden_size); ``bias`` (hidden_size,);
+    ``outputs`` (T, output_size). ``step`` is the first frame shown, 1-based.
+    """
+    arrays = [np.asarray(a, dtype=float) for a in (from_input, from_hidden, pre_hidden, hidden, outputs)]
+    from_input, from_hidden, pre_hidden, hidden, outputs = arrays
+    bias = np.asarray(bias, dtype=float)
+    seq_len, hidden_size = pre_hidden.shape
+    if any(len(a) != seq_len for a in arrays) or len(tokens) != seq_len or bias.shape != (hidden_size,):
+        raise ValueError("every array needs seq_len rows, bias needs hidden_size entries, tokens one per step")
+    if not 1 <= step <= seq_len:
+        raise ValueError(f"step {step} is outside 1..{seq_len}")
+
+    units = [f"{labels.unit} {i}" for i in range(hidden_size)]
+    out_units = [f"{labels.output}[{i}]" for i in range(outputs.shape[1])]
+    fig = make_subplots(rows=1, cols=3, column_widths=[0.45, 0.33, 0.22], horizontal_spacing=0.07,
+                        subplot_titles=(labels.terms_title, labels.tanh_title, labels.output_title))
+    curve = np.linspace(-3.5, 3.5, 141)
+    fig.add_trace(go.Scatter(x=curve, y=np.tanh(curve), mode="lines", line={"color": "#AAB7B8"},
+                             hoverinfo="skip", showlegend=False), row=1, col=2)
+
+    def dynamic(t: int) -> list[go.BaseTraceType]:
+        """The traces that change with the step, in a fixed order (frames address them by index)."""
+        index = t - 1
+
+        def bars(values, name, color):
+            return go.Bar(x=units, y=values, name=name, marker_color=color, legendgroup=name,
+                          hovertemplate=f"{name} · %{{x}} = %{{y:.7g}}<extra></extra>")
+
+        return [
+            bars(from_input[index], labels.from_input, TERM_COLORS["from_input"]),
+            bars(from_hidden[index], labels.from_hidden, TERM_COLORS["from_hidden"]),
+            bars(bias, labels.bias, TERM_COLORS["bias"]),
+            go.Scatter(x=units, y=pre_hidden[index], mode="markers", name=labels.pre_hidden,
+                       marker={"symbol": "diamond", "size": 12, "color": "black"},
+                       hovertemplate=f"{labels.pre_hidden} · %{{x}} = %{{y:.7g}}<extra></extra>"),
+            go.Scatter(x=units, y=hidden[index], mode="markers", name=labels.hidden,
+                       marker={"size": 11, "color": GATE_COLORS["hidden"], "line": {"color": "white", "width": 1}},
+                       hovertemplate=f"{labels.hidden} · %{{x}} = %{{y:.7g}}<extra></extra>"),
+            go.Scatter(x=pre_hidden[index], y=hidden[index], mode="markers", showlegend=False, customdata=units,
+                       marker={"size": 11, "color": GATE_COLORS["hidden"]},
+                       hovertemplate=(f"%{{customdata}}: {labels.pre_hidden} = %{{x:.7g}} → "
+                                      f"{labels.hidden} = %{{y:.7g}}<extra></extra>")),
+            go.Bar(x=out_units, y=outputs[index], marker_color=GATE_COLORS["output"], showlegend=False,
+                   text=[f"{value:.3f}" for value in outputs[index]], textposition="outside",
+                   hovertemplate="%{x} = %{y:.7g}<extra></extra>"),
+        ]
+
+    first_dynamic = len(fig.data)
+    placement = [(1, 1)] * 5 + [(1, 2), (1, 3)]
+    for trace, (row, col) in zip(dynamic(step), placement):
+        fig.add_trace(trace, row=row, col=col)
+    indices = list(range(first_dynamic, len(fig.data)))
+    fig.frames = [go.Frame(name=str(t), data=dynamic(t), traces=indices) for t in range(1, seq_len + 1)]
+
+    stacked = np.concatenate([
+        np.where(from_input > 0, from_input, 0) + np.where(from_hidden > 0, from_hidden, 0) + max(bias.max(), 0),
+        np.where(from_input < 0, from_input, 0) + np.where(from_hidden < 0, from_hidden, 0) + min(bias.min(), 0),
+        pre_hidden, hidden,
+    ], axis=None)
+    reach = float(np.abs(stacked).max()) * 1.1 or 1.0
+    fig.update_yaxes(range=[-reach, reach], fixedrange=True, row=1, col=1)
+    fig.update_xaxes(range=[-3.5, 3.5], fixedrange=True, title_text=labels.pre_hidden, row=1, col=2)
+    fig.update_yaxes(range=[-1.1, 1.1], fixedrange=True, title_text=labels.hidden, row=1, col=2)
+    fig.update_yaxes(range=[0, 1.15], fixedrange=True, row=1, col=3)
+    fig.update_layout(barmode="relative", height=480, margin={"l": 10, "r": 50, "t": 50, "b": 170},
+                      legend={"orientation": "h", "y": -0.45, "yanchor": "top", "x": 0.0})
+    add_time_player(fig, [str(t) for t in range(1, seq_len + 1)], labels.play, labels.pause, labels.step_prefix)
+    fig.layout.sliders[0].active = step - 1
+    label_slider_steps(fig, tokens)
+    return fig

@@ -1,0 +1,120 @@
+"""Figures of lesson 1: sequence data of four kinds, final states per sentence, and memory of an early word.
+
+Pure builders: numpy arrays and label strings in, a plotly ``Figure`` out. User text is escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.figures.style import DIVERGING, GATE_COLORS
+
+DNA_COLORS = {"A": "#27AE60", "C": "#2E86DE", "G": "#F39C12", "T": "#C0392B"}
+
+
+def _compact(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=False)
+    return fig
+
+
+def token_vectors_figure(tokens: Sequence[str], vectors: np.ndarray, title: str, symbol: str = "x") -> go.Figure:
+    """Each token's input vector as one column: a sentence becomes a (input_size × T) grid read left to right."""
+    vectors = np.asarray(vectors, dtype=float)  # (T, input_size)
+    if vectors.ndim != 2 or len(vectors) != len(tokens):
+        raise ValueError(f"need one vector per token, got {len(tokens)} tokens and shape {vectors.shape}")
+    columns = [f"{t} · {html.escape(str(token))}" for t, token in enumerate(tokens, start=1)]
+    bound = float(np.abs(vectors).max()) if vectors.size else 1.0
+    fig = go.Figure(go.Heatmap(
+        z=vectors.T, x=columns, y=[f"{symbol}[{i}]" for i in range(vectors.shape[1])], colorscale=DIVERGING,
+        zmin=-bound, zmax=bound, texttemplate="%{z:.2f}", xgap=2, ygap=2, showscale=False,
+        hovertemplate=f"%{{x}}: {symbol}[%{{y}}] = %{{z:.7g}}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", fixedrange=True)
+    fig.update_xaxes(fixedrange=True)
+    return _compact(fig, title, 260)
+
+
+def signal_figure(time: np.ndarray, values: np.ndarray, title: str, time_label: str, value_label: str,
+                  color: str = GATE_COLORS["hidden"]) -> go.Figure:
+    """A sampled signal (sound, prices): each marker is one time step a recurrent network would read."""
+    time, values = np.asarray(time, dtype=float), np.asarray(values, dtype=float)
+    if time.shape != values.shape or time.ndim != 1:
+        raise ValueError(f"time and values must be equal-length vectors, got {time.shape} and {values.shape}")
+    fig = go.Figure(go.Scatter(
+        x=time, y=values, mode="lines+markers", line={"color": color, "width": 1.5}, marker={"size": 4},
+        hovertemplate=f"{time_label} = %{{x:.4g}}<br>{value_label} = %{{y:.7g}}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=time_label)
+    fig.update_yaxes(title_text=value_label)
+    return _compact(fig, title, 280)
+
+
+def one_hot_figure(sequence: str, alphabet: str, one_hot: np.ndarray, title: str, position_label: str) -> go.Figure:
+    """A symbol sequence (DNA bases) as one-hot columns: position t has a single 1 in its letter's row."""
+    one_hot = np.asarray(one_hot, dtype=float)  # (len(sequence), len(alphabet))
+    if one_hot.shape != (len(sequence), len(alphabet)):
+        raise ValueError(f"one_hot must be {(len(sequence), len(alphabet))}, got {one_hot.shape}")
+    positions = list(range(1, len(sequence) + 1))
+    colors = [[0.0, "#F4F6F7"], [1.0, "#34495E"]]
+    fig = go.Figure(go.Heatmap(
+        z=one_hot.T, x=positions, y=list(alphabet), colorscale=colors, zmin=0, zmax=1, xgap=1, ygap=1,
+        showscale=False,
+        hovertemplate=f"{position_label} %{{x}}: %{{y}} = %{{z:.0f}}<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=positions, y=[-0.9] * len(sequence), mode="text", text=list(sequence), hoverinfo="skip",
+        textfont={"color": [DNA_COLORS.get(base, "#555") for base in sequence], "size": 11},
+    ))
+    fig.update_yaxes(autorange="reversed", fixedrange=True)
+    fig.update_xaxes(title_text=position_label, fixedrange=True)
+    return _compact(fig, title, 240)
+
+
+def final_states_figure(names: Sequence[str], lengths: Sequence[int], final_hidden: np.ndarray, title: str,
+                        symbol: str = "h") -> go.Figure:
+    """One row per sentence: its final hidden state h_T (same size whatever T was)."""
+    final_hidden = np.asarray(final_hidden, dtype=float)  # (sentences, hidden_size)
+    if final_hidden.ndim != 2 or len(final_hidden) != len(names) or len(lengths) != len(names):
+        raise ValueError("need one name, one length and one final state per sentence")
+    rows = [f"{html.escape(str(name))} (T = {length})" for name, length in zip(names, lengths)]
+    fig = go.Figure(go.Heatmap(
+        z=final_hidden, x=[f"{symbol}[{i}]" for i in range(final_hidden.shape[1])], y=rows, colorscale=DIVERGING,
+        zmin=-1, zmax=1, texttemplate="%{z:.3f}", xgap=2, ygap=2, showscale=False,
+        hovertemplate=f"%{{y}}<br>{symbol}<sub>T</sub>[%{{x}}] = %{{z:.7g}}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", fixedrange=True)
+    fig.update_xaxes(fixedrange=True)
+    return _compact(fig, title, 110 + 55 * len(rows))
+
+
+def memory_gap_figure(tokens: Sequence[str], changed_tokens: Sequence[str], step_gap: np.ndarray,
+                      feedforward_gap: float, title: str, rnn_label: str, feedforward_label: str,
+                      gap_label: str) -> go.Figure:
+    """‖h_t − h'_t‖ at every step for the two sentences, and the last-word net's gap at the end."""
+    step_gap = np.asarray(step_gap, dtype=float)
+    if not len(tokens) == len(changed_tokens) == len(step_gap):
+        raise ValueError("tokens, changed_tokens and step_gap need one entry per step")
+    steps = [
+        f"{t} · {html.escape(str(a))}" if a == b else f"{t} · {html.escape(str(a))}→{html.escape(str(b))}"
+        for t, (a, b) in enumerate(zip(tokens, changed_tokens), start=1)
+    ]
+    fig = go.Figure(go.Bar(
+        x=steps, y=step_gap, name=rnn_label, marker_color=GATE_COLORS["hidden"],
+        text=[f"{gap:.3f}" for gap in step_gap], textposition="outside",
+        hovertemplate=f"{rnn_label}<br>%{{x}}: {gap_label} = %{{y:.7g}}<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=[steps[-1]], y=[feedforward_gap], name=feedforward_label, mode="markers+text",
+        marker={"symbol": "x", "size": 14, "color": GATE_COLORS["gradient"]}, text=[f"{feedforward_gap:.3g}"],
+        textposition="middle right",
+        hovertemplate=f"{feedforward_label}: {gap_label} = %{{y:.7g}}<extra></extra>",
+    ))
+    fig.update_yaxes(title_text=gap_label, rangemode="tozero", fixedrange=True)
+    fig.update_xaxes(fixedrange=True)
+    fig = _compact(fig, title, 320)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2})
+    return fig

@@ -1,0 +1,278 @@
+"""Lesson 7: the code. The from-scratch NumPy LSTM next to torch, a live gradient check, the hand-unrolled
+``CustomLSTM`` against the fused ``nn.LSTM`` (agreement and speed), and the tutorial's text classifier's size.
+
+Source listings come from ``inspect.getsource`` of the very functions that compute the numbers beside them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import textwrap
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from core.classifier.model import ClassifierConfig, TextClassifier
+from core.custom_lstm import CustomLSTM
+from core.numpy_cells import NumpyLSTMCell
+from core.numpy_check import gradient_errors
+
+# What the gradient check reports, in reading order: forward values first, then every gradient.
+CHECKED = ("hidden", "cell", "weight", "bias", "input", "hidden_prev", "cell_prev")
+MAX_CHECK_SIZE = 256  # batch / input / hidden above this stop being a lesson and start being a benchmark
+TIMING_THREADS = 1  # CPU timings use one thread: stable on a shared machine, and the same for every visitor
+# One timing at a time per process: two would slow each other down, and both change torch's thread count.
+_TIMING_LOCK = threading.Lock()
+
+
+def numpy_lstm_sources() -> dict[str, str]:
+    """The NumPy LSTM's forward and backward step, exactly as they run."""
+    return {"forward": _source(NumpyLSTMCell.step), "backward": _source(NumpyLSTMCell.step_backward)}
+
+
+def torch_lstm_sources() -> dict[str, str]:
+    """torch's side: ``nn.LSTMCell.forward`` (one fused kernel call) and the check that runs autograd against NumPy."""
+    return {"forward": _source(nn.LSTMCell.forward), "backward": _source(gradient_errors)}
+
+
+def custom_lstm_source() -> str:
+    """``CustomLSTM.forward``: the Python loop over time steps and ``nn.LSTMCell`` layers."""
+    return _source(CustomLSTM.forward)
+
+
+def _source(function: Callable) -> str:
+    """A function's source as it is in its file, moved left out of its class's indentation."""
+    return textwrap.dedent(inspect.getsource(function))
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """NumPy forward/backward vs torch autograd for one LSTM step (float64)."""
+
+    names: tuple[str, ...]  # CHECKED entries present (no "bias" for a bias-free cell)
+    shapes: tuple[tuple[int, ...], ...]  # shape of each checked array, NumPy layout
+    relative_errors: tuple[float, ...]  # max |numpy - torch| / max |torch|, per name
+
+    @property
+    def worst(self) -> float:
+        return max(self.relative_errors)
+
+
+def gradient_check(batch_size: int, input_size: int, hidden_size: int, seed: int) -> GradientCheck:
+    """Build a seeded ``nn.LSTMCell``, copy it into ``NumpyLSTMCell`` and compare every gradient with autograd."""
+    for name, value in (("batch_size", batch_size), ("input_size", input_size), ("hidden_size", hidden_size)):
+        if not 1 <= value <= MAX_CHECK_SIZE:
+            raise ValueError(f"{name} must be between 1 and {MAX_CHECK_SIZE}, got {value}")
+    torch.manual_seed(seed)
+    cell = nn.LSTMCell(input_size, hidden_size)
+    errors = gradient_errors(cell, batch_size=batch_size, seed=seed)
+    numpy_cell = NumpyLSTMCell.from_torch(cell)
+    state = (batch_size, hidden_size)
+    shapes = {"hidden": state, "cell": state, "weight": numpy_cell.weight.shape, "bias": numpy_cell.bias.shape,
+              "input": (batch_size, input_size), "hidden_prev": state, "cell_prev": state}
+    names = tuple(name for name in CHECKED if name in errors)
+    return GradientCheck(names, tuple(tuple(shapes[name]) for name in names), tuple(errors[name] for name in names))
+
+
+@dataclass(frozen=True)
+class LSTMSizes:
+    """Sizes of the LSTM the custom-vs-fused comparison runs."""
+
+    seq_len: int = 20  # time steps per sequence
+    batch_size: int = 8  # sequences per batch
+    input_size: int = 16  # features of each x_t
+    hidden_size: int = 32  # features of h_t and c_t
+    num_layers: int = 1  # stacked layers
+
+
+@dataclass(frozen=True)
+class CustomAgreement:
+    """Largest |Δ| between CustomLSTM (weights copied) and nn.LSTM, float32, same input."""
+
+    output: float  # over every h_t of the top layer
+    hidden: float  # h_n
+    cell: float  # c_n
+    input_gradient: float  # ∂L/∂x for L = Σ output² (the backward passes agree too)
+
+    @property
+    def worst(self) -> float:
+        return max(self.output, self.hidden, self.cell, self.input_gradient)
+
+
+def _models(sizes: LSTMSizes, seed: int, device: torch.device) -> tuple[nn.LSTM, CustomLSTM, torch.Tensor]:
+    torch.manual_seed(seed)
+    fused = nn.LSTM(sizes.input_size, sizes.hidden_size, sizes.num_layers).to(device)
+    custom = CustomLSTM.from_lstm(fused)
+    x = torch.randn(sizes.seq_len, sizes.batch_size, sizes.input_size, device=device)  # (seq_len, batch, input)
+    return fused, custom, x
+
+
+def custom_agreement(sizes: LSTMSizes, seed: int, device: torch.device | str = "cpu") -> CustomAgreement:
+    """Run both modules on the same input (and backward through both) and measure the gaps."""
+    fused, custom, x = _models(sizes, seed, torch.device(device))
+    results = []
+    for module in (fused, custom):
+        inputs = x.clone().requires_grad_()
+        output, (hidden, cell) = module(inputs)  # (seq_len, batch, hidden), ((layers, batch, hidden) × 2)
+        (gradient,) = torch.autograd.grad(output.square().sum(), inputs)
+        results.append((output.detach(), hidden.detach(), cell.detach(), gradient))
+    gaps = [float((mine - theirs).abs().max()) for mine, theirs in zip(results[1], results[0])]
+    return CustomAgreement(*gaps)
+
+
+@contextmanager
+def timing_conditions(device: torch.device) -> Iterator[int | None]:
+    """Hold the timing lock and, on the CPU, run torch on ``TIMING_THREADS`` threads; yields that thread count
+    (``None`` on an accelerator, where the host's threads hardly matter).
+
+    Several threads racing for a few busy cores make each run's time depend on whoever else is computing; one
+    thread measures the work itself.
+    """
+    with _TIMING_LOCK:
+        if device.type != "cpu":
+            yield None
+            return
+        previous = torch.get_num_threads()
+        torch.set_num_threads(TIMING_THREADS)
+        try:
+            yield TIMING_THREADS
+        finally:
+            torch.set_num_threads(previous)
+
+
+def fastest_seconds(runs: dict[str, Callable[[], object]], repeats: int, device: torch.device,
+                    budget_seconds: float = 0.05) -> tuple[dict[str, float], int]:
+    """Best wall time of each ``run()`` over at least ``repeats`` rounds, after one warm-up call each.
+
+    The runs take turns, so a burst of load from other processes hits them alike, and the minimum is kept: noise
+    only ever adds time, so the fastest run is the closest to the work itself. Quick runs get more rounds (up to
+    ten times ``repeats``, while the total stays under ``budget_seconds``), which makes their minimum reliable.
+    Waits for the GPU when timing it. Returns (seconds per run name, rounds timed).
+    """
+    synchronize = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    for run in runs.values():
+        run()
+    synchronize()
+    best = {name: float("inf") for name in runs}
+    rounds, spent = 0, 0.0
+    while rounds < repeats or (spent < budget_seconds and rounds < 10 * repeats):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            synchronize()
+            elapsed = time.perf_counter() - start
+            best[name] = min(best[name], elapsed)
+            spent += elapsed
+        rounds += 1
+    return best, rounds
+
+
+@dataclass(frozen=True)
+class SpeedComparison:
+    """Forward + backward time of the Python loop and of the fused module, on one device."""
+
+    device: str  # torch device the timing ran on
+    threads: int | None  # CPU threads torch used (None on an accelerator)
+    custom_seconds: float  # CustomLSTM: seq_len × num_layers nn.LSTMCell calls
+    fused_seconds: float  # nn.LSTM: one fused call (cuDNN on a GPU)
+    repeats: int  # timed runs per module (the fastest is kept)
+
+    @property
+    def ratio(self) -> float:
+        """How many times slower the loop is."""
+        return self.custom_seconds / self.fused_seconds
+
+
+def speed_comparison(sizes: LSTMSizes, device: torch.device | str = "cpu", repeats: int = 5,
+                     seed: int = 0) -> SpeedComparison:
+    """Time forward + backward of CustomLSTM and nn.LSTM holding the same weights."""
+    device = torch.device(device)
+    fused, custom, x = _models(sizes, seed, device)
+
+    def step(module: nn.Module) -> Callable[[], None]:
+        def run() -> None:
+            output, _ = module(x)
+            output.square().sum().backward()
+        return run
+
+    with timing_conditions(device) as threads:
+        seconds, rounds = fastest_seconds({"custom": step(custom), "fused": step(fused)}, repeats, device)
+    return SpeedComparison(str(device), threads, seconds["custom"], seconds["fused"], rounds)
+
+
+@dataclass(frozen=True)
+class ParameterTable:
+    """Every parameter tensor of a module: name, shape, count; plus their sum per block."""
+
+    names: tuple[str, ...]  # from named_parameters()
+    shapes: tuple[tuple[int, ...], ...]
+    counts: tuple[int, ...]
+    groups: tuple[str, ...]  # per tensor: "embedding", "rnn.l0", "rnn.l1", …, "classifier"
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def group_totals(self) -> dict[str, int]:
+        """Parameter count per block, in the module's order."""
+        totals: dict[str, int] = {}
+        for group, count in zip(self.groups, self.counts):
+            totals[group] = totals.get(group, 0) + count
+        return totals
+
+
+def parameter_table(module: nn.Module, root: str | None = None) -> ParameterTable:
+    """Read ``module.named_parameters()``, grouped by top-level submodule; recurrent tensors also by layer (both
+    directions together). Tensors owned by ``module`` itself are grouped under ``root`` (default: its class name)."""
+    root = root or type(module).__name__
+    names, shapes, counts, groups = [], [], [], []
+    for name, parameter in module.named_parameters():
+        names.append(name)
+        shapes.append(tuple(parameter.shape))
+        counts.append(parameter.numel())
+        block = name.split(".")[0] if "." in name else root
+        layer = re.search(r"_l(\d+)", name)
+        groups.append(f"{block}.l{layer.group(1)}" if layer else block)
+    return ParameterTable(tuple(names), tuple(shapes), tuple(counts), tuple(groups))
+
+
+def text_classifier(vocab_size: int = 10_000, embed_size: int = 128, hidden_size: int = 256, num_layers: int = 2,
+                    num_classes: int = 5) -> TextClassifier:
+    """The tutorial's classifier (bidirectional LSTM, last states -> linear), built on the meta device: it has
+    every parameter's shape but allocates no memory, so counting 3.6 million weights is free."""
+    config = ClassifierConfig(vocab_size=vocab_size, num_classes=num_classes, cell="lstm", bidirectional=True,
+                              num_layers=num_layers, embed_size=embed_size, hidden_size=hidden_size,
+                              dropout=0.3, pooling="last")
+    with torch.device("meta"):
+        return TextClassifier(config)
+
+
+@dataclass(frozen=True)
+class LayerCount:
+    """The closed-form parameter count of one LSTM layer (with biases), from its sizes."""
+
+    layer: int  # 0-based layer index
+    directions: int  # 2 when bidirectional
+    hidden_size: int
+    input_size: int  # what the layer reads: embed size for layer 0, directions × hidden above it
+
+    @property
+    def count(self) -> int:
+        """directions × 4 gates × hidden × (input + hidden + 2): W_ih, W_hh and the two bias vectors per gate."""
+        return self.directions * 4 * self.hidden_size * (self.input_size + self.hidden_size + 2)
+
+
+def lstm_layer_counts(lstm: nn.LSTM) -> tuple[LayerCount, ...]:
+    """One :class:`LayerCount` per layer, with each layer's input size read off its ``weight_ih``."""
+    if not lstm.bias or lstm.proj_size:
+        raise ValueError("the closed form covers LSTMs with biases and without projections")
+    directions = 2 if lstm.bidirectional else 1
+    return tuple(LayerCount(layer, directions, lstm.hidden_size, getattr(lstm, f"weight_ih_l{layer}").shape[1])
+                 for layer in range(lstm.num_layers))
+

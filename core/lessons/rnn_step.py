@@ -1,0 +1,201 @@
+r"""Lesson 2: one Elman RNN read step by step over a typed sentence, with every product of every step.
+
+The tutorial's worked example, input size d = 3, hidden size h = 4, output size o = 2::
+
+    z_t = W_xh · x_t + W_hh · h_{t-1} + b_h          (h,)   pre-activation
+    h_t = tanh(z_t)                                   (h,)   h_0 = 0
+    y_t = softmax(W_hy · h_t + b_y)                   (o,)
+
+The model is a real ``torch.nn.RNN(3, 4)`` followed by an ``nn.Linear(4, 2)`` readout. Torch names and shapes:
+``W_xh = weight_ih_l0`` (h, d), ``W_hh = weight_hh_l0`` (h, h), and torch keeps two biases that always appear
+as a sum, so ``b_h = bias_ih_l0 + bias_hh_l0`` (h,). ``W_hy`` / ``b_y`` are the readout's ``weight`` (o, h) /
+``bias`` (o,). The per-step numbers come from :func:`core.trace.trace` on that very module and are checked
+against its fused forward (``max_abs_diff``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from core.lessons import bmatrix
+from core.sequence_input import embed_tokens, split_tokens
+from core.trace import trace
+
+DEFAULT_SENTENCE = "我 爱 北京 天安门"
+EQUATIONS = (
+    r"h_t = \tanh\left(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h\right), \qquad h_0 = 0",
+    r"y_t = \operatorname{softmax}\left(W_{hy}\,h_t + b_y\right)",
+)
+
+
+@dataclass(frozen=True)
+class RNNStepConfig:
+    """Sizes of the lesson's network (the tutorial's worked example)."""
+
+    input_size: int = 3   # d: features of each token vector x_t
+    hidden_size: int = 4  # h: size of the memory h_t
+    output_size: int = 2  # o: entries of the softmax output y_t
+    max_tokens: int = 12  # longest sentence the lesson unrolls; longer drawings stop being readable
+
+
+@dataclass(frozen=True)
+class ShapeRow:
+    """One line of the shapes table, read off the torch modules."""
+
+    name: str                 # key of the row's description in the page texts
+    symbol: str               # the tutorial's symbol
+    torch_name: str           # where torch keeps it
+    shape: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RNNStepLesson:
+    """Every number lesson 2 shows. Arrays are float32 numpy; T = seq_len, d / h / o as in the module docstring."""
+
+    tokens: tuple[str, ...]
+    inputs: np.ndarray           # (T, d)  x_t
+    weight_input: np.ndarray     # (h, d)  W_xh
+    weight_hidden: np.ndarray    # (h, h)  W_hh
+    bias_hidden: np.ndarray      # (h,)    b_h = b_ih + b_hh
+    weight_output: np.ndarray    # (o, h)  W_hy
+    bias_output: np.ndarray      # (o,)    b_y
+    previous_hidden: np.ndarray  # (T, h)  h_{t-1}, row 0 is h_0 = 0
+    from_input: np.ndarray       # (T, h)  W_xh · x_t
+    from_hidden: np.ndarray      # (T, h)  W_hh · h_{t-1}
+    pre_hidden: np.ndarray       # (T, h)  z_t
+    hidden: np.ndarray           # (T, h)  h_t
+    logits: np.ndarray           # (T, o)  W_hy · h_t + b_y
+    outputs: np.ndarray          # (T, o)  y_t
+    shapes: tuple[ShapeRow, ...]
+    truncated: bool              # the sentence had more than max_tokens tokens
+    max_abs_diff: float          # largest gap between these numbers and torch's fused nn.RNN / nn.Linear
+
+    @property
+    def seq_len(self) -> int:
+        return len(self.tokens)
+
+
+def build_network(seed: int, config: RNNStepConfig = RNNStepConfig()) -> tuple[nn.RNN, nn.Linear]:
+    """The lesson's ``nn.RNN`` and readout ``nn.Linear``, weights drawn from ``seed``.
+
+    The draw repeats torch's default initialisation, U(-1/√h, 1/√h) for the RNN and U(-1/√fan_in, 1/√fan_in) for
+    the readout, from a private generator: the page's seed alone fixes the weights, whatever else touched torch's
+    global random state in this server process.
+    """
+    rnn = nn.RNN(config.input_size, config.hidden_size)
+    readout = nn.Linear(config.hidden_size, config.output_size)
+    generator = torch.Generator().manual_seed(int(seed))
+    with torch.no_grad():
+        for module, fan_in in ((rnn, config.hidden_size), (readout, config.hidden_size)):
+            bound = 1.0 / math.sqrt(fan_in)
+            for parameter in module.parameters():
+                parameter.uniform_(-bound, bound, generator=generator)
+    return rnn.eval(), readout.eval()
+
+
+def shape_rows(rnn: nn.RNN, readout: nn.Linear) -> tuple[ShapeRow, ...]:
+    """The shapes table, taken from the modules' own parameters (so it can never disagree with them)."""
+    return (
+        ShapeRow("input", "xₜ", "input[t]", (rnn.input_size,)),
+        ShapeRow("previous_hidden", "hₜ₋₁", "h_0 / output[t-1]", (rnn.hidden_size,)),
+        ShapeRow("weight_input", "Wₓₕ", "rnn.weight_ih_l0", tuple(rnn.weight_ih_l0.shape)),
+        ShapeRow("weight_hidden", "Wₕₕ", "rnn.weight_hh_l0", tuple(rnn.weight_hh_l0.shape)),
+        ShapeRow("bias_hidden", "bₕ", "rnn.bias_ih_l0 + rnn.bias_hh_l0", tuple(rnn.bias_ih_l0.shape)),
+        ShapeRow("hidden", "hₜ", "output[t]", (rnn.hidden_size,)),
+        ShapeRow("weight_output", "Wₕᵧ", "readout.weight", tuple(readout.weight.shape)),
+        ShapeRow("bias_output", "bᵧ", "readout.bias", tuple(readout.bias.shape)),
+        ShapeRow("output", "yₜ", "softmax(readout(output[t]))", (readout.out_features,)),
+    )
+
+
+def run_lesson(sentence: str, seed: int, config: RNNStepConfig = RNNStepConfig()) -> RNNStepLesson:
+    """Embed ``sentence``, run the seeded network over it and keep every intermediate.
+
+    Raises ValueError when the sentence has no tokens (the page turns that into a message).
+    """
+    all_tokens = split_tokens(sentence)
+    if not all_tokens:
+        raise ValueError("the sentence has no tokens")
+    tokens = all_tokens[: config.max_tokens]
+    rnn, readout = build_network(seed, config)
+    inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
+
+    with torch.no_grad():
+        traced = trace(rnn, inputs)
+        hidden = traced.gate("hidden")  # (seq_len, hidden)
+        pre_hidden = traced.gate("pre_hidden")  # (seq_len, hidden)
+        previous_hidden = torch.cat([hidden.new_zeros(1, config.hidden_size), hidden[:-1]])  # (seq_len, hidden)
+        weight_input, weight_hidden = rnn.weight_ih_l0, rnn.weight_hh_l0
+        bias_hidden = rnn.bias_ih_l0 + rnn.bias_hh_l0  # (hidden,)
+        from_input = inputs @ weight_input.T  # (seq_len, hidden)
+        from_hidden = previous_hidden @ weight_hidden.T  # (seq_len, hidden)
+        logits = readout(hidden)  # (seq_len, output)
+        outputs = torch.softmax(logits, dim=-1)  # (seq_len, output)
+
+        expected_output, expected_final = rnn(inputs)  # (seq_len, hidden), (1, hidden)
+        expected_outputs = torch.softmax(readout(expected_output), dim=-1)  # (seq_len, output)
+        # What the page draws is the decomposition; it must rebuild torch's numbers, not just the trace's.
+        rebuilt_hidden = torch.tanh(from_input + from_hidden + bias_hidden)  # (seq_len, hidden)
+        gaps = (
+            (hidden - expected_output).abs().max(),
+            (rebuilt_hidden - expected_output).abs().max(),
+            (from_input + from_hidden + bias_hidden - pre_hidden).abs().max(),
+            (hidden[-1] - expected_final[0]).abs().max(),
+            (outputs - expected_outputs).abs().max(),
+        )
+
+    return RNNStepLesson(
+        tokens=tuple(tokens),
+        inputs=inputs.numpy(),
+        weight_input=weight_input.detach().numpy().copy(),
+        weight_hidden=weight_hidden.detach().numpy().copy(),
+        bias_hidden=bias_hidden.numpy(),
+        weight_output=readout.weight.detach().numpy().copy(),
+        bias_output=readout.bias.detach().numpy().copy(),
+        previous_hidden=previous_hidden.numpy(),
+        from_input=from_input.numpy(),
+        from_hidden=from_hidden.numpy(),
+        pre_hidden=pre_hidden.numpy(),
+        hidden=hidden.numpy(),
+        logits=logits.numpy(),
+        outputs=outputs.numpy(),
+        shapes=shape_rows(rnn, readout),
+        truncated=len(all_tokens) > len(tokens),
+        max_abs_diff=float(max(gaps)),
+    )
+
+
+def step_equations(lesson: RNNStepLesson, step: int, decimals: int = 2) -> dict[str, str]:
+    r"""The lesson's formulas with step ``step``'s numbers substituted (``step`` is 1-based, like t).
+
+    Returns LaTeX strings, one short line each so they fit a page: ``from_input`` (W_xh · x_t), ``from_hidden``
+    (W_hh · h_{t-1}), ``sum`` (z_t), ``hidden`` (tanh), ``logits`` (W_hy · h_t + b_y) and ``output`` (softmax).
+    """
+    if not 1 <= step <= lesson.seq_len:
+        raise ValueError(f"step {step} is outside 1..{lesson.seq_len}")
+    index = step - 1
+    t, previous = f"{step}", f"{step - 1}"
+
+    def matrix(values) -> str:
+        return bmatrix(values, decimals)
+
+    return {
+        "from_input": (rf"W_{{xh}}\,x_{{{t}}} = " + matrix(lesson.weight_input) + matrix(lesson.inputs[index])
+                       + " = " + matrix(lesson.from_input[index])),
+        "from_hidden": (rf"W_{{hh}}\,h_{{{previous}}} = " + matrix(lesson.weight_hidden)
+                        + matrix(lesson.previous_hidden[index]) + " = " + matrix(lesson.from_hidden[index])),
+        "sum": (rf"z_{{{t}}} = W_{{xh}}\,x_{{{t}}} + W_{{hh}}\,h_{{{previous}}} + b_h = "
+                + matrix(lesson.from_input[index]) + " + " + matrix(lesson.from_hidden[index]) + " + "
+                + matrix(lesson.bias_hidden) + " = " + matrix(lesson.pre_hidden[index])),
+        "hidden": (rf"h_{{{t}}} = \tanh(z_{{{t}}}) = \tanh" + matrix(lesson.pre_hidden[index])
+                   + " = " + matrix(lesson.hidden[index])),
+        "logits": (rf"W_{{hy}}\,h_{{{t}}} + b_y = " + matrix(lesson.weight_output) + matrix(lesson.hidden[index])
+                   + " + " + matrix(lesson.bias_output) + " = " + matrix(lesson.logits[index])),
+        "output": (rf"y_{{{t}}} = \operatorname{{softmax}}" + matrix(lesson.logits[index])
+                   + " = " + matrix(lesson.outputs[index])),
+    }

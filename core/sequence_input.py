@@ -1,0 +1,54 @@
+"""Turn what a learner types into the input vectors x_1 … x_T a lesson's model reads.
+
+Lessons let the learner type a sentence. Each token becomes a fixed random vector (a seeded embedding looked up by a
+stable hash of the token), so the same word always gives the same x_t for a given seed, and changing the seed
+redraws every vector along with the weights.
+
+Tokens: space-separated words; text without spaces that contains CJK characters is split into characters,
+so "我 爱 北京 天安门" gives four tokens and "我爱北京" gives four too.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import torch
+
+MAX_TOKENS = 24  # lessons animate every step; longer inputs stop being readable
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def split_tokens(sentence: str, max_tokens: int = MAX_TOKENS) -> list[str]:
+    """Split a typed sentence into at most ``max_tokens`` tokens (words, or characters for unspaced CJK)."""
+    sentence = sentence.strip()
+    if not sentence:
+        return []
+    if " " not in sentence and CJK.search(sentence):
+        tokens = [char for char in sentence if not char.isspace()]
+    else:
+        tokens = sentence.split()
+    return tokens[:max_tokens]
+
+
+def token_vector(token: str, input_size: int, seed: int) -> torch.Tensor:
+    """A fixed vector for ``token``: standard normal entries drawn from a generator keyed by (seed, token).
+
+    Returns a float32 tensor of shape (input_size,).
+    """
+    key = zlib.crc32(token.encode("utf-8")) ^ (seed * 2654435761 % 2**32)
+    generator = torch.Generator().manual_seed(key)
+    return torch.randn(input_size, generator=generator)
+
+
+def embed_tokens(tokens: list[str], input_size: int, seed: int) -> torch.Tensor:
+    """Stack the tokens' vectors into a sequence of shape (seq_len, input_size)."""
+    if not tokens:
+        return torch.zeros(0, input_size)
+    return torch.stack([token_vector(token, input_size, seed) for token in tokens])  # (seq_len, input_size)
+
+
+def seeded_module(factory, seed: int):
+    """Build a torch module with weights drawn from ``seed`` (the lessons' seed control)."""
+    torch.manual_seed(seed)
+    return factory()

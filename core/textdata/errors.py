@@ -1,0 +1,91 @@
+"""Errors and warnings about user data, as codes plus parameters so the page can say them in any language.
+
+The page looks a code up in the ``[errors]`` or ``[warnings]`` table of ``assets/text/<lang>/train.toml`` and fills
+the ``{placeholders}`` with ``params``:
+
+    try:
+        table = read_table(upload.getvalue(), upload.name)
+    except DataError as error:
+        st.error(t["errors"].format(error.code, **error.params))
+
+Every code declares the parameter names it carries (``ERROR_PARAMS``/``WARNING_PARAMS``), and raising one with
+other names fails at once, so a message template can never ask for a value that is not there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# code -> names of the parameters its message uses
+ERROR_PARAMS: dict[str, tuple[str, ...]] = {
+    "empty_file": (),
+    "too_large": ("size_mb", "limit_mb"),
+    "binary_file": (),
+    "unsupported_format": ("kind",),
+    "undecodable": (),
+    "header_only": ("columns",),
+    "ragged_rows": ("bad", "total", "expected"),
+    "bad_json": ("line",),
+    "one_column": (),
+    "unknown_column": ("name",),
+    "same_column": ("name",),
+    "no_text_column": ("columns",),
+    "no_label_column": ("columns", "max_classes"),
+    "ambiguous_columns": ("columns",),
+    "too_few_rows": ("rows", "minimum"),
+    "one_class": ("label",),
+    "too_many_classes": ("count", "limit"),
+}
+
+WARNING_PARAMS: dict[str, tuple[str, ...]] = {
+    "encoding_guess": ("encoding",),
+    "encoding_repaired": ("count",),
+    "ragged_rows": ("count", "total"),
+    "rows_repaired": ("count",),
+    "bad_json_lines": ("count", "first_line"),
+    "text_too_long": ("count", "limit"),
+    "duplicate_columns": ("names",),
+    "ambiguous_columns": ("columns",),
+    "empty_rows": ("count",),
+    "rare_classes_dropped": ("labels", "count"),
+    "imbalance": ("majority", "minority", "ratio"),
+    "tiny_class": ("labels", "minimum"),
+    "duplicate_texts": ("count",),
+    "conflicting_labels": ("count",),
+}
+
+ERROR_CODES: tuple[str, ...] = tuple(ERROR_PARAMS)
+WARNING_CODES: tuple[str, ...] = tuple(WARNING_PARAMS)
+
+Warning = tuple[str, dict[str, Any]]  # (code, params), shown with the [warnings] table
+
+
+def _check(code: str, params: dict[str, Any], declared: dict[str, tuple[str, ...]], kind: str) -> None:
+    if code not in declared:
+        raise KeyError(f"unknown data {kind} code {code!r}")
+    if set(params) != set(declared[code]):
+        raise TypeError(f"data {kind} {code!r} takes {declared[code]}, got {tuple(params)}")
+
+
+class DataError(ValueError):
+    """The uploaded data cannot be used; ``code`` names the reason and ``params`` fill its message."""
+
+    def __init__(self, code: str, **params: Any):
+        _check(code, params, ERROR_PARAMS, "error")
+        self.code = code
+        self.params = params
+        details = ", ".join(f"{name}={value!r}" for name, value in params.items())
+        super().__init__(f"{code}({details})" if details else code)
+
+
+def warning(code: str, **params: Any) -> Warning:
+    """A warning record ``(code, params)``: the data is usable, but the user should know this."""
+    _check(code, params, WARNING_PARAMS, "warning")
+    return code, params
+
+
+def join_names(names, limit: int = 5) -> str:
+    """A short, language-neutral list for a message: "a, b, c, …" (at most ``limit`` names)."""
+    names = [str(name) for name in names]
+    shown = ", ".join(names[:limit])
+    return shown + (", …" if len(names) > limit else "")

@@ -1,0 +1,208 @@
+"""Read an uploaded file into a :class:`Table` of strings, or say clearly why it cannot be read.
+
+Accepted: CSV (any of , ; | as delimiter, RFC 4180 quoting), TSV, plain ``label<TAB>text`` lines without a header
+(the SMS Spam Collection's original form), JSON Lines, and a JSON array of objects. The encoding, delimiter and
+header are detected (see ``encoding`` and ``delimited``); nothing has to be declared.
+
+Damage is handled in proportion: a few broken rows are skipped and counted in ``Table.warnings``; a file where
+most rows are broken is refused, because a mis-detected layout would otherwise train on garbage. A single text of
+megabytes is cut to ``max_text_chars`` so one pasted book cannot make every batch slow.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.textdata.delimited import (Layout, detect_layout, iter_lines, iter_records, looks_like_header,
+                                     looks_like_label_column)
+from core.textdata.encoding import decode
+from core.textdata.errors import DataError, Warning, join_names, warning
+from core.textdata.repair import check_widths
+
+MAX_BYTES = 50_000_000
+MAX_TEXT_CHARS = 20_000  # far beyond any review or message; the model reads a few hundred tokens anyway
+HEADER_SAMPLE = 1000  # records (spread over the file) used to judge whether the first one is a header
+_SEP_LINE = re.compile(r"^sep=(.)$")  # Excel's "sep=;" first line
+
+
+@dataclass(frozen=True)
+class Table:
+    """A rectangular table of strings: every row has one cell per column."""
+
+    columns: list[str]  # unique names; "#1", "#2", ... when the file has no header
+    rows: list[list[str]]
+    encoding: str  # codec the bytes were decoded with, e.g. "utf-8", "gbk", "utf-16-le"
+    delimiter: str  # "" for JSON
+    format: str  # "csv", "tsv", "labeled_lines" or "jsonl" ("json" for one JSON array)
+    warnings: list[Warning]  # (code, params) records for the [warnings] table
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[str]:
+        """All cells of the column called ``name``."""
+        try:
+            index = self.columns.index(name)
+        except ValueError:
+            raise DataError("unknown_column", name=name) from None
+        return [row[index] for row in self.rows]
+
+
+def read_path(path: str | Path, max_bytes: int = MAX_BYTES, max_text_chars: int = MAX_TEXT_CHARS) -> Table:
+    """:func:`read_table` for a file on disk (the size is checked before anything is read)."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DataError("too_large", size_mb=_megabytes(size), limit_mb=_megabytes(max_bytes))
+    return read_table(path.read_bytes(), path.name, max_bytes, max_text_chars)
+
+
+def read_table(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES,
+               max_text_chars: int = MAX_TEXT_CHARS) -> Table:
+    """Decode and parse an uploaded file. ``filename`` only breaks ties (".tsv", ".jsonl"); content decides."""
+    if len(data) > max_bytes:
+        raise DataError("too_large", size_mb=_megabytes(len(data)), limit_mb=_megabytes(max_bytes))
+    if not data.strip():
+        raise DataError("empty_file")
+    decoded = decode(data)
+    warnings: list[Warning] = []
+    if decoded.guessed:
+        warnings.append(warning("encoding_guess", encoding=decoded.encoding))
+    if decoded.replaced:
+        warnings.append(warning("encoding_repaired", count=decoded.replaced))
+    text = decoded.text.lstrip("\ufeff")
+    if not text.strip():
+        raise DataError("empty_file")
+    suffix = Path(filename).suffix.lower()
+    first_char = text.lstrip()[:1]
+    if suffix in (".jsonl", ".ndjson", ".json") or first_char == "{" or (first_char == "[" and _json_array(text)):
+        columns, rows, form = _read_json(text, warnings)
+        delimiter = ""
+    else:
+        columns, rows, delimiter, form = _read_delimited(text, suffix, warnings)
+    _cap_texts(rows, max_text_chars, warnings)
+    return Table(columns, rows, decoded.encoding, delimiter, form, warnings)
+
+
+def _megabytes(size: int) -> float:
+    return round(size / 1_000_000, 1)
+
+
+def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[list[str], list[list[str]], str, str]:
+    first_line = next(iter_lines(text.lstrip("\r\n")), "")
+    sep = _SEP_LINE.match(first_line.strip())
+    if sep:
+        text = text.lstrip("\r\n")[len(first_line):]
+    preferred = {".tsv": "\t", ".tab": "\t", ".csv": ","}.get(suffix)
+    layout = Layout(sep.group(1), True, 0) if sep else detect_layout(text, preferred)  # 0: width unknown
+    csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, sys.maxsize)))
+    if layout.fields == 1:  # no delimiter separates fields: one column of lines, commas and all
+        records = [[line] for line in iter_lines(text) if line.strip()]
+    else:
+        records = [record for _, record in iter_records(text, layout.delimiter, layout.quoted)]
+    if not records:
+        raise DataError("empty_file")
+    step = max(1, (len(records) - 1) // HEADER_SAMPLE)
+    header = looks_like_header(records[0], records[1::step][:HEADER_SAMPLE])
+    form = "tsv" if layout.delimiter == "\t" else "csv"
+    if (layout.delimiter == "\t" and not layout.quoted and not header and layout.fields == 2
+            and looks_like_label_column([record[0] for record in records[::step][:HEADER_SAMPLE]])):
+        # label<TAB>text: only the first tab separates, a text may hold more tabs
+        records = [line.split("\t", 1) for line in iter_lines(text) if line.strip()]
+        columns, form = ["label", "text"], "labeled_lines"
+    elif header:
+        columns, records = _column_names(records[0], warnings), records[1:]
+        if not records:
+            raise DataError("header_only", columns=join_names(columns))
+    else:
+        width = layout.fields or max(len(record) for record in records)
+        columns = [f"#{index + 1}" for index in range(width)]
+    rows = check_widths(records, len(columns), layout.delimiter, warnings)
+    return columns, rows, layout.delimiter, form
+
+
+def _column_names(cells: list[str], warnings: list[Warning]) -> list[str]:
+    """Header cells as unique, non-empty names ("#3" for an empty one, "text (2)" for a repeat)."""
+    names, repeated = [], []
+    for index, cell in enumerate(cells):
+        name = cell.strip().lstrip("\ufeff") or f"#{index + 1}"
+        if name in names:
+            repeated.append(name)
+            base, copy = name, 2
+            while f"{base} ({copy})" in names:
+                copy += 1
+            name = f"{base} ({copy})"
+        names.append(name)
+    if repeated:
+        warnings.append(warning("duplicate_columns", names=join_names(sorted(set(repeated)))))
+    return names
+
+
+def _json_array(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), list)
+    except ValueError:
+        return False
+
+
+def _json_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)  # numbers as written (1, 0.5), true/false, nested as JSON
+
+
+def _read_json(text: str, warnings: list[Warning]) -> tuple[list[str], list[list[str]], str]:
+    """JSON Lines (one object per line), or one JSON array of objects."""
+    objects: list[dict] = []
+    bad_lines: list[int] = []
+    form = "jsonl"
+    stripped = text.strip()
+    if stripped.startswith("["):
+        form = "json"
+        try:
+            document = json.loads(stripped)
+        except ValueError as error:
+            raise DataError("bad_json", line=getattr(error, "lineno", 1)) from None
+        for index, item in enumerate(document if isinstance(document, list) else [document]):
+            if isinstance(item, dict):
+                objects.append(item)
+            else:
+                bad_lines.append(index + 1)  # the position in the array stands in for a line
+    else:
+        for number, line in enumerate(iter_lines(text), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except ValueError:
+                item = None
+            if isinstance(item, dict):
+                objects.append(item)
+            else:
+                bad_lines.append(number)
+    if not objects or len(bad_lines) > len(objects):
+        raise DataError("bad_json", line=bad_lines[0] if bad_lines else 1)
+    if bad_lines:
+        warnings.append(warning("bad_json_lines", count=len(bad_lines), first_line=bad_lines[0]))
+    columns = list(dict.fromkeys(str(key) for item in objects for key in item))
+    rows = [[_json_cell(item.get(column)) for column in columns] for item in objects]
+    return columns, rows, form
+
+
+def _cap_texts(rows: list[list[str]], limit: int, warnings: list[Warning]) -> None:
+    cut = 0
+    for row in rows:
+        for index, cell in enumerate(row):
+            if len(cell) > limit:
+                row[index] = cell[:limit]
+                cut += 1
+    if cut:
+        warnings.append(warning("text_too_long", count=cut, limit=limit))

@@ -1,0 +1,139 @@
+"""Command line: train the text classifier on a CSV/TSV/XLSX/JSON file, same code as the app.
+
+    python -m core.train DATA [--val-file FILE] [--text-col C] [--label-col C] [--cell lstm|gru|rnn]
+        [--layers N] [--hidden N] [--embed N] [--epochs N] [--seed N] [--out DIR] ...
+
+Progress goes to stderr; the last line on stdout is one JSON object with the results
+(val_accuracy, macro_f1, train_tokens_per_second, epochs, seconds, ...). Bad data prints a clear
+message on stderr and exits with code 2. The first Ctrl-C stops training and keeps the best epoch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+from core.classifier.bundle import CONFIG_FILE, WEIGHTS_FILE, bundle_files, load_bundle
+from core.classifier.training import TrainingConfig, train_classifier
+from core.jobs import ListReporter
+from core.textdata.columns import guess_columns
+from core.textdata.dataset import LabeledTexts
+from core.textdata.errors import DataError
+from core.textdata.loading import read_path
+
+BUNDLE_ZIP = "classifier.zip"
+
+
+def _parser() -> argparse.ArgumentParser:
+    defaults = TrainingConfig()
+    parser = argparse.ArgumentParser(prog="python -m core.train", description=__doc__.split("\n\n")[0])
+    parser.add_argument("data", help="labelled texts: .csv, .tsv, .txt, .json, .jsonl or .xlsx")
+    parser.add_argument("--val-file", help="separate validation file (otherwise a stratified split)")
+    parser.add_argument("--text-col", help="text column (default: guessed)")
+    parser.add_argument("--label-col", help="label column (default: guessed)")
+    parser.add_argument("--cell", choices=["lstm", "gru", "rnn"], default=defaults.cell)
+    parser.add_argument("--layers", type=int, default=defaults.num_layers, dest="num_layers")
+    parser.add_argument("--hidden", type=int, default=defaults.hidden_size, dest="hidden_size")
+    parser.add_argument("--embed", type=int, default=defaults.embed_size, dest="embed_size")
+    parser.add_argument("--unidirectional", action="store_false", dest="bidirectional")
+    parser.add_argument("--pooling", choices=["last", "max", "mean"], default=defaults.pooling)
+    parser.add_argument("--dropout", type=float, default=defaults.dropout)
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    parser.add_argument("--lr", type=float, default=defaults.learning_rate, dest="learning_rate")
+    parser.add_argument("--patience", type=int, default=defaults.patience)
+    parser.add_argument("--max-length", type=int, default=defaults.max_length,
+                        help="tokens kept per text (default: 95th percentile of the training texts)")
+    parser.add_argument("--min-freq", type=int, default=defaults.min_freq)
+    parser.add_argument("--validation-fraction", type=float, default=defaults.validation_fraction)
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--device", default=defaults.device, help="cpu, cuda, mps (default: best available)")
+    parser.add_argument("--out", type=Path, help=f"write {WEIGHTS_FILE}, {CONFIG_FILE}, {BUNDLE_ZIP} and "
+                                                 "evaluation.json here")
+    return parser
+
+
+def _load(path: str, text_col: str | None, label_col: str | None) -> LabeledTexts:
+    table = read_path(path)
+    if text_col is None or label_col is None:
+        guess = guess_columns(table)
+        text_col = text_col or guess.text
+        label_col = label_col or guess.label
+    for column in (text_col, label_col):
+        if column not in table.columns:
+            raise DataError("unknown_column", name=column)
+    return LabeledTexts.from_table(table, text_col, label_col)
+
+
+def _describe(error: DataError) -> str:
+    details = ", ".join(f"{key}={value}" for key, value in error.params.items())
+    return error.code + (f" ({details})" if details else "")
+
+
+def _print_progress(record: dict) -> None:
+    if record["kind"] == "start":
+        print(f"device {record['device']}: {record['train_size']} training / {record['val_size']} validation "
+              f"texts, {record['vocab_size']} tokens in the vocabulary, max length {record['max_length']}, "
+              f"labels {record['labels']}", file=sys.stderr)
+    elif record["kind"] == "step":
+        print(f"  step {record['step']} epoch {record['epoch']} loss {record['loss']:.4f} "
+              f"{record['tokens_per_second']:.0f} tokens/s {100 * record['progress']:.0f}% "
+              f"eta {record['eta_seconds']:.0f}s", file=sys.stderr)
+    elif record["kind"] == "epoch":
+        print(f"epoch {record['epoch']}: train loss {record['train_loss']:.4f} val loss {record['val_loss']:.4f} "
+              f"accuracy {record['val_accuracy']:.4f} macro-F1 {record['val_macro_f1']:.4f} "
+              f"({record['seconds']:.1f}s){' *' if record['best'] else ''}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    names = {field.name for field in fields(TrainingConfig)}
+    config = TrainingConfig(**{key: value for key, value in vars(args).items() if key in names})
+    try:
+        data = _load(args.data, args.text_col, args.label_col)
+        if args.val_file:
+            data = (data, _load(args.val_file, args.text_col, args.label_col))
+    except DataError as error:
+        print(f"error: cannot use the data: {_describe(error)}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot read the data: {error}", file=sys.stderr)
+        return 2
+    reporter = ListReporter(on_record=_print_progress)
+    previous_handler = signal.signal(signal.SIGINT, lambda *_: reporter.stop())
+    try:
+        result = train_classifier(data, config, reporter)
+    except DataError as error:
+        print(f"error: cannot train on the data: {_describe(error)}", file=sys.stderr)
+        return 2
+    except ValueError as error:  # a setting out of range (e.g. --layers 0)
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
+    metrics = result["metrics"]
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name, content in bundle_files(load_bundle(result["bundle"])).items():
+            (args.out / name).write_bytes(content)
+        (args.out / BUNDLE_ZIP).write_bytes(result["bundle"])
+        (args.out / "evaluation.json").write_text(json.dumps(
+            {"metrics": metrics, "history": result["history"], "evaluation": result["evaluation"]},
+            ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"bundle written to {args.out}", file=sys.stderr)
+    summary = {"val_accuracy": metrics["val_accuracy"], "macro_f1": metrics["val_macro_f1"],
+               "train_tokens_per_second": metrics["train_tokens_per_second"], "epochs": metrics["epochs"],
+               "seconds": metrics["seconds"], "best_epoch": metrics["best_epoch"], "val_loss": metrics["val_loss"],
+               "stopped": metrics["stopped"], "device": metrics["device"], "train_size": metrics["train_size"],
+               "val_size": metrics["val_size"], "vocab_size": metrics["vocab_size"],
+               "max_length": metrics["max_length"], "labels": result["labels"]}
+    print(json.dumps(summary, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Small page-building blocks every lesson shares, so pages stay short and look alike."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.device import describe_device, select_device
+from pages.common.i18n import Texts, texts
+
+AGREEMENT_TOLERANCE = 1e-5
+
+
+def page_header(t: Texts) -> None:
+    """The page title and its introduction."""
+    st.title(t["title"])
+    if "intro" in t:
+        st.markdown(t["intro"])
+
+
+def how_to_read(text: str) -> None:
+    """One line under a chart saying how to read it."""
+    st.caption(f"**{texts('common')['how_to_read']}** {text}")
+
+
+def agreement(max_abs_diff: float, reference: str) -> None:
+    """Show that the numbers on screen are torch's own: the largest gap to the fused module."""
+    common = texts("common")
+    message = common.format("agreement", reference=reference, value=f"{max_abs_diff:.2e}")
+    if max_abs_diff < AGREEMENT_TOLERANCE:
+        st.success(f"✓ {message}")
+    else:
+        st.error(f"✗ {message}")
+
+
+def device_note() -> None:
+    """Which device computed the numbers on this page."""
+    st.caption(texts("common").format("device", device=describe_device(select_device())))
+
+
+def formula_block(latex: str) -> None:
+    """A displayed equation."""
+    st.latex(latex)

@@ -1,0 +1,205 @@
+"""Section 1 of the training page: the user's file (or the demo data), its columns, its profile and its warnings.
+
+Everything read from an upload stays in this session's ``st.session_state``; nothing is cached server-wide.
+Parsing is remembered per uploaded file id, so a rerun (a changed setting, a poll) never re-reads 50 MB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from core.figures.train import class_counts_figure, length_histogram_figure
+from core.textdata.columns import guess_columns
+from core.textdata.dataset import DatasetProfile, LabeledTexts, profile
+from core.textdata.errors import DataError
+from core.textdata.loading import MAX_BYTES, Table, read_path, read_table
+from core.textdata.tokenize import Tokenizer, suggest_max_length
+from pages.common.i18n import Texts, language
+from pages.common.layout import how_to_read
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "assets" / "demo"
+UPLOAD_TYPES = ["csv", "tsv", "txt", "jsonl", "json"]
+PREVIEW_ROWS = 50
+CHART = {"displaylogo": False}
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """What the settings form and the training job need from section 1."""
+
+    key: str  # identity of the file(s) and columns: a change resets the column-dependent settings
+    dataset: LabeledTexts  # the training file's pairs
+    validation: LabeledTexts | None  # the separate validation file's pairs, if one was given and is usable
+    profile: DatasetProfile  # token-length profile of `dataset`
+    suggested_max_length: int  # tokens that keep 95% of the texts whole
+
+    @property
+    def training_data(self):
+        """What `TrainingRequest.data` takes: the pairs, or a (train, validation) pair of them."""
+        return (self.dataset, self.validation) if self.validation is not None else self.dataset
+
+
+def error_text(t: Texts, error: DataError) -> str:
+    """A DataError in the user's language; an unknown code still gets a sentence, never a traceback."""
+    for table in ("errors", "bundle_errors"):
+        if table in t and error.code in t[table]:
+            try:
+                return t[table].format(error.code, **(error.params or {}))
+            except (KeyError, IndexError, ValueError):
+                return str(t[table][error.code]).split("{")[0].strip() or t["page"]["error_fallback"]
+    return t["page"].format("error_fallback", code=error.code)
+
+
+def show_warnings(t: Texts, warnings) -> None:
+    for code, params in warnings:
+        if code in t["warnings"]:
+            st.warning(t["warnings"].format(code, **params), icon=":material/warning:")
+
+
+def _remember(slot: str, identity: str, compute):
+    """``compute()`` once per ``identity`` in this session; a DataError is remembered (and returned) too."""
+    stored = st.session_state.get(slot)
+    if stored is not None and stored[0] == identity:
+        return stored[1]
+    try:
+        value = compute()
+    except DataError as error:
+        value = error
+    st.session_state[slot] = (identity, value)
+    return value
+
+
+def _read_upload(upload) -> Table:
+    # The browser enforces server.maxUploadSize, but a script or a misconfigured proxy may not: check here too.
+    if upload.size > MAX_BYTES:
+        raise DataError("too_large", size_mb=round(upload.size / 1e6, 1), limit_mb=round(MAX_BYTES / 1e6, 1))
+    return read_table(upload.getvalue(), upload.name)
+
+
+def load_table(upload, slot: str) -> tuple[str, Table | DataError]:
+    """(identity, table or error) of an upload, or of the demo file in the UI language when there is none."""
+    if upload is None:
+        identity = f"demo:{language()}"
+        return identity, _remember(slot, identity, lambda: read_path(DEMO_DIR / f"demo_{language()}.csv"))
+    identity = f"upload:{upload.file_id}"
+    return identity, _remember(slot, identity, lambda: _read_upload(upload))
+
+
+def file_summary(t: Texts, name: str, table: Table) -> None:
+    words = t["data"]
+    delimiter = words["delimiters"].get({",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}.get(
+        table.delimiter, "none"), table.delimiter)
+    st.markdown(words.format("file_summary", rows=len(table), columns=len(table.columns),
+                             encoding=table.encoding, format=words["formats"].get(table.format, table.format),
+                             delimiter=delimiter))
+    st.caption(words.format("file_name", name=name))
+
+
+def choose_columns(t: Texts, table: Table, identity: str) -> tuple[str, str] | None:
+    """Text and label select boxes, preselected by the guess whenever a new file arrives."""
+    words = t["data"]
+    try:
+        guess = guess_columns(table)
+    except DataError as error:
+        st.error(error_text(t, error), icon=":material/error:")
+        guess = None
+    # Streamlit forgets a widget's value after a run that did not draw it (say, while a bad upload was shown),
+    # so a missing choice is refilled from the guess just like a new file's.
+    chosen = (st.session_state.get("train.text_column"), st.session_state.get("train.label_column"))
+    if st.session_state.get("train.columns_for") != identity or not set(chosen) <= set(table.columns):
+        st.session_state["train.columns_for"] = identity
+        st.session_state["train.text_column"] = guess.text if guess else table.columns[0]
+        st.session_state["train.label_column"] = guess.label if guess else table.columns[-1]
+    if guess is not None:
+        show_warnings(t, guess.warnings)
+    left, right = st.columns(2)
+    text_column = left.selectbox(words["text_column"], table.columns, key="train.text_column",
+                                 help=words["columns_help"])
+    label_column = right.selectbox(words["label_column"], table.columns, key="train.label_column",
+                                   help=words["columns_help"])
+    return text_column, label_column
+
+
+def _profiled(dataset: LabeledTexts) -> tuple[DatasetProfile, int]:
+    tokenizer = Tokenizer()
+    lengths = [len(tokenizer(text)) for text in dataset.texts]
+    return profile(dataset.texts, dataset.labels, lengths=lengths, length_unit="tokens"), suggest_max_length(lengths)
+
+
+def show_profile(t: Texts, summary: DatasetProfile, suggested: int) -> None:
+    words = t["data"]
+    st.markdown(words.format("dataset_summary", size=summary.size, classes=len(summary.classes)))
+    left, right = st.columns(2)
+    left.plotly_chart(class_counts_figure(summary.classes, summary.class_counts, words["class_counts_title"],
+                                          words["count_label"]), key="train.class_counts", config=CHART)
+    right.plotly_chart(length_histogram_figure(summary.histogram_edges, summary.histogram_counts,
+                                               words["length_title"], words["length_axis"], words["count_label"],
+                                               cut=suggested, cut_label=words["cut_label"]),
+                       key="train.lengths", config=CHART)
+    how_to_read(words.format("length_how", median=f"{summary.length_median:.0f}", p95=f"{summary.length_p95:.0f}",
+                             longest=summary.length_max, suggested=suggested))
+
+
+def _validation(t: Texts, text_column: str, label_column: str) -> tuple[str, LabeledTexts | None, bool]:
+    """(identity, pairs or None, usable): the optional separate validation file."""
+    words = t["data"]
+    upload = st.file_uploader(words["validation_upload"], type=UPLOAD_TYPES, key="train.validation_upload",
+                              help=words["validation_help"])
+    if upload is None:
+        return "", None, True
+    identity, table = load_table(upload, "train.validation_table")
+
+    def pairs() -> LabeledTexts:
+        if isinstance(table, DataError):
+            raise table
+        columns = (text_column, label_column)
+        if not set(columns) <= set(table.columns):
+            guess = guess_columns(table)
+            columns = (guess.text, guess.label)
+        return LabeledTexts.from_table(table, *columns, min_rows=2)
+
+    validation = _remember("train.validation_pairs", f"{identity}:{text_column}:{label_column}", pairs)
+    if isinstance(validation, DataError):
+        st.error(words.format("validation_bad", reason=error_text(t, validation)), icon=":material/error:")
+        return identity, None, False
+    show_warnings(t, validation.warnings)
+    st.caption(words.format("validation_summary", rows=len(validation), classes=len(validation.classes)))
+    return identity, validation, True
+
+
+def data_section(t: Texts) -> PreparedData | None:
+    """Draw section 1; the data to train on, or None (the errors are already on screen)."""
+    words = t["data"]
+    st.header(words["heading"])
+    upload = st.file_uploader(words["upload"], type=UPLOAD_TYPES, key="train.upload", help=words["upload_help"])
+    identity, table = load_table(upload, "train.table")
+    if upload is None:
+        st.info(words["demo_note"], icon=":material/dataset:")
+    if isinstance(table, DataError):
+        st.error(error_text(t, table), icon=":material/error:")
+        st.caption(words["unusable"])
+        return None
+    file_summary(t, upload.name if upload is not None else words["demo_name"], table)
+    show_warnings(t, table.warnings)
+    with st.expander(words.format("preview", rows=min(PREVIEW_ROWS, len(table))), expanded=upload is not None):
+        st.dataframe(pd.DataFrame(table.rows[:PREVIEW_ROWS], columns=table.columns), hide_index=True,
+                     key="train.preview")
+    text_column, label_column = choose_columns(t, table, identity)
+    key = f"{identity}:{text_column}:{label_column}"
+    dataset = _remember("train.pairs", key, lambda: LabeledTexts.from_table(table, text_column, label_column))
+    if isinstance(dataset, DataError):
+        st.error(error_text(t, dataset), icon=":material/error:")
+        st.caption(words["unusable"])
+        return None
+    show_warnings(t, [warning for warning in dataset.warnings if warning not in table.warnings])
+    summary, suggested = _remember("train.profile", key, lambda: _profiled(dataset))
+    show_warnings(t, summary.warnings)
+    show_profile(t, summary, suggested)
+    validation_identity, validation, usable = _validation(t, text_column, label_column)
+    if not usable:
+        return None
+    return PreparedData(f"{key}|{validation_identity}", dataset, validation, summary, suggested)

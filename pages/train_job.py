@@ -1,0 +1,222 @@
+"""Sections 2 and 3 of the training page: the settings form, and the background training job it starts.
+
+Training runs in the shared ``JobManager`` (a spawned process), never in this script: a rerun would kill it. The
+job id lives in ``st.session_state["train.job"]``, so a rerun or a visit to another page finds the job again. A
+fragment polls the job's records every second while it runs; when it ends, the model is copied into the session
+(``train.model``), where a later bad upload or a failed run cannot reach it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from core.classifier.bundle import load_bundle
+from core.classifier.training import TrainingConfig, TrainingRequest, run_training_job
+from core.device import describe_device, select_device
+from core.figures.train import CurveLabels, training_curves_figure
+from core.jobs import DONE, FAILED, STOPPED
+from pages.common.i18n import Texts
+from pages.common.jobs import job_manager, session_owner
+from pages.train_data import PreparedData
+
+JOB_KEY = "train.job"
+MODEL_KEY = "train.model"
+HARVESTED_KEY = "train.harvested"
+POLL_SECONDS = 1.0
+DEFAULTS = TrainingConfig()
+CELLS = ("lstm", "gru", "rnn")
+POOLINGS = ("max", "mean", "last")
+CHART = {"displaylogo": False}
+
+
+def current_job():
+    """This session's latest job, if the manager still knows it."""
+    return job_manager().get(st.session_state.get(JOB_KEY))
+
+
+def harvest(job) -> None:
+    """Copy a finished job's model into the session once; a run that produced no epoch keeps the old model."""
+    if job is None or not job.finished or st.session_state.get(HARVESTED_KEY) == job.id:
+        return
+    st.session_state[HARVESTED_KEY] = job.id
+    result = job.result
+    if job.status not in (DONE, STOPPED) or not result or not result.get("history"):
+        return
+    st.session_state[MODEL_KEY] = {
+        "job": job.id, "bundle": load_bundle(result["bundle"]), "bytes": result["bundle"],
+        "metrics": result["metrics"], "evaluation": result["evaluation"], "history": result["history"],
+    }
+    st.session_state["train.model_choice"] = "trained"  # section 5 switches to the new model
+
+
+def _reset_column_settings(data: PreparedData) -> None:
+    """A new file or column choice brings a new suggested max length (the user may still change it)."""
+    if st.session_state.get("train.settings_for") != data.key:
+        st.session_state["train.settings_for"] = data.key
+        st.session_state["train.max_length"] = data.suggested_max_length
+
+
+def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingConfig | None:
+    """Section 2; the config when Start was pressed with usable data, else None.
+
+    A form, so changing a setting neither reruns the page nor retrains: only Start does.
+    """
+    words = t["settings"]
+    st.header(words["heading"])
+    if data is not None:
+        _reset_column_settings(data)
+    with st.form("train.settings", border=True):
+        model, training, text = st.columns(3)
+        with model:
+            st.markdown(f"**{words['model']}**")
+            cell = st.selectbox(words["cell"], CELLS, index=CELLS.index(DEFAULTS.cell),
+                                format_func=words["cells"].get, key="train.cell", help=words["cell_help"])
+            bidirectional = st.toggle(words["bidirectional"], value=DEFAULTS.bidirectional,
+                                      key="train.bidirectional", help=words["bidirectional_help"])
+            num_layers = st.number_input(words["num_layers"], 1, 4, DEFAULTS.num_layers, key="train.num_layers")
+            hidden_size = st.number_input(words["hidden_size"], 4, 512, DEFAULTS.hidden_size, step=8,
+                                          key="train.hidden_size", help=words["hidden_size_help"])
+            embed_size = st.number_input(words["embed_size"], 4, 512, DEFAULTS.embed_size, step=8,
+                                         key="train.embed_size", help=words["embed_size_help"])
+            pooling = st.selectbox(words["pooling"], POOLINGS, index=POOLINGS.index(DEFAULTS.pooling),
+                                   format_func=words["poolings"].get, key="train.pooling",
+                                   help=words["pooling_help"])
+            dropout = st.slider(words["dropout"], 0.0, 0.8, DEFAULTS.dropout, 0.05, key="train.dropout",
+                                help=words["dropout_help"])
+        with training:
+            st.markdown(f"**{words['training']}**")
+            epochs = st.number_input(words["epochs"], 1, 50, DEFAULTS.epochs, key="train.epochs",
+                                     help=words["epochs_help"])
+            batch_size = st.number_input(words["batch_size"], 1, 512, DEFAULTS.batch_size, key="train.batch_size")
+            learning_rate = st.number_input(words["learning_rate"], 1e-5, 1.0, DEFAULTS.learning_rate,
+                                            format="%.5f", step=1e-4, key="train.learning_rate")
+            validation_fraction = st.slider(
+                words["validation_fraction"], 0.05, 0.5, DEFAULTS.validation_fraction, 0.05,
+                key="train.validation_fraction", disabled=data is not None and data.validation is not None,
+                help=words["validation_fraction_help"])
+            seed = st.number_input(words["seed"], 0, 99_999, DEFAULTS.seed, key="train.seed",
+                                   help=words["seed_help"])
+        with text:
+            st.markdown(f"**{words['text']}**")
+            suggested = data.suggested_max_length if data is not None else 64
+            if "train.max_length" not in st.session_state:
+                st.session_state["train.max_length"] = suggested
+            max_length = st.number_input(words["max_length"], 1, 4096, key="train.max_length",
+                                         help=words.format("max_length_help", suggested=suggested))
+            min_freq = st.number_input(words["min_freq"], 1, 100, DEFAULTS.min_freq, key="train.min_freq",
+                                       help=words["min_freq_help"])
+            max_vocab_size = st.number_input(words["max_vocab_size"], 100, 500_000, DEFAULTS.max_vocab_size,
+                                             step=1000, key="train.max_vocab_size")
+            lowercase = st.toggle(words["lowercase"], value=DEFAULTS.lowercase, key="train.lowercase")
+        started = st.form_submit_button(words["start"], type="primary", icon=":material/play_arrow:",
+                                        disabled=busy or data is None, key="train.start")
+    if busy:
+        st.caption(words["busy"])
+    if not started or data is None or busy:
+        return None
+    steps_per_epoch = math.ceil(len(data.dataset) * (1 - validation_fraction) / batch_size)
+    return TrainingConfig(
+        cell=cell, bidirectional=bidirectional, num_layers=int(num_layers), embed_size=int(embed_size),
+        hidden_size=int(hidden_size), dropout=float(dropout), pooling=pooling, epochs=int(epochs),
+        batch_size=int(batch_size), learning_rate=float(learning_rate), seed=int(seed),
+        max_length=int(max_length), min_freq=int(min_freq), max_vocab_size=int(max_vocab_size),
+        lowercase=lowercase, validation_fraction=float(validation_fraction),
+        # about 25 points per epoch on the live curve, whatever the data size
+        report_every=max(1, min(DEFAULTS.report_every, steps_per_epoch // 25)))
+
+
+def start(data: PreparedData, config: TrainingConfig) -> None:
+    job = job_manager().submit(run_training_job, TrainingRequest(data.training_data, config),
+                               owner=session_owner(), label="train")
+    st.session_state[JOB_KEY] = job.id
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def curve_labels(t: Texts) -> CurveLabels:
+    words = t["job"]["curves"]
+    return CurveLabels(**{name: words[name] for name in CurveLabels.__dataclass_fields__})
+
+
+def _progress_body(t: Texts) -> None:
+    words = t["job"]
+    job = current_job()
+    if job is None:
+        return
+    if job.finished and st.session_state.get(HARVESTED_KEY) != job.id:
+        harvest(job)
+        st.rerun()  # the whole page: the results sections below need the new model
+    records = list(job.records)
+    started = next((record for record in records if record["kind"] == "start"), None)
+    steps = [record for record in records if record["kind"] == "step"]
+    epochs = job.config.config.epochs
+    if job.status == "queued":
+        st.info(words.format("queued", position=job.queue_position()), icon=":material/hourglass_top:")
+    elif job.status == "running":
+        if started is None:
+            st.progress(0.0, text=words["starting"])
+        else:
+            last = steps[-1] if steps else None
+            progress = last["progress"] if last else 0.0
+            eta = words.format("eta", time=_duration(last["eta_seconds"])) if last else words["eta_unknown"]
+            st.progress(min(1.0, progress), text=words.format(
+                "running", epoch=last["epoch"] if last else 1, epochs=epochs,
+                step=last["step"] if last else 0, total=started["total_steps"], eta=eta))
+        if job.stop_requested_at is not None:
+            st.caption(words["stopping"])
+        elif st.button(words["stop"], icon=":material/stop:", key="train.stop"):
+            job.stop()
+            st.rerun(scope="fragment")
+    _finished_note(t, job)
+    if started is not None:
+        st.caption(words.format("data_sizes", train=started["train_size"], val=started["val_size"],
+                                vocab=started["vocab_size"], max_length=started["max_length"],
+                                device=describe_device(_device(started["device"]))))
+        steps_per_epoch = max(1, math.ceil(started["total_steps"] / epochs))
+        st.plotly_chart(training_curves_figure(records, steps_per_epoch, curve_labels(t)),
+                        key="train.curves", config=CHART)
+
+
+def _device(name: str):
+    import torch
+
+    try:
+        return torch.device(name)
+    except (RuntimeError, TypeError):
+        return select_device()
+
+
+def _finished_note(t: Texts, job) -> None:
+    words = t["job"]
+    if job.status == DONE:
+        metrics = job.result["metrics"]
+        key = "early_stopped" if metrics["early_stopped"] else "done"
+        st.success(words.format(key, seconds=f"{metrics['seconds']:.0f}", epochs=metrics["epochs"],
+                                best=metrics["best_epoch"]), icon=":material/check_circle:")
+    elif job.status == STOPPED:
+        metrics = (job.result or {}).get("metrics", {})
+        if metrics.get("epochs"):
+            st.info(words.format("stopped", best=metrics["best_epoch"]), icon=":material/stop_circle:")
+        else:
+            st.warning(words["stopped_empty"], icon=":material/stop_circle:")
+    elif job.status == FAILED:
+        st.error(words["failed"], icon=":material/error:")
+        with st.expander(words["details"]):
+            st.code(job.error or "", language=None)
+
+
+def progress_section(t: Texts) -> None:
+    """Section 3: polled while the job runs, drawn once when it is over."""
+    st.header(t["job"]["heading"])
+    job = current_job()
+    if job is None:
+        st.caption(t["job"]["idle"])
+        return
+    # Polling only while something can still change: a finished job's panel is drawn once.
+    body = st.fragment(run_every=None if job.finished else POLL_SECONDS)(_progress_body)
+    body(t)

@@ -1,0 +1,88 @@
+"""Every page in a real browser: navigation, language switch, animations that play, inputs that edit, shared URLs."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from pages.registry import PAGES
+from tests.browser.conftest import assert_no_exception, screenshot, wait_ready
+
+LESSONS = [entry.name for entry in PAGES if entry.section == "section_lessons"]
+WITHOUT_ANIMATION = {"summary"}
+
+
+def test_navigation_reaches_every_page(page, server):
+    page.goto(server)
+    wait_ready(page)
+    assert_no_exception(page, "home")
+    screenshot(page, "home_en")
+    for entry in PAGES[1:]:
+        page.locator(f'[data-testid="stSidebarNav"] a[href$="/{entry.name}"]').first.click()
+        page.wait_for_url(f"**/{entry.name}**")
+        wait_ready(page)
+        assert_no_exception(page, entry.name)
+        screenshot(page, f"nav_{entry.name}")
+
+
+def test_language_switch_translates_and_sticks_in_the_url(page, server):
+    page.goto(f"{server}/rnn_step")
+    wait_ready(page)
+    english_title = page.locator("h1").first.inner_text()
+    page.locator('[data-testid="stSidebar"] button:has-text("中文")').first.click()
+    wait_ready(page)
+    chinese_title = page.locator("h1").first.inner_text()
+    assert chinese_title != english_title
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese_title)
+    assert parse_qs(urlparse(page.url).query).get("lang") == ["中文"]  # the switch stores its visible label
+    screenshot(page, "rnn_step_zh")
+    page.reload()
+    wait_ready(page)
+    assert page.locator("h1").first.inner_text() == chinese_title
+    assert_no_exception(page, "rnn_step zh")
+
+
+def slider_value(page) -> list[str]:
+    return page.locator(".slider-currentvalue").all_inner_texts()
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_plays_edits_and_restores_from_url(page, server, name):
+    page.goto(f"{server}/{name}")
+    wait_ready(page)
+    assert_no_exception(page, name)
+    screenshot(page, f"lesson_{name}")
+
+    if name not in WITHOUT_ANIMATION:
+        play = page.locator("g.updatemenu-button", has_text="Play").first
+        play.scroll_into_view_if_needed()
+        before = slider_value(page)
+        play.click()
+        deadline = time.time() + 15
+        while time.time() < deadline and slider_value(page) == before:
+            time.sleep(0.2)
+        assert slider_value(page) != before, f"{name}: the animation did not advance"
+        screenshot(page, f"lesson_{name}_playing")
+
+    text_inputs = page.locator('[data-testid="stTextInput"] input')
+    if text_inputs.count():
+        box = text_inputs.first
+        new_value = "the cat sat on the mat"
+        box.fill(new_value)
+        box.press("Enter")
+        time.sleep(0.5)
+        wait_ready(page)
+        assert_no_exception(page, f"{name} after editing")
+        shared = page.url
+        assert any(new_value in values for values in parse_qs(urlparse(shared).query).values()), (
+            f"{name}: the edited input is not in the URL {shared}"
+        )
+        fresh = page.context.new_page()
+        fresh.goto(shared)
+        wait_ready(fresh)
+        assert fresh.locator('[data-testid="stTextInput"] input').first.input_value() == new_value
+        assert_no_exception(fresh, f"{name} from a shared URL")
+        screenshot(fresh, f"lesson_{name}_shared")
+        fresh.close()

@@ -1,0 +1,23 @@
+"""Job targets for the job-manager tests: top-level so a spawned process can import them."""
+
+import os
+import time
+
+
+def count_up(config, reporter):
+    for step in range(config["steps"]):
+        if reporter.should_stop():
+            return {"last": step - 1, "stopped": True}
+        reporter.report({"step": step, "pid": os.getpid()})
+        time.sleep(config.get("sleep", 0.0))
+    return {"last": config["steps"] - 1, "stopped": False}
+
+
+def crash(config, reporter):
+    reporter.report({"step": 0})
+    raise ValueError("broken on purpose")
+
+
+def ignore_stop(config, reporter):
+    while True:
+        time.sleep(0.05)

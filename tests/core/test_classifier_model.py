@@ -1,0 +1,112 @@
+import itertools
+
+import numpy as np
+import pytest
+import torch
+
+from core.classifier.batching import bucket_batches, collate, encode_texts
+from core.classifier.model import ClassifierConfig, TextClassifier, count_parameters
+from core.textdata.tokenize import UNK_ID, Vocabulary
+
+CASES = list(itertools.product(["lstm", "gru", "rnn"], ["last", "max", "mean"], [True, False]))
+
+
+def make_model(cell="lstm", pooling="max", bidirectional=True, num_layers=1, seed=0):
+    torch.manual_seed(seed)
+    config = ClassifierConfig(vocab_size=30, num_classes=3, cell=cell, bidirectional=bidirectional,
+                              num_layers=num_layers, embed_size=6, hidden_size=5, dropout=0.2, pooling=pooling)
+    return TextClassifier(config).eval()
+
+
+@pytest.mark.parametrize("cell,pooling,bidirectional", CASES)
+def test_logit_shapes_for_every_cell_and_pooling(cell, pooling, bidirectional):
+    model = make_model(cell, pooling, bidirectional, num_layers=2)
+    token_ids = torch.randint(2, 30, (4, 7))
+    lengths = torch.tensor([7, 3, 1, 5])
+    assert model(token_ids, lengths).shape == (4, 3)
+    assert model.features(model.embedding(token_ids), lengths).shape == (4, 5 * (2 if bidirectional else 1))
+
+
+@pytest.mark.parametrize("cell,pooling,bidirectional", CASES)
+def test_padding_does_not_change_logits(cell, pooling, bidirectional):
+    model = make_model(cell, pooling, bidirectional, num_layers=2)
+    sequences = [[5, 6, 7], [8, 9, 10, 11, 12, 13, 14, 15], [16]]
+    batched, lengths = collate(sequences, [0, 1, 2])  # (3, 8), padded with zeros
+    together = model(batched, lengths)
+    for row, ids in enumerate(sequences):
+        alone = model(torch.tensor([ids]), torch.tensor([len(ids)]))
+        torch.testing.assert_close(together[row:row + 1], alone, rtol=1e-5, atol=1e-6)
+        # Extra padding (also with non-pad garbage past the end) changes nothing either.
+        garbage = torch.tensor([ids + [3, 4, 0, 0]])
+        torch.testing.assert_close(model(garbage, torch.tensor([len(ids)])), alone, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_pooling_matches_a_plain_unpacked_run(cell):
+    """Rebuild each pooling by hand from the recurrent module's unpadded outputs."""
+    ids = torch.tensor([[4, 9, 2, 17, 5]])
+    for pooling in ["last", "max", "mean"]:
+        model = make_model(cell, pooling, bidirectional=True)
+        embedded = model.embedding(ids)  # (1, 5, 6)
+        outputs, state = model.rnn(embedded)  # (1, 5, 10)
+        hidden_n = state[0] if cell == "lstm" else state  # (2, 1, 5)
+        expected = {"last": torch.cat([hidden_n[0], hidden_n[1]], dim=-1),
+                    "max": outputs.max(dim=1).values, "mean": outputs.mean(dim=1)}[pooling]
+        torch.testing.assert_close(model.features(embedded, torch.tensor([5])), expected)
+        torch.testing.assert_close(model(ids, torch.tensor([5])), model.classifier(expected))
+
+
+def test_last_pooling_uses_the_backward_state_after_the_whole_text():
+    model = make_model("gru", "last", bidirectional=True)
+    ids = torch.tensor([[4, 9, 2]])
+    outputs, _ = model.rnn(model.embedding(ids))  # (1, 3, 10): [forward_t ; backward_t]
+    features = model.features(model.embedding(ids), torch.tensor([3]))  # (1, 10)
+    torch.testing.assert_close(features[0, :5], outputs[0, -1, :5])  # forward after the last token
+    torch.testing.assert_close(features[0, 5:], outputs[0, 0, 5:])  # backward after the first token
+
+
+def test_padding_row_is_zero_and_parameter_count_formula():
+    model = make_model()
+    assert torch.count_nonzero(model.embedding.weight[0]) == 0
+    for cell, bidirectional, num_layers in itertools.product(["lstm", "gru", "rnn"], [True, False], [1, 3]):
+        config = ClassifierConfig(vocab_size=50, num_classes=4, cell=cell, bidirectional=bidirectional,
+                                  num_layers=num_layers, embed_size=7, hidden_size=9)
+        assert count_parameters(config) == sum(p.numel() for p in TextClassifier(config).parameters())
+
+
+@pytest.mark.parametrize("bad", [{"cell": "transformer"}, {"pooling": "sum"}, {"num_classes": 1},
+                                 {"hidden_size": 0}, {"dropout": 1.0}, {"vocab_size": 1}])
+def test_config_rejects_bad_settings(bad):
+    settings = {"vocab_size": 10, "num_classes": 2} | bad
+    with pytest.raises(ValueError):
+        ClassifierConfig(**settings)
+
+
+def test_bucket_batches_cover_every_index_once_and_group_lengths():
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 200, size=1000)
+    batches = bucket_batches(lengths, batch_size=32, rng=np.random.default_rng(1), chunk_batches=10)
+    assert sorted(np.concatenate(batches).tolist()) == list(range(1000))
+    assert all(len(batch) <= 32 for batch in batches)
+    padded = sum(len(batch) * lengths[batch].max() for batch in batches)
+    random_batches = np.array_split(np.random.default_rng(1).permutation(1000), 1000 // 32)
+    padded_random = sum(len(batch) * lengths[batch].max() for batch in random_batches)
+    assert padded < 1.15 * lengths.sum()  # random batches: about twice the real tokens
+    assert padded_random > 1.8 * lengths.sum()
+    again = bucket_batches(lengths, batch_size=32, rng=np.random.default_rng(1), chunk_batches=10)
+    assert all(np.array_equal(a, b) for a, b in zip(batches, again))  # seeded: reproducible
+    other_epoch = bucket_batches(lengths, batch_size=32, rng=np.random.default_rng(2), chunk_batches=10)
+    assert not all(np.array_equal(a, b) for a, b in zip(batches, other_epoch))
+
+
+def test_evaluation_batches_are_sorted_and_complete():
+    batches = bucket_batches([5, 1, 3, 2], batch_size=3)
+    assert [batch.tolist() for batch in batches] == [[1, 3, 2], [0]]
+
+
+def test_encode_truncates_and_never_yields_empty_sequences():
+    vocabulary = Vocabulary.build([["a", "b", "c"]])
+    encoded = encode_texts([["a", "b", "c", "a"], [], ["zzz"]], vocabulary, max_length=3)
+    assert encoded == [vocabulary.encode(["a", "b", "c"]), [UNK_ID], [UNK_ID]]
+    token_ids, lengths = collate(encoded, [0, 1])
+    assert token_ids.tolist() == [encoded[0], [UNK_ID, 0, 0]] and lengths.tolist() == [3, 1]

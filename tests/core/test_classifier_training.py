@@ -1,0 +1,146 @@
+import pickle
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from core.classifier.bundle import load_bundle
+from core.classifier.predict import predict_many
+from core.classifier.training import TrainingConfig, TrainingRequest, run_training_job, train_classifier
+from core.jobs import DONE, JobManager, ListReporter
+from core.textdata.dataset import LabeledTexts
+from core.textdata.errors import DataError
+from core.textdata.split import stratified_split
+
+FILLER = "the a we it is was and to of in on my your this that for with very so just".split()
+CUES = {"good": ["great", "lovely", "clean", "friendly"], "bad": ["dirty", "rude", "noisy", "awful"],
+        "meh": ["okay", "average", "fine", "plain"]}
+TINY = TrainingConfig(embed_size=32, hidden_size=32, epochs=6, batch_size=16, learning_rate=1e-2,
+                      min_freq=1, patience=10, device="cpu", num_threads=1,
+                      report_every=2)
+
+
+def synthetic(labels=("good", "bad"), count=240, seed=0) -> LabeledTexts:
+    """Texts of filler words with one cue word of their class somewhere in the middle."""
+    rng = np.random.default_rng(seed)
+    texts, names = [], []
+    for index in range(count):
+        label = labels[index % len(labels)]
+        words = list(rng.choice(FILLER, size=rng.integers(4, 12)))
+        words.insert(int(rng.integers(0, len(words))), str(rng.choice(CUES[label])))
+        texts.append(" ".join(words).capitalize() + ".")
+        names.append(label)
+    return LabeledTexts(texts, names)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    reporter = ListReporter()
+    return train_classifier(synthetic(), TINY, reporter), reporter.records
+
+
+def test_training_learns_well_above_chance(trained):
+    result, _ = trained
+    assert result["metrics"]["val_accuracy"] > 0.9  # chance: 0.5
+    assert result["metrics"]["val_macro_f1"] > 0.9
+    assert result["labels"] == ["bad", "good"]
+    assert result["metrics"]["train_tokens_per_second"] > 0
+
+
+def test_records_follow_the_contract(trained):
+    result, records = trained
+    assert records[0]["kind"] == "start" and records[0]["device"] == "cpu"
+    steps = [record for record in records if record["kind"] == "step"]
+    epochs = [record for record in records if record["kind"] == "epoch"]
+    assert steps and len(epochs) == 6
+    for record in steps:
+        assert {"step", "epoch", "loss", "tokens_per_second", "progress", "eta_seconds"} <= set(record)
+        assert 0 < record["progress"] <= 1 and record["eta_seconds"] >= 0 and np.isfinite(record["loss"])
+    assert [record["step"] for record in steps] == sorted(record["step"] for record in steps)
+    assert steps[-1]["progress"] == pytest.approx(1.0)
+    for record in epochs:
+        assert {"epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds"} <= set(record)
+    assert epochs[-1]["train_loss"] < epochs[0]["train_loss"]
+    assert result["history"] == epochs
+
+
+def test_result_is_picklable_and_its_bundle_is_the_best_epoch(trained):
+    result, _ = trained
+    result = pickle.loads(pickle.dumps(result))
+    history = result["history"]
+    best = max(history, key=lambda record: record["val_macro_f1"])
+    assert result["metrics"]["best_epoch"] == best["epoch"]
+    assert result["metrics"]["val_macro_f1"] == pytest.approx(best["val_macro_f1"])
+    # The downloaded bundle alone reproduces the reported validation accuracy.
+    data = synthetic()
+    _, val_idx = stratified_split(data.labels, validation_fraction=0.2, seed=TINY.seed)
+    bundle = load_bundle(result["bundle"])
+    probabilities = predict_many(bundle, [data.texts[i] for i in val_idx])
+    predicted = [bundle.label_names[i] for i in probabilities.argmax(axis=1)]
+    accuracy = np.mean([p == data.labels[i] for p, i in zip(predicted, val_idx)])
+    assert accuracy == pytest.approx(result["metrics"]["val_accuracy"])
+    evaluation = result["evaluation"]
+    assert np.sum(evaluation["confusion_matrix"]) == len(val_idx)
+    assert len(evaluation["misclassified"]) == round((1 - accuracy) * len(val_idx))
+
+
+def test_same_seed_same_run():
+    config = replace(TINY, embed_size=8, hidden_size=8, epochs=2)
+    first = train_classifier(synthetic(count=80), config)
+    second = train_classifier(synthetic(count=80), config)
+    strip = [{k: v for k, v in record.items() if k != "seconds"} for record in first["history"]]
+    assert strip == [{k: v for k, v in record.items() if k != "seconds"} for record in second["history"]]
+
+
+def test_stop_between_epochs_keeps_the_best_model():
+    reporter = ListReporter()
+    reporter._on_record = lambda record: record["kind"] == "epoch" and record["epoch"] == 2 and reporter.stop()
+    result = train_classifier(synthetic(), TINY, reporter)
+    assert result["stopped"] and result["metrics"]["stopped"]
+    assert [record["epoch"] for record in result["history"]] == [1, 2]
+    assert result["metrics"]["val_macro_f1"] == pytest.approx(max(r["val_macro_f1"] for r in result["history"]))
+    load_bundle(result["bundle"])
+
+
+def test_stop_inside_the_first_epoch_still_returns_a_model():
+    reporter = ListReporter()
+    reporter._on_record = lambda record: record["kind"] == "step" and reporter.stop()
+    result = train_classifier(synthetic(), TINY, reporter)
+    assert result["stopped"] and result["history"][0]["partial"] and result["metrics"]["steps"] == 2
+    assert load_bundle(result["bundle"]).label_names == ["bad", "good"]
+
+
+def test_early_stopping_after_patience_epochs_without_gain():
+    config = replace(TINY, epochs=30, patience=1)
+    result = train_classifier(synthetic(), config)
+    assert result["metrics"]["early_stopped"] and len(result["history"]) < 30
+
+
+def test_separate_validation_set_and_three_classes():
+    labels = ("good", "bad", "meh")
+    train, val = synthetic(labels, count=300, seed=1), synthetic(labels, count=60, seed=2)
+    result = train_classifier((train, val), TINY)
+    assert result["labels"] == ["bad", "good", "meh"]
+    assert result["metrics"]["val_size"] == 60
+    assert result["metrics"]["val_accuracy"] > 0.8  # chance: 1/3
+    assert np.array(result["evaluation"]["confusion_matrix"]).shape == (3, 3)
+
+
+def test_training_data_with_one_label_is_refused():
+    train = LabeledTexts(["a b", "c d", "e f"], ["x", "x", "x"])
+    with pytest.raises(DataError) as caught:
+        train_classifier((train, LabeledTexts(["g"], ["y"])), TINY)
+    assert caught.value.code == "one_class"
+
+
+def test_training_runs_as_a_background_job():
+    manager = JobManager(max_running=1, grace_seconds=20.0, niceness=0)
+    try:
+        config = replace(TINY, embed_size=8, hidden_size=8, epochs=2)
+        job = manager.submit(run_training_job, TrainingRequest(synthetic(count=80), config), owner="test")
+        assert manager.wait(job, timeout=120), job.records
+        assert job.status == DONE, job.error
+        assert [record["kind"] for record in job.records].count("epoch") == 2
+        assert load_bundle(job.result["bundle"]).label_names == ["bad", "good"]
+    finally:
+        manager.shutdown()

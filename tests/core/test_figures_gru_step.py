@@ -1,0 +1,33 @@
+"""Lesson 6 figures, built from fixed arrays."""
+
+import numpy as np
+
+from core.figures.gates import PlayerLabels
+from core.figures.gru_step import conventions_figure, gru_cell_figure, gru_diagram
+from core.lessons.gru_step import walkthrough
+
+NOTES = {"highway": "h path", "reset_after": "r after"}
+
+
+def test_every_chip_draws_a_lesson_vector():
+    lesson = walkthrough("a b c", 0)
+    assert {chip.name for chip in gru_diagram(NOTES).chips} <= set(lesson.vectors())
+    figure = gru_cell_figure(lesson.vectors(), lesson.tokens, NOTES, "{step}:{token}",
+                             PlayerLabels("Play", "Pause", "t = "))
+    assert len(figure.frames) == 3
+    assert figure.frames[2].layout.title.text == "3:c"
+    chips = gru_diagram(NOTES).chips
+    offset = sum(np.asarray(lesson.vectors()[chip.name]).shape[1]
+                 for chip in chips[: [c.name for c in chips].index("update")])
+    np.testing.assert_allclose(figure.frames[1].data[0].marker.color[offset:offset + 4], lesson.gates["update"][1])
+
+
+def test_conventions_figure_plots_both_formulas():
+    hidden = np.array([[0.1, -0.2], [0.3, 0.4]])
+    update = np.array([[0.2, 0.7], [0.5, 0.9]])
+    labels = {"hidden_title": "h", "update_title": "z", "torch_axis": "torch", "tutorial_axis": "tutorial"}
+    figure = conventions_figure(hidden, hidden + 1e-9, update, 1 - update, ["x", "y"], labels)
+    np.testing.assert_allclose(figure.data[0].x, hidden.ravel())
+    np.testing.assert_allclose(figure.data[2].y, (1 - update).ravel())
+    assert list(figure.data[3].y) == [1.0, 0.0]  # the z' = 1 - z reference line runs downhill
+    assert figure.data[0].text[3] == "t=2 (y), unit 2"

@@ -1,0 +1,93 @@
+import os
+import time
+
+import pytest
+
+from core.jobs import DONE, FAILED, QUEUED, RUNNING, STOPPED, JobManager, ListReporter
+from tests.core import job_targets
+
+
+@pytest.fixture
+def manager():
+    jobs = JobManager(max_running=2, grace_seconds=20.0)
+    yield jobs
+    jobs.shutdown()
+
+
+def test_list_reporter_runs_in_process():
+    reporter = ListReporter()
+    result = job_targets.count_up({"steps": 3}, reporter)
+    assert [record["step"] for record in reporter.records] == [0, 1, 2]
+    assert result == {"last": 2, "stopped": False}
+
+
+def test_job_runs_in_another_process_and_returns(manager):
+    job = manager.submit(job_targets.count_up, {"steps": 5}, owner="alice", label="count")
+    assert manager.wait(job, timeout=60)
+    assert job.status == DONE
+    assert [record["step"] for record in job.records] == list(range(5))
+    assert job.records[0]["pid"] != os.getpid()
+    assert job.result == {"last": 4, "stopped": False}
+    assert job.queue_position() == 0
+
+
+def test_cap_queues_the_third_job_and_stop_lets_it_start(manager):
+    slow = {"steps": 400, "sleep": 0.05}
+    first = manager.submit(job_targets.count_up, slow, owner="a")
+    second = manager.submit(job_targets.count_up, slow, owner="b")
+    third = manager.submit(job_targets.count_up, {"steps": 2}, owner="c")
+    assert first.status == RUNNING and second.status == RUNNING
+    assert third.status == QUEUED and third.queue_position() == 1
+    assert len(manager.running()) == 2
+    first.stop()
+    assert manager.wait(first, timeout=60)
+    assert first.status == STOPPED
+    assert first.result["stopped"] is True  # the function saw the request and returned what it had
+    assert manager.wait(third, timeout=60) and third.status == DONE
+    manager.stop_owner("b")
+    assert manager.wait(second, timeout=60) and second.status == STOPPED
+
+
+def test_stopping_a_queued_job_means_it_never_runs():
+    jobs = JobManager(max_running=1, grace_seconds=2.0)
+    try:
+        running = jobs.submit(job_targets.count_up, {"steps": 400, "sleep": 0.05}, owner="a")
+        waiting = jobs.submit(job_targets.count_up, {"steps": 1}, owner="b")
+        waiting.stop()
+        assert waiting.status == STOPPED and waiting.records == []
+        running.stop()
+        assert jobs.wait(running, timeout=60)
+    finally:
+        jobs.shutdown()
+
+
+def test_failure_is_reported_with_traceback(manager):
+    job = manager.submit(job_targets.crash, {}, owner="a")
+    assert manager.wait(job, timeout=60)
+    assert job.status == FAILED
+    assert "broken on purpose" in job.error
+    assert job.records == [{"step": 0}]
+
+
+def test_a_job_that_ignores_stop_is_killed():
+    manager = JobManager(max_running=1, grace_seconds=1.0)
+    job = manager.submit(job_targets.ignore_stop, {}, owner="a")
+    deadline = time.time() + 30
+    while job.status != RUNNING and time.time() < deadline:
+        time.sleep(0.05)
+    job.stop()
+    assert manager.wait(job, timeout=60)
+    assert job.status == STOPPED
+    manager.shutdown()
+
+
+def test_jobs_of_ended_sessions_are_stopped():
+    alive = {"a": True}
+    jobs = JobManager(max_running=2, grace_seconds=2.0, owner_alive=lambda owner: alive.get(owner, False))
+    try:
+        job = jobs.submit(job_targets.count_up, {"steps": 400, "sleep": 0.05}, owner="a")
+        alive["a"] = False
+        assert jobs.wait(job, timeout=60)
+        assert job.status == STOPPED
+    finally:
+        jobs.shutdown()

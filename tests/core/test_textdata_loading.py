@@ -1,0 +1,215 @@
+"""Reading uploads into tables: formats, delimiters, quoting, headers, damage and limits."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from core.textdata.errors import DataError
+from core.textdata.loading import MAX_TEXT_CHARS, Table, read_path, read_table
+
+ROWS = [
+    ("今天天气晴朗，适合出门散步。", "天气"),
+    ("The match ended 2-1, after \"extra\" time", "体育"),
+    ("这家餐厅的红烧肉肥而不腻；价格也实惠！", "美食"),
+    ("New phone | battery lasts twice as long", "科技"),
+    ("明天有雨，记得带伞", "天气"),
+    ("She won the final in straight sets", "体育"),
+]
+
+
+def as_csv(rows, delimiter=",", header=("text", "label")) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    if header:
+        writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def error_code(data: bytes, **kwargs) -> str:
+    with pytest.raises(DataError) as caught:
+        read_table(data, **kwargs)
+    return caught.value.code
+
+
+@pytest.mark.parametrize("delimiter, form", [(",", "csv"), ("\t", "tsv"), (";", "csv"), ("|", "csv")])
+def test_delimiters_are_detected(delimiter, form):
+    table = read_table(as_csv(ROWS, delimiter).encode("utf-8"))
+    assert table.delimiter == delimiter and table.format == form
+    assert table.columns == ["text", "label"]
+    assert [tuple(row) for row in table.rows] == ROWS
+    assert table.warnings == []
+
+
+def test_quoted_fields_with_commas_newlines_and_quotes():
+    rows = [("Line one,\nline two, \"quoted\"", "a"), ("plain", "b"), ("多行\r\n文本，带逗号", "a"), ("x, y", "b")]
+    table = read_table(as_csv(rows).encode("utf-8"))
+    assert [tuple(row) for row in table.rows] == rows
+
+
+def test_windows_line_ends_and_trailing_blank_lines():
+    text = as_csv(ROWS).replace("\n", "\r\n") + "\r\n\r\n"
+    table = read_table(text.encode("utf-8"))
+    assert [tuple(row) for row in table.rows] == ROWS
+
+
+def test_labeled_lines_without_header_split_on_first_tab():
+    # The SMS Spam Collection's own layout: label<TAB>text, unquoted, texts may hold tabs and stray quotes.
+    lines = ['ham\tOk lar... Joking wif u oni...', 'spam\tFREE entry\tin 2 a "wkly" comp',
+             'ham\t"Hey" he said, see you', 'spam\tWINNER!! Claim your prize', 'ham\tI\'ll call later']
+    table = read_table("\n".join(lines).encode("utf-8"), "SMSSpamCollection")
+    assert table.format == "labeled_lines" and table.columns == ["label", "text"]
+    assert table.rows[1] == ["spam", 'FREE entry\tin 2 a "wkly" comp']
+    assert table.rows[2] == ["ham", '"Hey" he said, see you']
+    assert len(table) == 5 and table.warnings == []
+
+
+def test_tsv_with_quoting_in_use_is_unquoted():
+    text = 'text\tlabel\n"Tab\tinside"\ta\n"Say ""hi"""\tb\nplain\ta\n'
+    table = read_table(text.encode("utf-8"), "data.tsv")
+    assert table.rows == [["Tab\tinside", "a"], ['Say "hi"', "b"], ["plain", "a"]]
+
+
+def test_json_lines():
+    lines = [json.dumps({"text": text, "label": label}, ensure_ascii=False) for text, label in ROWS]
+    lines.insert(2, "")
+    table = read_table("\n".join(lines).encode("utf-8"), "data.jsonl")
+    assert table.format == "jsonl" and table.delimiter == ""
+    assert table.columns == ["text", "label"]
+    assert [tuple(row) for row in table.rows] == ROWS
+
+
+def test_json_values_become_strings_and_missing_keys_empty():
+    lines = ['{"review": "good", "stars": 5, "ok": true}', '{"review": "bad", "stars": 1.5, "extra": null}']
+    table = read_table("\n".join(lines).encode("utf-8"))
+    assert table.columns == ["review", "stars", "ok", "extra"]
+    assert table.rows == [["good", "5", "true", ""], ["bad", "1.5", "", ""]]
+
+
+def test_json_array_of_objects():
+    text = json.dumps([{"text": text, "label": label} for text, label in ROWS], ensure_ascii=False, indent=2)
+    table = read_table(text.encode("utf-8"), "data.json")
+    assert table.format == "json" and [tuple(row) for row in table.rows] == ROWS
+
+
+def test_a_few_bad_json_lines_are_skipped_many_are_refused():
+    good = [json.dumps({"text": f"text {index}", "label": "a"}) for index in range(8)]
+    table = read_table("\n".join(good + ['{"text": "cut off']).encode("utf-8"))
+    assert len(table) == 8 and table.warnings == [("bad_json_lines", {"count": 1, "first_line": 9})]
+    assert error_code("\n".join(good[:1] + ["[1, 2]", "oops", "{bad"]).encode("utf-8")) == "bad_json"
+    assert error_code(b"not json at all", filename="data.jsonl") == "bad_json"
+
+
+def test_header_detection_without_known_names():
+    rows = [(f"a fairly long piece of text number {index}", ["pos", "neg"][index % 2]) for index in range(20)]
+    with_header = read_table(as_csv(rows, header=("comentario", "clase")).encode("utf-8"))
+    assert with_header.columns == ["comentario", "clase"] and len(with_header) == 20
+    without_header = read_table(as_csv(rows, header=None).encode("utf-8"))
+    assert without_header.columns == ["#1", "#2"] and len(without_header) == 20
+
+
+def test_numeric_labels_without_header():
+    rows = [(f"review text {index} was fine", str(index % 2)) for index in range(12)]
+    table = read_table(as_csv(rows, header=None).encode("utf-8"))
+    assert table.columns == ["#1", "#2"] and len(table) == 12
+
+
+def test_excel_sep_line_and_duplicate_and_empty_header_names():
+    text = "sep=;\ntext;text;\nhello;world;x\nfoo;bar;y\n"
+    table = read_table(text.encode("utf-8"))
+    assert table.columns == ["text", "text (2)", "#3"]
+    assert table.delimiter == ";" and len(table) == 2
+    assert ("duplicate_columns", {"names": "text"}) in table.warnings
+
+
+def test_trailing_delimiters_are_ignored():
+    text = "text,label,,\n" + "".join(f"sentence {index},a,,\n" for index in range(5))
+    table = read_table(text.encode("utf-8"))
+    assert table.columns == ["text", "label", "#3", "#4"]
+    table = read_table(("text,label\n" + "".join(f"sentence {index},a,,\n" for index in range(5))).encode("utf-8"))
+    assert table.columns == ["text", "label"] and len(table) == 5 and table.warnings == []
+
+
+def test_unquoted_commas_in_texts_are_repaired():
+    lines = ["text,label"] + [f"sentence number {index},{'pos' if index % 2 else 'neg'}" for index in range(10)]
+    lines += ["Great food, slow service, would return,pos", "Cold, bland, overpriced,neg"]
+    table = read_table("\n".join(lines).encode("utf-8"))
+    assert table.rows[-2:] == [["Great food, slow service, would return", "pos"], ["Cold, bland, overpriced", "neg"]]
+    assert table.warnings == [("rows_repaired", {"count": 2})]
+
+
+def test_a_few_ragged_rows_are_skipped_most_are_refused():
+    rows = [f"text {index},{'a' if index % 2 else 'b'},{index}" for index in range(10)]
+    table = read_table(("text,label,id\n" + "\n".join(rows + ["broken row"])).encode("utf-8"))
+    assert len(table) == 10 and table.warnings == [("ragged_rows", {"count": 1, "total": 11})]
+    broken = "text,label,id\n" + "\n".join(["one", "two,2", "three,3,3,3", "four", "five,5,5"])
+    with pytest.raises(DataError) as caught:
+        read_table(broken.encode("utf-8"))
+    assert caught.value.code == "ragged_rows"
+    assert caught.value.params == {"bad": 4, "total": 5, "expected": 3}
+
+
+def test_empty_and_whitespace_files():
+    assert error_code(b"") == "empty_file"
+    assert error_code(b"  \n\r\n\t ") == "empty_file"
+    assert error_code("\ufeff\n".encode("utf-8")) == "empty_file"
+    assert error_code("\n\n".encode("utf-16")) == "empty_file"
+
+
+def test_header_only():
+    with pytest.raises(DataError) as caught:
+        read_table(b"text,label\n\n")
+    assert caught.value.code == "header_only" and caught.value.params == {"columns": "text, label"}
+    assert error_code("评论,标签\r\n".encode("gbk")) == "header_only"
+
+
+def test_size_limit(tmp_path):
+    data = as_csv(ROWS * 100).encode("utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table(data, max_bytes=1000)
+    assert caught.value.code == "too_large"
+    assert caught.value.params == {"size_mb": round(len(data) / 1e6, 1), "limit_mb": 0.0}
+    path = tmp_path / "big.csv"
+    path.write_bytes(data)
+    with pytest.raises(DataError):
+        read_path(path, max_bytes=1000)
+    assert len(read_path(path)) == len(ROWS) * 100
+
+
+def test_a_five_megabyte_text_is_cut_with_a_warning():
+    huge = "这是一段很长的文本。" * 500_000  # 5,000,000 characters
+    rows = [(huge, "a"), ("short", "b"), ("also short", "a")]
+    table = read_table(as_csv(rows).encode("utf-8"))
+    assert len(table.rows[0][0]) == MAX_TEXT_CHARS and table.rows[0][0] == huge[:MAX_TEXT_CHARS]
+    assert table.rows[1] == ["short", "b"]
+    assert table.warnings == [("text_too_long", {"count": 1, "limit": MAX_TEXT_CHARS})]
+
+
+def test_binary_uploads_are_refused():
+    assert error_code(b"\x89PNG\r\n\x1a\n" + bytes(100), filename="data.csv") == "unsupported_format"
+    assert error_code(b"PK\x03\x04" + bytes(100)) == "unsupported_format"
+
+
+def test_encodings_reach_the_table():
+    text = as_csv(ROWS)
+    for codec, name in [("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16-le"), ("utf-16-be", "utf-16-be"),
+                        ("gbk", "gbk"), ("gb18030", "gbk")]:
+        table = read_table(text.encode(codec))
+        assert table.columns == ["text", "label"], codec  # no BOM left in the first name
+        assert [tuple(row) for row in table.rows] == ROWS and table.encoding == name
+
+
+def test_table_column_access():
+    table = Table(["text", "label"], [["a", "x"], ["b", "y"]], "utf-8", ",", "csv", [])
+    assert table.column("label") == ["x", "y"] and len(table) == 2
+    with pytest.raises(DataError) as caught:
+        table.column("missing")
+    assert caught.value.code == "unknown_column" and caught.value.params == {"name": "missing"}
+
+
+def test_one_column_of_sentences_stays_whole():
+    lines = ["text", "Hello, world", "No commas here", "One, two, three", "Plain again"]
+    table = read_table("\n".join(lines).encode("utf-8"))
+    assert table.columns == ["text"] and table.column("text") == lines[1:] and table.warnings == []

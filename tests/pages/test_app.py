@@ -1,0 +1,40 @@
+"""The app shell: navigation reaches every page, in both languages, without an exception."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pages.registry import PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_app(lang, page=None):
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state["lang"] = lang
+    app.run()
+    if page is not None:
+        app.switch_page(f"pages/{page}.py")
+        app.run()
+    return app
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_home_shows_the_learning_path_and_device(lang):
+    app = run_app(lang)
+    assert not app.exception
+    title = app.title[0].value
+    assert title == ("RNN Explorer" if lang == "en" else "RNN 探索器")
+    captions = " ".join(caption.value for caption in app.caption)
+    assert ("Computed on" if lang == "en" else "计算设备") in captions
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", [entry.name for entry in PAGES if entry.name != "home"])
+def test_every_page_opens_from_the_navigation(page, lang):
+    app = run_app(lang, page)
+    assert not app.exception, app.exception
+    assert app.title, f"{page} has no title"
+    has_chinese = any(ch >= "\u4e00" and ch <= "\u9fff" for ch in app.title[0].value)
+    assert has_chinese == (lang == "zh"), f"{page} title not in {lang}: {app.title[0].value}"

@@ -1,0 +1,69 @@
+"""Lesson 8 page: each architecture animates a real run, in both languages, and follows the learner's input."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.lessons.architectures import ARCHITECTURES
+
+
+def open_page(lang):
+    app = AppTest.from_file("../../pages/architectures.py", default_timeout=60)
+    app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def figure_frames(app):
+    return json.loads(app.get("plotly_chart")[0].proto.spec)["frames"]
+
+
+@pytest.mark.parametrize("lang,title,agree", [("en", "Architectures", "max |Δ| vs torch.nn.LSTM"),
+                                              ("zh", "网络结构", "与 torch.nn.LSTM 的最大误差")])
+def test_first_view(lang, title, agree):
+    app = open_page(lang)
+    assert title in app.title[0].value
+    assert app.segmented_control(key="architectures.view").value == "many_to_one"
+    assert any(message.value.startswith(f"✓ {agree}") for message in app.success)
+    tokens = app.text_input(key="architectures.text").value.split()
+    assert len(figure_frames(app)) == len(tokens) + 1  # one frame per token, then the classification
+    shapes = app.table[0].value
+    assert shapes.iloc[0, 1] == f"(1, {len(tokens)}, 8)"
+    emitted = app.dataframe[0].value
+    assert len(emitted) == 1 and emitted.iloc[0, 0] == len(tokens)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_architecture_renders(lang):
+    app = open_page(lang)
+    tokens = app.text_input(key="architectures.text").value.split()
+    for kind in ARCHITECTURES[1:]:
+        app.segmented_control(key="architectures.view").set_value(kind)
+        app.run()
+        assert not app.exception, (kind, app.exception)
+        assert any(message.value.startswith("✓") for message in app.success), kind
+        frames = figure_frames(app)
+        if kind == "bidirectional":
+            assert len(frames) == 3 * len(tokens)
+            assert app.table[0].value.iloc[2, 1] == f"(1, {len(tokens)}, 20)"  # [h_f ; h_b]
+        if kind == "many_to_many":
+            assert len(app.dataframe[0].value) == len(tokens)
+
+
+def test_typing_a_sentence_and_changing_the_seed_recompute():
+    app = open_page("en")
+    first = app.dataframe[0].value.iloc[0, 3]
+    app.text_input(key="architectures.text").set_value("a short test")
+    app.run()
+    assert app.table[0].value.iloc[0, 1] == "(1, 3, 8)"
+    after_text = app.dataframe[0].value.iloc[0, 3]
+    assert after_text != first
+    app.number_input(key="architectures.seed").set_value(9)
+    app.run()
+    assert app.dataframe[0].value.iloc[0, 3] != after_text
+    app.text_input(key="architectures.text").set_value("   ")
+    app.run()
+    assert not app.exception
+    assert app.warning[0].value.startswith("Type at least one word")

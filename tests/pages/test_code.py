@@ -1,0 +1,47 @@
+"""Lesson 7 page: sources shown are the running code, the gradient check reacts to its controls, both languages."""
+
+import inspect
+import textwrap
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.custom_lstm import CustomLSTM
+from core.numpy_cells import NumpyLSTMCell
+
+
+def open_page(lang):
+    app = AppTest.from_file("../../pages/code.py", default_timeout=60)
+    app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.mark.parametrize("lang,title,passed", [("en", "The code", "agree with autograd"), ("zh", "代码实现", "一致")])
+def test_page_shows_sources_checks_and_counts(lang, title, passed):
+    app = open_page(lang)
+    assert title in app.title[0].value
+    listings = [block.value.strip() for block in app.code]
+    for function in (NumpyLSTMCell.step, NumpyLSTMCell.step_backward, CustomLSTM.forward):
+        assert textwrap.dedent(inspect.getsource(function)).strip() in listings
+    check = app.table[0].value
+    assert len(check) == 7 and set(check.iloc[:, 3]) == {"✓"}
+    assert any(passed in message.value for message in app.success)
+    assert any("torch.nn.LSTM" in message.value for message in app.success)  # CustomLSTM agreement
+    assert "3,650,053" in [metric.value for metric in app.metric]
+    assert len(app.get("plotly_chart")) == 3
+
+
+def test_changing_the_sizes_reruns_the_check():
+    app = open_page("en")
+    before = app.table[0].value
+    app.number_input(key="code.hidden").set_value(7)
+    app.number_input(key="code.input").set_value(2)
+    app.run()
+    assert not app.exception
+    after = app.table[0].value
+    shapes = dict(zip(after.iloc[:, 0], after.iloc[:, 1]))
+    assert shapes["∂L/∂W"] == "(28, 9)" and shapes["∂L/∂x_t"] == "(4, 2)"
+    assert list(after.iloc[:, 2]) != list(before.iloc[:, 2])
+    assert set(after.iloc[:, 3]) == {"✓"}

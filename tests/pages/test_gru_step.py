@@ -1,0 +1,78 @@
+"""Lesson 6 page: renders in both languages, shows torch's GRU numbers, both conventions, and a measured table."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.lessons import bmatrix
+from core.lessons.gru_step import walkthrough
+from pages.common.i18n import texts
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "gru_step.py")
+
+
+def open_page(lang: str) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=30)
+    app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def latex(app: AppTest) -> str:
+    return "\n".join(block.value for block in app.latex)
+
+
+def chart_specs(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_first_view_shows_torch_numbers_and_both_conventions(lang):
+    app = open_page(lang)
+    words = texts("gru_step", lang)
+    assert app.title[0].value == words["title"]
+    assert any("torch.nn.GRU" in box.value and "✓" in box.value for box in app.success)
+    assert len(app.success) == 2  # torch's module, and the tutorial's z' = 1 - z formula
+    lesson = walkthrough("我 爱 北京 天安门", seed=0)
+    shown = latex(app)
+    assert bmatrix(lesson.gates["reset"][1]) in shown
+    assert bmatrix(lesson.hidden[1]) in shown and bmatrix(lesson.tutorial_hidden[1]) in shown
+    specs = chart_specs(app)
+    assert len(specs) == 4  # cell diagram, gate bars, heatmaps, conventions
+    assert [len(spec.get("frames", [])) for spec in specs[:2]] == [4, 4]
+    assert app.metric[0].value == f"{lesson.reset_placement_gap:.3f}"
+    table = app.dataframe[0].value
+    assert table.iloc[2, 1:].tolist() == ["144", "108"]  # parameters counted on nn.LSTM(3, 4) / nn.GRU(3, 4)
+    assert table.iloc[3, 1].endswith("= 144") and table.iloc[3, 2].startswith("3·(4² + 4·3 + 2·4)")
+    assert table.iloc[0, 1:].tolist() == ["3", "2"]
+    assert all(float(value) > 0 for value in table.iloc[4:, 1:].to_numpy().ravel())
+
+
+def test_sentence_and_seed_change_the_numbers():
+    app = open_page("en")
+    before = latex(app)
+    app.text_input(key="gru_step.text").set_value("a b c d e").run()
+    assert not app.exception
+    lesson = walkthrough("a b c d e", seed=0)
+    assert latex(app) != before and bmatrix(lesson.hidden[1]) in latex(app)
+    assert len(chart_specs(app)[0]["frames"]) == 5
+    app.slider(key="gru_step.step").set_value(5).run()
+    assert bmatrix(lesson.gates["new"][4]) in latex(app)
+    app.number_input(key="gru_step.seed").set_value(4).run()
+    assert bmatrix(walkthrough("a b c d e", seed=4).gates["new"][4]) in latex(app)
+
+
+def test_sizes_recount_the_table():
+    app = open_page("zh")
+    app.number_input(key="gru_step.hidden").set_value(8).run()
+    app.number_input(key="gru_step.input").set_value(5).run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    # 4·(8² + 8·5 + 2·8) = 480 and 3·(…) = 360, counted on the modules
+    assert table.iloc[2, 1:].tolist() == ["480", "360"]
+    app.button(key="gru_step.measure").click().run()
+    assert not app.exception
+    assert app.dataframe[0].value.iloc[2, 1:].tolist() == ["480", "360"]

@@ -1,0 +1,97 @@
+"""Lesson 5 page: renders in both languages, shows torch's LSTM numbers, and recomputes when the input changes."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.lessons import bmatrix
+from core.lessons.lstm_step import cell_path, walkthrough
+from pages.common.i18n import texts
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lstm_step.py")
+
+
+def open_page(lang: str) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=30)
+    app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def latex(app: AppTest) -> str:
+    return "\n".join(block.value for block in app.latex)
+
+
+def chart_specs(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def metrics(app: AppTest) -> list[str]:
+    return [metric.value for metric in app.metric]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_first_view_shows_torch_numbers(lang):
+    app = open_page(lang)
+    words = texts("lstm_step", lang)
+    assert app.title[0].value == words["title"]
+    assert any("torch.nn.LSTM" in box.value and "✓" in box.value for box in app.success)
+    assert len(app.success) == 2  # torch's module, and the tutorial's one-matrix form
+    lesson = walkthrough("我 爱 北京 天安门", seed=0)
+    shown = latex(app)
+    assert bmatrix(lesson.gates["forget"][1]) in shown  # f_2 at the default step
+    assert bmatrix(lesson.cell[1]) in shown and bmatrix(lesson.hidden[1]) in shown
+    specs = chart_specs(app)
+    assert len(specs) == 4  # cell diagram, gate bars, heatmaps, cell path
+    assert [len(spec.get("frames", [])) for spec in specs[:2]] == [4, 4]
+    layout = app.dataframe[0].value
+    assert layout.iloc[:, 2].tolist() == ["[0:4]", "[4:8]", "[8:12]", "[12:16]"]
+    assert layout.iloc[:, 1].tolist() == ["i", "f", "g", "o"]
+    path = cell_path(words["long_sentence"], 0, 0.0)
+    assert metrics(app)[0] == f"{path.forget_product_norm[0]:.2e}"
+    assert len(path.tokens) == 30
+
+
+def test_sentence_seed_step_change_the_numbers():
+    app = open_page("en")
+    before = latex(app)
+    app.text_input(key="lstm_step.text").set_value("the cat sat on the mat").run()
+    assert not app.exception
+    lesson = walkthrough("the cat sat on the mat", seed=0)
+    assert latex(app) != before and bmatrix(lesson.cell[1]) in latex(app)
+    assert len(chart_specs(app)[0]["frames"]) == 6
+
+    app.slider(key="lstm_step.step").set_value(5).run()
+    assert bmatrix(lesson.hidden[4]) in latex(app)
+
+    app.number_input(key="lstm_step.seed").set_value(9).run()
+    reseeded = walkthrough("the cat sat on the mat", seed=9)
+    assert bmatrix(reseeded.hidden[4]) in latex(app)
+
+
+def test_forget_bias_and_sequence_choice_move_the_path():
+    app = open_page("zh")
+    before = metrics(app)
+    app.slider(key="lstm_step.bias").set_value(2.0).run()
+    assert not app.exception
+    lifted = metrics(app)
+    assert float(lifted[0]) > 100 * float(before[0])  # ∏ f at t = 1 opens up with the forget bias
+    path = cell_path(texts("lstm_step", "zh")["long_sentence"], 0, 2.0)
+    assert lifted[1] == f"{path.cell_jacobian_norm[0]:.2e}"
+
+    app.segmented_control(key="lstm_step.path").set_value("sentence").run()
+    short = cell_path("我 爱 北京 天安门", 0, 2.0)
+    assert metrics(app)[0] == f"{short.forget_product_norm[0]:.2e}"
+
+
+def test_preset_and_empty_sentence():
+    app = open_page("en")
+    app.selectbox(key="lstm_step.preset").select("the cat which already ate a lot of food was full").run()
+    assert app.text_input(key="lstm_step.text").value == "the cat which already ate a lot of food was full"
+    assert len(chart_specs(app)[0]["frames"]) == 11
+    app.text_input(key="lstm_step.text").set_value("   ").run()
+    assert not app.exception
+    assert app.warning[0].value == texts("lstm_step", "en")["empty"]

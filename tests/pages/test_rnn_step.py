@@ -1,0 +1,81 @@
+"""Lesson 2 page: renders in both languages, shows torch's numbers, and recomputes when the input changes."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.lessons import bmatrix
+from core.lessons.rnn_step import run_lesson
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "rnn_step.py")
+
+
+def open_page(lang: str) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=30)
+    app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def latex(app: AppTest) -> str:
+    return "\n".join(block.value for block in app.latex)
+
+
+def chart_specs(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("lang, title", [("en", "RNN, step by step"), ("zh", "RNN 逐步计算")])
+def test_first_view_shows_the_worked_example(lang, title):
+    app = open_page(lang)
+    assert app.title[0].value == title
+    assert any("torch.nn.RNN" in box.value and "✓" in box.value for box in app.success)
+    lesson = run_lesson("我 爱 北京 天安门", seed=0)
+    shown = latex(app)
+    assert bmatrix(lesson.hidden[1]) in shown  # h_2 of the default step, as torch computed it
+    assert bmatrix(lesson.weight_input) in shown
+    specs = chart_specs(app)
+    assert len(specs) == 5  # unrolled, step terms, three weight heatmaps
+    assert [len(spec["frames"]) for spec in specs[:2]] == [4, 4]
+    shapes = app.dataframe[0].value
+    assert "[4 × 3]" in shapes.iloc[:, 2].tolist() and "rnn.weight_hh_l0" in shapes.iloc[:, 3].tolist()
+
+
+def test_typing_a_sentence_recomputes_everything():
+    app = open_page("en")
+    before = latex(app)
+    app.text_input(key="rnn_step.text").set_value("the cat sat on the mat").run()
+    assert not app.exception
+    lesson = run_lesson("the cat sat on the mat", seed=0)
+    assert latex(app) != before and bmatrix(lesson.hidden[1]) in latex(app)
+    assert len(chart_specs(app)[0]["frames"]) == 6
+
+
+def test_step_seed_and_preset_controls():
+    app = open_page("zh")
+    app.slider(key="rnn_step.step").set_value(4).run()
+    lesson = run_lesson("我 爱 北京 天安门", seed=0)
+    assert r"h_{4} = \tanh" in latex(app) and bmatrix(lesson.hidden[3]) in latex(app)
+    assert chart_specs(app)[0]["layout"]["sliders"][0]["active"] == 3  # the animation opens at that step
+    app.number_input(key="rnn_step.seed").set_value(7).run()
+    reseeded = run_lesson("我 爱 北京 天安门", seed=7)
+    assert bmatrix(reseeded.weight_hidden) in latex(app)
+    assert not np.allclose(reseeded.weight_hidden, lesson.weight_hidden)
+    app.selectbox(key="rnn_step.preset").set_value("I love Beijing Tiananmen").run()
+    assert app.text_input(key="rnn_step.text").value == "I love Beijing Tiananmen"
+    assert not app.exception
+
+
+def test_bad_input_gets_a_message_in_the_users_language():
+    app = open_page("zh")
+    app.text_input(key="rnn_step.text").set_value("   ").run()
+    assert not app.exception
+    assert app.warning[0].value.startswith("请至少输入一个词")
+    app.text_input(key="rnn_step.text").set_value("一").run()
+    assert not app.exception and app.latex  # one word: one step, no slider
+    app.text_input(key="rnn_step.text").set_value(" ".join(f"w{i}" for i in range(30))).run()
+    assert any("12" in box.value for box in app.info)

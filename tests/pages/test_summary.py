@@ -1,0 +1,55 @@
+"""Lesson 9 page: every formula, problems linked to their lessons, and a measured LSTM-vs-Transformer comparison."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.lessons.summary import CHEAT_SHEET
+from pages.registry import PAGES
+
+LINKED = {"gradients", "bptt", "lstm_step", "train", "lab", "code"}
+
+
+def open_page(lang):
+    app = AppTest.from_file("../../pages/summary.py", default_timeout=60)
+    app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.mark.parametrize("lang,title", [("en", "Summary"), ("zh", "总结")])
+def test_cheat_sheet_problems_and_comparison(lang, title):
+    app = open_page(lang)
+    assert title in app.title[0].value
+    formulas = [latex for _, section in CHEAT_SHEET for _, latex in section]
+    assert sorted(element.value.strip("$\n") for element in app.latex) == sorted(formulas)
+    # Run alone (no navigation), each problem links to its lesson by URL path.
+    links = [element.value for element in app.markdown if "](/" in element.value]
+    assert {link.rsplit("(/", 1)[1].rstrip(")") for link in links} == LINKED
+    assert LINKED <= {entry.name for entry in PAGES}
+    counts = {metric.label: metric.value for metric in app.metric}
+    assert list(counts.values()) == ["33,280", "49,984"]
+    steps = app.table[1].value
+    assert list(steps.iloc[:, 0]) == list(steps.iloc[:, 1])  # the LSTM needs T dependent steps
+    assert set(steps.iloc[:, 2]) == {1}
+    assert any(message.value.startswith("✓") for message in app.success)
+    assert len(app.get("plotly_chart")) == 2
+
+
+def test_changing_the_width_recounts_and_retimes():
+    app = open_page("en")
+    app.segmented_control(key="summary.width").set_value(32)
+    app.run()
+    assert not app.exception
+    assert [metric.value for metric in app.metric] == ["8,448", "12,704"]
+    assert any(caption.value.startswith("One `nn.LSTM(32, 32)`") for caption in app.caption)
+
+
+def test_links_are_real_page_links_under_the_app_navigation():
+    app = AppTest.from_file("../../app.py", default_timeout=60)
+    app.session_state["lang"] = "en"
+    app.run()
+    app.switch_page("pages/summary.py")
+    app.run()
+    assert not app.exception, app.exception
+    assert len(app.page_link) == len(LINKED)

@@ -1,0 +1,69 @@
+"""Lesson 1 page: both languages, one RNN over several lengths, memory of an early word, bad input handled."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.lessons.why_sequences import compare_lengths, probe_memory
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "why_sequences.py")
+DEFAULTS = ("我 爱 北京 天安门", "the cat sat on the mat today", "hello world")
+
+
+def open_page(lang: str) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=30)
+    app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metric_values(app: AppTest) -> list[str]:
+    return [metric.value for metric in app.metric]
+
+
+@pytest.mark.parametrize("lang, title", [("en", "Why sequences?"), ("zh", "为什么需要序列模型？")])
+def test_first_view(lang, title):
+    app = open_page(lang)
+    assert app.title[0].value == title
+    assert sum("torch.nn.RNN" in box.value and "✓" in box.value for box in app.success) == 2
+    comparison = compare_lengths(DEFAULTS, seed=0, window=4)
+    lengths = app.dataframe[1].value
+    assert lengths.iloc[:, 1].tolist() == [4, 7, 2]
+    assert lengths.iloc[0, 2] == "[" + ", ".join(f"{v:.3f}" for v in comparison.runs[0].final_hidden) + "]"
+    assert "∅" in lengths.iloc[2, 3]  # the short sentence is padded for the feed-forward net
+    assert metric_values(app)[:2] == ["36", "52"]
+    probe = probe_memory(DEFAULTS[0], 0, "他", seed=0)
+    assert metric_values(app)[2:] == [f"{probe.final_gap:.4f}", "0.0000"]
+    animations = [spec for spec in (json.loads(c.proto.spec) for c in app.get("plotly_chart")) if spec.get("frames")]
+    assert [len(spec["frames"]) for spec in animations] == [7]  # the longest sentence, step by step
+
+
+def test_changing_sentences_and_the_memory_probe_recomputes():
+    app = open_page("en")
+    before = app.dataframe[1].value.iloc[:, 2].tolist()
+    app.text_input(key="why_sequences.s3").set_value("a much longer third sentence than before here it is").run()
+    assert not app.exception
+    after = app.dataframe[1].value
+    assert after.iloc[2, 1] == 10 and after.iloc[:2, 2].tolist() == before[:2]
+    animations = [spec for spec in (json.loads(c.proto.spec) for c in app.get("plotly_chart")) if spec.get("frames")]
+    assert len(animations[0]["frames"]) == 10
+    first_gap = metric_values(app)[2]
+    app.selectbox(key="why_sequences.position").set_value(2).run()
+    probe = probe_memory(DEFAULTS[0], 2, "他", seed=0)
+    assert metric_values(app)[2] == f"{probe.final_gap:.4f}" != first_gap
+    assert metric_values(app)[3] == "0.0000"
+
+
+def test_bad_input_gets_messages():
+    app = open_page("zh")
+    app.text_input(key="why_sequences.swap").set_value("两 个").run()
+    assert not app.exception and any("一个词" in box.value for box in app.warning)
+    app.text_input(key="why_sequences.s1").set_value("我").run()
+    assert not app.exception and any("至少有两个词" in box.value for box in app.info)
+    for key in ("why_sequences.s1", "why_sequences.s2", "why_sequences.s3"):
+        app.text_input(key=key).set_value("")
+    app.run()
+    assert not app.exception and app.warning[0].value.startswith("请至少输入一句")
