@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--validation-fraction", type=float, default=defaults.validation_fraction)
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--device", default=defaults.device, help="cpu, cuda, mps (default: best available)")
+    parser.add_argument("--threads", type=int, default=1, dest="num_threads",
+                        help="torch CPU threads (default 1: small recurrent layers gain little from more, "
+                             "and threads that wait for each other on a busy machine lose a lot)")
     parser.add_argument("--out", type=Path, help=f"write {WEIGHTS_FILE}, {CONFIG_FILE}, {BUNDLE_ZIP} and "
                                                  "evaluation.json here")
     return parser

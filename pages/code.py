@@ -125,6 +125,7 @@ with left:
 with right:
     st.markdown(f"**{t['custom']['speed_title']}**")
     st.metric(t["custom"]["ratio"], t["custom"].format("ratio_value", ratio=speed.ratio))
+    st.markdown(t["custom"].format("calls", calls=sizes.seq_len * sizes.num_layers, layers=sizes.num_layers))
     st.plotly_chart(speed_figure([t["custom"]["loop"], t["custom"]["fused"]],
                                  [speed.custom_seconds, speed.fused_seconds],
                                  t["custom"].format("axis", repeats=speed.repeats)),
@@ -158,5 +159,6 @@ st.dataframe(pd.DataFrame({
     t["classifier"]["block"]: [t["classifier"]["blocks"].get(group, group) for group in table.groups],
     t["classifier"]["shape"]: [str(shape) for shape in table.shapes],
     t["classifier"]["count"]: list(table.counts),
-}), hide_index=True, key="code.parameter_table")
+}), hide_index=True, key="code.parameter_table",
+    column_config={t["classifier"]["count"]: st.column_config.NumberColumn(format="localized")})
 device_note()

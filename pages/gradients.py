@@ -10,8 +10,8 @@ from core.device import describe_device, select_device
 from core.figures.gradients import activation_figure, chain_figure, clipping_figure
 from core.lessons.clipping import ClippingResult, clipping_demo
 from core.lessons.gradients import (
-    ChainSetup, JacobianChain, activation_curve, chain_latex, find_token, float64_device, measure_chain, power_table,
-    random_inputs, sentence_inputs,
+    ChainSetup, JacobianChain, activation_curve, chain_latex, display_limit, find_token, float64_device, measure_chain,
+    power_table, random_inputs, sentence_inputs,
 )
 from core.sequence_input import MAX_TOKENS, split_tokens
 from pages.common.i18n import language, texts
@@ -42,8 +42,7 @@ def figures(setup: ChainSetup, length: int, tokens: tuple[str, ...], loss_positi
     chain_fig = chain_figure(chain.measured, chain.upper_bound, chain.lower_bound, chain.weight_bound,
                              chain.radius_rate, {**words["chain_figure"], **player},
                              tick_labels=list(tokens[: loss_position + 1]) if tokens else None, highlight=watch)
-    limit = max(4.0, math.ceil(float(np.abs(chain.pre_activation).max())))
-    z, value, slope = activation_curve(setup.nonlinearity, limit)
+    z, value, slope = activation_curve(setup.nonlinearity, display_limit(chain.pre_activation, setup.nonlinearity))
     activation_fig = activation_figure(z, value, slope, chain.pre_activation, chain.hidden, chain.slope,
                                        {**words["activation_figure"], **player})
     return chain_fig, activation_fig

@@ -4,11 +4,11 @@ import streamlit as st
 
 from core.figures import lab as figures
 from core.jobs import FAILED, QUEUED, RUNNING, STOPPED
-from core.lab.config import CELLS, INITS, OPTIMIZERS, LabConfig
+from core.lab.config import CELLS, INITS, OPTIMIZERS, LabConfig, record_every_for
 from core.lab.model import APPLIES_TO
 from core.lab.records import LabView, collect
 from core.lab.tasks import MAX_SEQ_LEN, MIN_SEQ_LEN, TASKS
-from core.lab.training import train_lab
+from core.lab.training import PROBE_BATCH_SIZE, train_lab
 from pages.common.i18n import texts
 from pages.common.jobs import MAX_RUNNING, job_manager, session_owner
 from pages.common.layout import how_to_read, page_header
@@ -29,11 +29,6 @@ CONTROLS = {  # session-state key -> default value, so Reset can put every contr
 }
 CELL_NAMES = dict(t["cell_names"])
 CHART = {"displaylogo": False}
-
-
-def record_every(steps: int) -> int:
-    """About 30 probe recordings per run, never more often than every 25 steps (recording costs ≤ 10 %)."""
-    return max(25, steps // 30)
 
 
 def current_job():
@@ -105,7 +100,7 @@ if start_clicked:
         config = LabConfig(task=task, seq_len=seq_len, hidden_size=hidden_size, learning_rate=learning_rate,
                            optimizer=optimizer, clip=clip, clip_threshold=float(clip_threshold), init=init,
                            steps=steps, cells=tuple(c for c in CELLS if c in cells), seed=seed,
-                           record_every=record_every(steps))
+                           record_every=record_every_for(steps))
     except ValueError as error:
         st.error(t.format("bad_settings", reason=str(error)))
     else:
@@ -169,7 +164,7 @@ def gradient_section(view: LabView) -> None:
         latest, earlier=earlier, cell_state=cell_state, title=words["gradient_title"], x_title=words["time_axis"],
         y_title=words["gradient_axis"], cell_names=CELL_NAMES, step_label=words["step_label"],
         cell_state_label=words["cell_state_label"]), key="lab.gradient", config=CHART)
-    how_to_read(t["how"]["gradient"])
+    how_to_read(t["how"].format("gradient", count=PROBE_BATCH_SIZE))
 
     left, right = st.columns(2)
     products = {c: (p["step"], p["keep_product"]) for c in view.cells

@@ -93,7 +93,7 @@ with right:
         t["versus"]["seq_len"]: list(measured.seq_lens),
         t["versus"]["lstm_steps"]: list(measured.lstm_sequential_steps),
         t["versus"]["transformer_steps"]: list(measured.transformer_sequential_steps),
-        t["versus"]["scores"]: list(measured.attention_scores),
+        t["versus"]["scores"]: [f"{count:,}" for count in measured.attention_scores],
     }), hide_index=True)
 
 st.subheader(t["versus"]["timing_title"])

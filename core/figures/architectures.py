@@ -35,7 +35,7 @@ class ArchitectureLabels:
     probability: str = "p"
     divider: str = "context"  # label at the encoder / decoder boundary
     play: str = "▶ Play"
-    pause: str = "⏸ Pause"
+    pause: str = "▮▮ Pause"
     step: str = "frame "
 
 

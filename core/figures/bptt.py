@@ -39,7 +39,7 @@ DEFAULT_LABELS = {
     "loss": "L",
     "norm": "‖∂L/∂h‖",
     "play": "▶ Play",
-    "pause": "⏸ Pause",
+    "pause": "▮▮ Pause",
     "step_prefix": "t = ",
 }
 

@@ -18,6 +18,7 @@ from plotly.subplots import make_subplots
 from core.figures.style import GATE_COLORS, add_time_player
 
 MAX_FRAMES = 60
+FRAME_MS = 150  # up to 60 frames: a whole chain plays in about 9 s
 BOUND_COLOR = "#566573"
 
 DEFAULT_CHAIN_LABELS = {
@@ -28,15 +29,14 @@ DEFAULT_CHAIN_LABELS = {
     "radius": "ρ<sup>T−t</sup>",
     "x_axis": "step t",
     "y_axis": "norm (log scale)",
-    "play": "▶ Play", "pause": "⏸ Pause", "step_prefix": "t = ",
+    "play": "▶ Play", "pause": "▮▮ Pause", "step_prefix": "t = ",
 }
 DEFAULT_ACTIVATION_LABELS = {
     "value_title": "φ(z) with this step's z<sub>t</sub>",
     "slope_title": "φ′(z): the factor each step multiplies in",
-    "z_axis": "z",
     "all_steps": "all steps",
     "this_step": "this step",
-    "play": "▶ Play", "pause": "⏸ Pause", "step_prefix": "t = ",
+    "play": "▶ Play", "pause": "▮▮ Pause", "step_prefix": "t = ",
 }
 DEFAULT_CLIPPING_LABELS = {
     "before": "‖g‖ before clipping",
@@ -71,7 +71,7 @@ def chain_figure(
     highlight: int | None = None,
     max_frames: int = MAX_FRAMES,
 ) -> go.Figure:
-    """‖∂h_T/∂h_t‖ for t = T … 1 revealed right to left over the static predictions, on a log axis.
+    """‖∂h_T/∂h_t‖ for t = T … 1 over the static predictions, on a log axis; Play reveals it right to left.
 
     Args:
         measured, upper, lower, weight_bound, radius_rate: (T,) by 0-based position; entry T−1 is the loss step.
@@ -95,7 +95,7 @@ def chain_figure(
             hovertemplate=f"t = %{{x}}<br>{labels[key]} = %{{y:.8g}}<extra></extra>",
         ))
     positions = frame_positions(count - 1, max_frames)
-    curve, newest = _chain_frame(positions[0], measured)
+    curve, newest = _chain_frame(positions[-1], measured)  # the first view shows the whole measured chain
     fig.add_trace(go.Scatter(
         x=steps, y=curve["y"], mode="lines+markers", name=labels["measured"],
         line={"color": GATE_COLORS["gradient"], "width": 3}, marker={"size": 5},
@@ -128,8 +128,12 @@ def chain_figure(
         fig.add_vline(x=highlight + 1, line={"color": GATE_COLORS["gradient"], "width": 1, "dash": "dot"})
     fig.update_layout(height=470, margin={"l": 60, "r": 20, "t": 30, "b": 140}, plot_bgcolor="white",
                       legend={"orientation": "h", "y": 1.12, "x": 0}, hovermode="closest")
-    return add_time_player(fig, [str(position + 1) for position in positions], labels["play"], labels["pause"],
-                           labels["step_prefix"])
+    fig = add_time_player(fig, [str(position + 1) for position in positions], labels["play"], labels["pause"],
+                          labels["step_prefix"], frame_ms=FRAME_MS)
+    # The view opens on the finished chain; Play replays the backward pass from t = T.
+    fig.layout.sliders[0].active = len(positions) - 1
+    fig.layout.updatemenus[0].buttons[0].args[1]["fromcurrent"] = False
+    return fig
 
 
 def _chain_frame(position: int, measured: np.ndarray) -> list[dict]:
@@ -184,7 +188,8 @@ def activation_figure(
             marker={"size": 11, "color": GATE_COLORS["gradient"], "line": {"width": 1, "color": "#1B2631"}},
             hovertemplate="unit %{customdata}<br>z = %{x:.8g}<br>%{y:.8g}<extra></extra>",
         ), row=1, col=col)
-    fig.update_xaxes(title_text=labels["z_axis"], range=[curve_z[0], curve_z[-1]])
+    # no x-axis title: the subplot titles name z, and a title would sit under the player's slider label
+    fig.update_xaxes(range=[curve_z[0], curve_z[-1]])
     fig.update_yaxes(range=[-0.05, 1.08], row=1, col=2)
     fig.frames = [{"name": str(position + 1), "traces": [first, first + 1],
                    "data": [{"type": "scatter", "x": pre_activation[position], "y": np.asarray(points, float)[position]}
@@ -193,7 +198,7 @@ def activation_figure(
     fig.update_layout(height=420, margin={"l": 40, "r": 20, "t": 70, "b": 120}, plot_bgcolor="white",
                       legend={"orientation": "h", "y": 1.18, "x": 0.8})
     return add_time_player(fig, [str(position + 1) for position in positions], labels["play"], labels["pause"],
-                           labels["step_prefix"])
+                           labels["step_prefix"], frame_ms=FRAME_MS)
 
 
 def clipping_figure(
@@ -215,7 +220,10 @@ def clipping_figure(
     ])
     fig.add_hline(y=threshold, line={"color": "#1B2631", "dash": "dash"},
                   annotation_text=f"{labels['threshold']} = {threshold:g}", annotation_position="top right")
-    fig.update_yaxes(type="log", title_text=labels["y_axis"], exponentformat="power")
+    shown = _positive(np.concatenate([norms_before, norms_after, [threshold]]))
+    low, high = math.log10(np.nanmin(shown)), math.log10(np.nanmax(shown))
+    fig.update_yaxes(type="log", title_text=labels["y_axis"], exponentformat="power",
+                     range=[low - 0.5, high + 0.3])  # log bars grow from the axis floor: keep it below the data
     fig.update_xaxes(title_text=labels["x_axis"], dtick=1)
     fig.update_layout(barmode="group", height=360, margin={"l": 60, "r": 20, "t": 30, "b": 40},
                       plot_bgcolor="white", legend={"orientation": "h", "y": 1.12, "x": 0})

@@ -60,7 +60,7 @@ class StepFigureLabels:
     output: str = "y<sub>t</sub>"
     unit: str = "unit"
     play: str = "▶ Play"
-    pause: str = "⏸ Pause"
+    pause: str = "▮▮ Pause"
     step_prefix: str = "t = "
 
 

@@ -30,7 +30,7 @@ def add_time_player(
     fig: go.Figure,
     frame_names: list[str],
     play_label: str = "▶ Play",
-    pause_label: str = "⏸ Pause",
+    pause_label: str = "▮▮ Pause",
     step_label: str = "t = ",
     frame_ms: int = 900,
 ) -> go.Figure:

@@ -25,7 +25,7 @@ def timing_figure(seq_lens: Sequence[int], lstm_seconds: Sequence[float], transf
             hovertemplate=f"{label}<br>T = %{{x}}<br>%{{y:.6f}} ms<extra></extra>",
         ))
     figure.update_xaxes(type="log", title=x_title, tickvals=list(seq_lens))
-    figure.update_yaxes(type="log", title=y_title)
+    figure.update_yaxes(type="log", title=y_title, dtick=1, tickformat="~g")  # one labelled tick per decade
     figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 20, "b": 40},
                          legend={"orientation": "h", "y": 1.08, "x": 0})
     return figure

@@ -39,7 +39,7 @@ class UnrolledLabels:
     output_weight: str | None = "W<sub>hy</sub>"
     initial_state: str = "h<sub>0</sub> = 0"
     play: str = "▶ Play"
-    pause: str = "⏸ Pause"
+    pause: str = "▮▮ Pause"
     step_prefix: str = "t = "
     title: str | None = None
 

@@ -14,6 +14,12 @@ MAX_STEPS = 20_000
 MAX_BATCH_SIZE = 512
 
 
+def record_every_for(steps: int) -> int:
+    """The recording interval the page uses: about 20 recordings per run, at most one per 50 steps. One recording
+    costs a few training steps, so this keeps recording under 10 % of training time (bench/bench_lab.py)."""
+    return max(50, steps // 20)
+
+
 @dataclass(frozen=True)
 class LabConfig:
     """Settings of one side-by-side run; every chosen cell trains on the same batches from the same seed."""
@@ -30,7 +36,7 @@ class LabConfig:
     batch_size: int = 32              # sequences per update
     cells: tuple[str, ...] = CELLS    # which of "rnn", "lstm", "gru" train, side by side
     seed: int = 0                     # fixes the weights, the batch stream and the probe batch
-    record_every: int = 50            # record gradients and gates on the probe batch every k steps; 0: never
+    record_every: int = 75            # record on the probe batch every k steps (record_every_for(steps)); 0: never
     device: str | None = None         # "cpu", "cuda", ...; None lets core.device.select_device choose
 
     def __post_init__(self) -> None:

@@ -32,7 +32,7 @@ from core.lab.model import LabModel, build_model
 from core.lab.probe import gate_values_per_record, probe_record
 from core.lab.tasks import Batch, Task, batch_stream, make_task, probe_batch
 
-PROBE_BATCH_SIZE = 64
+PROBE_BATCH_SIZE = 32
 # Gate heat maps of long runs would pile up in the page's memory; past this many numbers per cell they are
 # recorded on every n-th probe only (the gradient curves, which are small, stay on every probe).
 GATE_VALUES_BUDGET = 400_000

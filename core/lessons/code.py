@@ -9,10 +9,7 @@ from __future__ import annotations
 import inspect
 import re
 import textwrap
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -20,15 +17,13 @@ from torch import nn
 
 from core.classifier.model import ClassifierConfig, TextClassifier
 from core.custom_lstm import CustomLSTM
+from core.lessons.timing import fastest_seconds, timing_conditions
 from core.numpy_cells import NumpyLSTMCell
 from core.numpy_check import gradient_errors
 
 # What the gradient check reports, in reading order: forward values first, then every gradient.
 CHECKED = ("hidden", "cell", "weight", "bias", "input", "hidden_prev", "cell_prev")
 MAX_CHECK_SIZE = 256  # batch / input / hidden above this stop being a lesson and start being a benchmark
-TIMING_THREADS = 1  # CPU timings use one thread: stable on a shared machine, and the same for every visitor
-# One timing at a time per process: two would slow each other down, and both change torch's thread count.
-_TIMING_LOCK = threading.Lock()
 
 
 def numpy_lstm_sources() -> dict[str, str]:
@@ -93,7 +88,11 @@ class LSTMSizes:
 
 @dataclass(frozen=True)
 class CustomAgreement:
-    """Largest |Δ| between CustomLSTM (weights copied) and nn.LSTM, float32, same input."""
+    """Largest |Δ| between CustomLSTM (weights copied) and nn.LSTM on the same input, in float64.
+
+    float64 because on recent GPUs cuDNN may round float32 matmuls to TF32 (about 1e-3 off) while a plain
+    LSTMCell does not: the comparison is about the two computing the same function, not about rounding modes.
+    """
 
     output: float  # over every h_t of the top layer
     hidden: float  # h_n
@@ -105,17 +104,18 @@ class CustomAgreement:
         return max(self.output, self.hidden, self.cell, self.input_gradient)
 
 
-def _models(sizes: LSTMSizes, seed: int, device: torch.device) -> tuple[nn.LSTM, CustomLSTM, torch.Tensor]:
+def _models(sizes: LSTMSizes, seed: int, device: torch.device,
+            dtype: torch.dtype = torch.float32) -> tuple[nn.LSTM, CustomLSTM, torch.Tensor]:
     torch.manual_seed(seed)
-    fused = nn.LSTM(sizes.input_size, sizes.hidden_size, sizes.num_layers).to(device)
+    fused = nn.LSTM(sizes.input_size, sizes.hidden_size, sizes.num_layers).to(device=device, dtype=dtype)
     custom = CustomLSTM.from_lstm(fused)
-    x = torch.randn(sizes.seq_len, sizes.batch_size, sizes.input_size, device=device)  # (seq_len, batch, input)
+    x = torch.randn(sizes.seq_len, sizes.batch_size, sizes.input_size, device=device, dtype=dtype)  # (T, N, input)
     return fused, custom, x
 
 
 def custom_agreement(sizes: LSTMSizes, seed: int, device: torch.device | str = "cpu") -> CustomAgreement:
     """Run both modules on the same input (and backward through both) and measure the gaps."""
-    fused, custom, x = _models(sizes, seed, torch.device(device))
+    fused, custom, x = _models(sizes, seed, torch.device(device), torch.float64)
     results = []
     for module in (fused, custom):
         inputs = x.clone().requires_grad_()
@@ -124,53 +124,6 @@ def custom_agreement(sizes: LSTMSizes, seed: int, device: torch.device | str = "
         results.append((output.detach(), hidden.detach(), cell.detach(), gradient))
     gaps = [float((mine - theirs).abs().max()) for mine, theirs in zip(results[1], results[0])]
     return CustomAgreement(*gaps)
-
-
-@contextmanager
-def timing_conditions(device: torch.device) -> Iterator[int | None]:
-    """Hold the timing lock and, on the CPU, run torch on ``TIMING_THREADS`` threads; yields that thread count
-    (``None`` on an accelerator, where the host's threads hardly matter).
-
-    Several threads racing for a few busy cores make each run's time depend on whoever else is computing; one
-    thread measures the work itself.
-    """
-    with _TIMING_LOCK:
-        if device.type != "cpu":
-            yield None
-            return
-        previous = torch.get_num_threads()
-        torch.set_num_threads(TIMING_THREADS)
-        try:
-            yield TIMING_THREADS
-        finally:
-            torch.set_num_threads(previous)
-
-
-def fastest_seconds(runs: dict[str, Callable[[], object]], repeats: int, device: torch.device,
-                    budget_seconds: float = 0.05) -> tuple[dict[str, float], int]:
-    """Best wall time of each ``run()`` over at least ``repeats`` rounds, after one warm-up call each.
-
-    The runs take turns, so a burst of load from other processes hits them alike, and the minimum is kept: noise
-    only ever adds time, so the fastest run is the closest to the work itself. Quick runs get more rounds (up to
-    ten times ``repeats``, while the total stays under ``budget_seconds``), which makes their minimum reliable.
-    Waits for the GPU when timing it. Returns (seconds per run name, rounds timed).
-    """
-    synchronize = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
-    for run in runs.values():
-        run()
-    synchronize()
-    best = {name: float("inf") for name in runs}
-    rounds, spent = 0, 0.0
-    while rounds < repeats or (spent < budget_seconds and rounds < 10 * repeats):
-        for name, run in runs.items():
-            start = time.perf_counter()
-            run()
-            synchronize()
-            elapsed = time.perf_counter() - start
-            best[name] = min(best[name], elapsed)
-            spent += elapsed
-        rounds += 1
-    return best, rounds
 
 
 @dataclass(frozen=True)

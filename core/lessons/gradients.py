@@ -194,6 +194,15 @@ def activation_curve(nonlinearity: str, limit: float = 4.0, points: int = 161) -
     return z.detach().numpy(), value.detach().numpy(), slope.numpy()
 
 
+def display_limit(pre_activation: np.ndarray, nonlinearity: str) -> float:
+    """Half-width of the z axis that shows the run's z_t: tanh is flat beyond |z| = 10, and an exploding relu run can
+    reach |z| ~ 1e100, so its axis follows the bulk (99th percentile) of the values, up to 1e6."""
+    size = np.abs(np.asarray(pre_activation, float))
+    if nonlinearity == "tanh":
+        return float(np.clip(size.max(), 4.0, 10.0))
+    return float(np.clip(np.quantile(size, 0.99), 4.0, 1e6))
+
+
 def find_token(tokens: list[str], word: str, default: int) -> int:
     """Position of ``word`` in ``tokens`` ignoring case and punctuation, else ``default``."""
     wanted = word.strip(".,;:!?\"'").lower()
@@ -214,16 +223,18 @@ def latex_scientific(value: float, digits: int = 3) -> str:
 
 
 def chain_latex(chain: JacobianChain, position: int, nonlinearity: str) -> str:
-    """‖∂h_T/∂h_t‖ with its numbers and the two bounds, for t = position + 1."""
+    """‖∂h_T/∂h_t‖ with its numbers and the two bounds, for t = position + 1, on three aligned lines."""
     step, last = position + 1, chain.loss_step + 1
     phi = r"\tanh'" if nonlinearity == "tanh" else r"\operatorname{relu}'"
     sigma = latex_scientific(float(chain.singular_values[0]))
     return (
+        r"\begin{aligned}"
         rf"\left\| \frac{{\partial h_{{{last}}}}}{{\partial h_{{{step}}}}} \right\|"
-        rf" = \left\| \prod_{{k={step + 1}}}^{{{last}}} \operatorname{{diag}}({phi}(z_k))\, W_{{hh}} \right\|"
-        rf" = {latex_scientific(float(chain.measured[position]))}"
-        rf" \;\le\; \prod_{{k={step + 1}}}^{{{last}}} \sigma_{{\max}} \max_j {phi}(z_{{k,j}})"
-        rf" = {latex_scientific(float(chain.upper_bound[position]))}"
-        rf" \;\le\; \sigma_{{\max}}^{{{last - step}}} = {sigma}^{{{last - step}}}"
+        rf" &= \left\| \prod_{{k={step + 1}}}^{{{last}}} \operatorname{{diag}}({phi}(z_k))\, W_{{hh}} \right\|"
+        rf" = {latex_scientific(float(chain.measured[position]))} \\"
+        rf" &\le \prod_{{k={step + 1}}}^{{{last}}} \sigma_{{\max}} \max_j {phi}(z_{{k,j}})"
+        rf" = {latex_scientific(float(chain.upper_bound[position]))} \\"
+        rf" &\le \sigma_{{\max}}^{{{last - step}}} = {sigma}^{{{last - step}}}"
         rf" = {latex_scientific(float(chain.weight_bound[position]))}"
+        r"\end{aligned}"
     )

@@ -7,12 +7,14 @@ forward pass over growing sequence lengths on the app's device.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-from core.lessons.code import ParameterTable, fastest_seconds, parameter_table, timing_conditions
+from core.lessons.code import ParameterTable, parameter_table
+from core.lessons.timing import fastest_seconds, timing_conditions
 
 # (section, ((formula name, LaTeX), ...)); the section and formula names are keys of the page's texts.
 CHEAT_SHEET: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -121,8 +123,12 @@ def compare_with_transformer(width: int = 64, heads: int = 4, feedforward: int =
 
 
 def _cell_gap(lstm: nn.LSTM, x: torch.Tensor) -> float:
-    """max |Δ| between the fused LSTM and an nn.LSTMCell holding its weights, stepping over x (batch, T, width)."""
-    cell = nn.LSTMCell(lstm.input_size, lstm.hidden_size).to(x.device)
+    """max |Δ| between the fused LSTM and an nn.LSTMCell holding its weights, stepping over x (batch, T, width).
+
+    Both run in float64: on a GPU, cuDNN may round float32 to TF32 where a plain cell would not.
+    """
+    lstm, x = copy.deepcopy(lstm).double(), x.double()
+    cell = nn.LSTMCell(lstm.input_size, lstm.hidden_size).to(device=x.device, dtype=x.dtype)
     names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
     cell.load_state_dict({name: getattr(lstm, f"{name}_l0") for name in names})
     hidden = x.new_zeros(x.shape[0], lstm.hidden_size)  # (batch, width)

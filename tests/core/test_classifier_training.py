@@ -11,26 +11,11 @@ from core.jobs import DONE, JobManager, ListReporter
 from core.textdata.dataset import LabeledTexts
 from core.textdata.errors import DataError
 from core.textdata.split import stratified_split
+from tests.core.classifier_data import synthetic
 
-FILLER = "the a we it is was and to of in on my your this that for with very so just".split()
-CUES = {"good": ["great", "lovely", "clean", "friendly"], "bad": ["dirty", "rude", "noisy", "awful"],
-        "meh": ["okay", "average", "fine", "plain"]}
 TINY = TrainingConfig(embed_size=32, hidden_size=32, epochs=6, batch_size=16, learning_rate=1e-2,
                       min_freq=1, patience=10, device="cpu", num_threads=1,
                       report_every=2)
-
-
-def synthetic(labels=("good", "bad"), count=240, seed=0) -> LabeledTexts:
-    """Texts of filler words with one cue word of their class somewhere in the middle."""
-    rng = np.random.default_rng(seed)
-    texts, names = [], []
-    for index in range(count):
-        label = labels[index % len(labels)]
-        words = list(rng.choice(FILLER, size=rng.integers(4, 12)))
-        words.insert(int(rng.integers(0, len(words))), str(rng.choice(CUES[label])))
-        texts.append(" ".join(words).capitalize() + ".")
-        names.append(label)
-    return LabeledTexts(texts, names)
 
 
 @pytest.fixture(scope="module")

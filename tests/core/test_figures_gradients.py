@@ -31,6 +31,8 @@ def test_gradients_lesson_chain_figure_reveals_right_to_left():
     assert np.isnan(last[3])  # zero cannot be drawn on a log axis
     np.testing.assert_allclose(np.delete(last, 3), np.delete(measured, 3))
     assert list(fig.frames[-1].data[1].x) == [1]
+    np.testing.assert_allclose(np.array(fig.data[4].y, dtype=float), last)  # the view opens on the whole chain
+    assert fig.layout.sliders[0].active == len(fig.frames) - 1
     assert fig.layout.yaxis.type == "log"
     np.testing.assert_allclose(np.array(fig.data[0].y, dtype=float), references[0])
     go.Figure(fig.to_dict())

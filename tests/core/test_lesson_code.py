@@ -10,9 +10,11 @@ from torch import nn
 
 from core.classifier.model import ClassifierConfig, TextClassifier, count_parameters
 from core.lessons import code
-from core.lessons.code import (LSTMSizes, custom_agreement, custom_lstm_source, fastest_seconds, gradient_check,
-                               lstm_layer_counts, numpy_lstm_sources, parameter_table, speed_comparison,
-                               text_classifier, timing_conditions, torch_lstm_sources)
+from core.lessons import timing
+from core.lessons.code import (LSTMSizes, custom_agreement, custom_lstm_source, gradient_check, lstm_layer_counts,
+                               numpy_lstm_sources, parameter_table, speed_comparison, text_classifier,
+                               torch_lstm_sources)
+from core.lessons.timing import fastest_seconds, timing_conditions
 from core.numpy_cells import NumpyLSTMCell
 
 
@@ -79,7 +81,7 @@ def test_speed_comparison_times_both_and_restores_threads():
     threads_before = torch.get_num_threads()
     speed = speed_comparison(LSTMSizes(seq_len=5, batch_size=2, input_size=4, hidden_size=8), repeats=2)
     assert torch.get_num_threads() == threads_before
-    assert speed.device == "cpu" and speed.threads == code.TIMING_THREADS
+    assert speed.device == "cpu" and speed.threads == timing.TIMING_THREADS
     assert speed.custom_seconds > 0 and speed.fused_seconds > 0
     assert speed.ratio == pytest.approx(speed.custom_seconds / speed.fused_seconds)
     assert speed.repeats >= 2
@@ -104,7 +106,7 @@ def test_fastest_seconds_keeps_the_minimum_of_at_least_repeats_rounds():
 def test_timing_conditions_use_one_cpu_thread_then_restore():
     before = torch.get_num_threads()
     with timing_conditions(torch.device("cpu")) as threads:
-        assert threads == torch.get_num_threads() == code.TIMING_THREADS
+        assert threads == torch.get_num_threads() == timing.TIMING_THREADS
     assert torch.get_num_threads() == before
 
 

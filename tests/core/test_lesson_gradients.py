@@ -12,8 +12,8 @@ from torch import nn
 
 from core.lessons.clipping import ClippingSetup, batch, clip_by_total_norm, clipping_demo, total_norm
 from core.lessons.gradients import (
-    ChainSetup, activation_curve, build_model, chain_latex, find_token, float64_device, latex_scientific, measure_chain,
-    power_table, random_inputs, sentence_inputs,
+    ChainSetup, activation_curve, build_model, chain_latex, display_limit, find_token, float64_device, latex_scientific,
+    measure_chain, power_table, random_inputs, sentence_inputs,
 )
 from core.trace import trace
 
@@ -173,6 +173,17 @@ def test_gradients_lesson_clipping_demo_uses_real_gradients():
     norm = math.sqrt(sum((p.grad**2).sum().item() for p in [*rnn.parameters(), *readout.parameters()]))
     assert result.norms_before[0] == pytest.approx(norm, rel=1e-12)
     assert result.losses[0] == pytest.approx(nn.functional.mse_loss(readout(output[-1]), targets).item())
+
+
+def test_gradients_lesson_display_limit_survives_exploding_runs():
+    setup = ChainSetup(radius=3.0, nonlinearity="relu", matrix="gaussian")
+    chain = measure_chain(random_inputs(200, setup), setup)
+    assert np.abs(chain.pre_activation).max() > 1e20  # the states themselves explode
+    limit = display_limit(chain.pre_activation, "relu")
+    assert 4.0 <= limit <= 1e6
+    z, _, slope = activation_curve("relu", limit)
+    assert z[-1] == pytest.approx(limit) and set(np.unique(slope)) <= {0.0, 1.0}
+    assert display_limit(np.array([[0.5, -30.0]]), "tanh") == 10.0 and display_limit(np.zeros((2, 2)), "tanh") == 4.0
 
 
 def test_gradients_lesson_float64_device():

@@ -45,3 +45,15 @@ def test_changing_the_sizes_reruns_the_check():
     assert shapes["∂L/∂W"] == "(28, 9)" and shapes["∂L/∂x_t"] == "(4, 2)"
     assert list(after.iloc[:, 2]) != list(before.iloc[:, 2])
     assert set(after.iloc[:, 3]) == {"✓"}
+
+
+def test_changing_the_lstm_sizes_recompares_and_retimes():
+    app = open_page("en")
+    assert any("makes **20** `nn.LSTMCell` calls" in element.value for element in app.markdown)
+    app.number_input(key="code.layers").set_value(2)
+    app.number_input(key="code.seq_len").set_value(12)
+    app.run()
+    assert not app.exception
+    assert any("makes **24** `nn.LSTMCell` calls" in element.value for element in app.markdown)
+    assert all(float(gap) < 1e-5 for gap in app.table[1].value.iloc[:, 1])
+    assert app.metric[0].value.endswith("×") and float(app.metric[0].value[:-1]) > 0

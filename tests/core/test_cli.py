@@ -1,0 +1,80 @@
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.classifier.bundle import load_bundle, load_bundle_files
+from core.classifier.predict import predict
+from core.train import main
+from tests.core.classifier_data import synthetic
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write_csv(path: Path, rows, header=("review", "sentiment")) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory) -> Path:
+    data = synthetic(count=160)
+    return write_csv(tmp_path_factory.mktemp("cli") / "reviews.csv", zip(data.texts, data.labels))
+
+
+def test_cli_prints_one_json_line_last_and_writes_the_bundle(data_file, tmp_path):
+    out = tmp_path / "model"
+    completed = subprocess.run(
+        [sys.executable, "-m", "core.train", str(data_file), "--epochs", "3", "--hidden", "16", "--embed", "16",
+         "--cell", "gru", "--lr", "0.01", "--min-freq", "1", "--batch-size", "16", "--device", "cpu",
+         "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    summary = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert {"val_accuracy", "macro_f1", "train_tokens_per_second", "epochs", "seconds"} <= set(summary)
+    assert summary["epochs"] == 3 and summary["labels"] == ["bad", "good"] and summary["val_size"] == 32
+    assert 0 <= summary["val_accuracy"] <= 1 and summary["train_tokens_per_second"] > 0
+    assert "epoch 1" in completed.stderr  # progress goes to stderr, not stdout
+    bundle = load_bundle((out / "classifier.zip").read_bytes())
+    assert bundle.config.cell == "gru" and bundle.config.hidden_size == 16
+    separate = load_bundle_files((out / "model.safetensors").read_bytes(), (out / "config.json").read_bytes())
+    assert predict(separate, "clean and friendly") == predict(bundle, "clean and friendly")
+    evaluation = json.loads((out / "evaluation.json").read_text(encoding="utf-8"))
+    assert evaluation["metrics"]["val_accuracy"] == pytest.approx(summary["val_accuracy"])
+
+
+def test_cli_uses_a_separate_validation_file_and_named_columns(tmp_path, capsys):
+    train, val = synthetic(count=100, seed=1), synthetic(count=30, seed=2)
+    train_file = write_csv(tmp_path / "train.csv", zip(train.labels, train.texts, ["x"] * 100), ("y", "body", "id"))
+    val_file = write_csv(tmp_path / "val.csv", zip(val.labels, val.texts, ["x"] * 30), ("y", "body", "id"))
+    code = main([str(train_file), "--val-file", str(val_file), "--text-col", "body", "--label-col", "y",
+                 "--epochs", "1", "--hidden", "8", "--embed", "8", "--device", "cpu"])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["train_size"] == 100 and summary["val_size"] == 30
+
+
+@pytest.mark.parametrize("rows,extra,message", [
+    ([(f"text number {index}", "a") for index in range(30)], ["--text-col", "text", "--label-col", "label"],
+     "one_class"),
+    ([(f"text number {index}", "ab"[index % 2]) for index in range(30)], ["--text-col", "missing"],
+     "unknown_column"),
+    ([("text", "a")] * 30, [], "no_text_column"),
+])
+def test_bad_data_exits_with_code_2_and_a_clear_message(tmp_path, capsys, rows, extra, message):
+    path = write_csv(tmp_path / "bad.csv", rows, ("text", "label"))
+    assert main([str(path), "--epochs", "1", "--device", "cpu", *extra]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error:") and message in captured.err
+
+
+def test_missing_file_exits_with_code_2(tmp_path, capsys):
+    assert main([str(tmp_path / "nope.csv")]) == 2
+    assert "error:" in capsys.readouterr().err
