@@ -10,7 +10,8 @@
 2. Accuracy with default settings against TF-IDF + logistic regression (word 1-2-grams for English,
    character 1-2-grams for Chinese, C=10) on the same stratified split (seed 0), on both datasets.
 
-Usage: python bench/bench_classifier.py [--quick] [--data-dir ../shared/data] [--threads 1] [--part all|throughput|accuracy]
+Usage: python bench/bench_classifier.py [--quick] [--data-dir ../shared/data] [--threads 1]
+                                       [--part all|throughput|accuracy]
 scikit-learn (bench/requirements.txt) is needed for part 2 only.
 """
 

@@ -306,10 +306,14 @@ class JobManager:
             job.started_at = time.time()
 
     def _stop_abandoned(self) -> None:
-        """Stop the jobs of sessions that ended (checked every few seconds: the check may be costly)."""
+        """Stop the jobs of sessions that ended and forget their finished ones (checked every few seconds)."""
         if self.owner_alive is None or time.time() - self._last_owner_check < 2.0:
             return
         self._last_owner_check = time.time()
         for job in list(self._jobs.values()):
-            if not job.finished and not self.owner_alive(job.owner):
+            if self.owner_alive(job.owner):
+                continue
+            if job.finished:
+                self._jobs.pop(job.id, None)  # nobody can look at it any more: free its records and result
+            else:
                 self.stop(job)

@@ -95,7 +95,11 @@ def _print_progress(record: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     names = {field.name for field in fields(TrainingConfig)}
-    config = TrainingConfig(**{key: value for key, value in vars(args).items() if key in names})
+    try:
+        config = TrainingConfig(**{key: value for key, value in vars(args).items() if key in names})
+    except ValueError as error:  # a setting out of range (e.g. --layers 0)
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         data = _load(args.data, args.text_col, args.label_col)
         if args.val_file:
@@ -112,9 +116,6 @@ def main(argv: list[str] | None = None) -> int:
         result = train_classifier(data, config, reporter)
     except DataError as error:
         print(f"error: cannot train on the data: {_describe(error)}", file=sys.stderr)
-        return 2
-    except ValueError as error:  # a setting out of range (e.g. --layers 0)
-        print(f"error: {error}", file=sys.stderr)
         return 2
     finally:
         signal.signal(signal.SIGINT, previous_handler)

@@ -7,7 +7,7 @@ from core.figures.architectures import ArchitectureLabels, architecture_figure
 from core.lessons.architectures import ARCHITECTURES, ArchitectureRun, run_architecture
 from core.sequence_input import split_tokens
 from pages.common.i18n import language, texts
-from pages.common.layout import agreement, how_to_read, page_header
+from pages.common.layout import agreement, device_note, how_to_read, page_header
 
 t = texts("architectures")
 common = texts("common")
@@ -82,3 +82,4 @@ with emitted:
         t["emits_column"]: [run.output_labels[column] for column in columns],
         t["probability_column"]: [float(run.output_probability[column]) for column in columns],
     }), hide_index=True, key="architectures.emitted")
+device_note("cpu")  # these one-sentence models are tiny and always run on the CPU (core.lessons.architectures)

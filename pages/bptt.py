@@ -63,7 +63,7 @@ loss_choice = st.selectbox(
     else t.format("loss_step", step=choice, token=tokens[choice - 1]),
     bind="query-params",
 )
-device = str(select_device())
+device = str(select_device())  # the tiny RNN runs where the app computes; the caption at the end names it
 result = compute(sentence, seed, loss_choice, device)
 if result.truncated:
     st.info(t.format("truncated", count=MAX_TOKENS))
@@ -109,6 +109,7 @@ st.markdown(t["sum_text"])
 
 st.subheader(t["table_title"])
 columns = t["columns"]
+norm_columns = ("direct", "carried", "total", "term", "probability")
 st.dataframe(pd.DataFrame({
     columns["step"]: np.arange(1, result.seq_len + 1),
     columns["token"]: list(result.tokens),
@@ -118,6 +119,7 @@ st.dataframe(pd.DataFrame({
     columns["total"]: result.grad_norms,
     columns["term"]: np.linalg.norm(result.terms, axis=(1, 2)),
     columns["probability"]: result.target_probability,
-}), hide_index=True, key="bptt.table")
+}), hide_index=True, key="bptt.table",
+    column_config={columns[name]: st.column_config.NumberColumn(format="%.4f") for name in norm_columns})
 st.caption(t["table_note"])
-device_note()
+device_note(device)

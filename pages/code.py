@@ -5,13 +5,14 @@ import streamlit as st
 
 from core.classifier.model import count_parameters
 from core.device import describe_device, select_device
-from core.figures.code import gradient_error_figure, parameter_figure, speed_figure
-from core.lessons.code import (CustomAgreement, GradientCheck, LayerCount, LSTMSizes, ParameterTable, SpeedComparison,
-                               custom_agreement, custom_lstm_source, gradient_check, lstm_layer_counts,
-                               numpy_lstm_sources, parameter_table, speed_comparison, text_classifier,
-                               torch_lstm_sources)
+from core.figures.code import gradient_error_figure, loop_figure, parameter_figure, speed_figure
+from core.lessons.code import (CustomAgreement, GradientCheck, LayerCount, LoopReplay, LSTMSizes, ParameterTable,
+                               SpeedComparison, custom_agreement, custom_lstm_source, gradient_check,
+                               lstm_layer_counts, loop_replay, numpy_lstm_sources, parameter_table, speed_comparison,
+                               text_classifier, torch_lstm_sources)
+from core.lessons.gradients import float64_device
 from core.weights import GATE_ORDER, TUTORIAL_ORDER
-from pages.common.i18n import texts
+from pages.common.i18n import language, texts
 from pages.common.layout import agreement, device_note, formula_block, how_to_read, page_header
 
 PASS_THRESHOLD = 1e-10  # float64 gradients written correctly agree to ~1e-16; a wrong line gives ~1
@@ -34,8 +35,20 @@ def checked(batch_size: int, input_size: int, hidden_size: int, seed: int) -> Gr
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compared(sizes: LSTMSizes, device: str) -> tuple[CustomAgreement, SpeedComparison]:
-    return custom_agreement(sizes, seed=0, device=device), speed_comparison(sizes, device=device, repeats=5)
+def compared(sizes: LSTMSizes, exact_device: str, device: str) -> tuple[CustomAgreement, LoopReplay, SpeedComparison]:
+    """Agreement and the call-by-call replay in float64 on ``exact_device``; the timing in float32 on ``device``."""
+    return (custom_agreement(sizes, seed=0, device=exact_device), loop_replay(sizes, seed=0, device=exact_device),
+            speed_comparison(sizes, device=device, repeats=5))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def replay_figure(sizes: LSTMSizes, exact_device: str, device: str, lang: str):
+    """The animated loop (its frames cost more to build than the replay itself)."""
+    _, replay, _ = compared(sizes, exact_device, device)
+    words = texts("code", lang)["custom"]["replay"]
+    player = texts("common", lang)
+    return loop_figure(replay.calls, replay.hidden_norms, replay.gaps,
+                       {**words, "play": player["play"], "pause": player["pause"], "step_prefix": words["prefix"]})
 
 
 @st.cache_data(show_spinner=False)
@@ -96,6 +109,7 @@ if check.worst < PASS_THRESHOLD:
     st.success(t["check"].format("passed", count=len(check.names), worst=f"{check.worst:.2e}"))
 else:
     st.error(t["check"].format("failed", worst=f"{check.worst:.2e}"))
+device_note("cpu")  # NumPy, and torch's float64 copy of the cell, both run on the CPU
 
 st.header(t["custom"]["heading"])
 st.markdown(t["custom"]["explain"])
@@ -112,7 +126,16 @@ with columns[3]:
     num_layers = number(t["custom"]["layers"], "layers", 1, 3, LSTMSizes.num_layers)
 sizes = LSTMSizes(seq_len=seq_len, batch_size=batch_size, hidden_size=hidden_size, num_layers=num_layers)
 device = select_device()
-gaps, speed = compared(sizes, str(device))
+exact_device = float64_device(device)  # the float64 comparisons move to the CPU where the device has no float64 (MPS)
+gaps, replay, speed = compared(sizes, str(exact_device), str(device))
+replay_words = t["custom"]["replay"]
+st.subheader(replay_words["title"])
+st.plotly_chart(replay_figure(sizes, str(exact_device), str(device), language()), key="code.loop_chart",
+                config=CHART_CONFIG)
+how_to_read(replay_words["how"])
+if replay.seq_len > len(replay.hidden_norms):
+    st.caption(replay_words.format("more", shown=len(replay.hidden_norms), total=replay.seq_len))
+agreement(float(replay.gaps.max()), replay_words["reference"])
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{t['custom']['agreement_title']}**")
@@ -122,6 +145,7 @@ with left:
         t["custom"]["difference"]: [f"{getattr(gaps, name):.2e}" for name in compared_names],
     }), hide_index=True)
     agreement(gaps.worst, "torch.nn.LSTM")
+    device_note(exact_device)
 with right:
     st.markdown(f"**{t['custom']['speed_title']}**")
     st.metric(t["custom"]["ratio"], t["custom"].format("ratio_value", ratio=speed.ratio))
@@ -161,4 +185,3 @@ st.dataframe(pd.DataFrame({
     t["classifier"]["count"]: list(table.counts),
 }), hide_index=True, key="code.parameter_table",
     column_config={t["classifier"]["count"]: st.column_config.NumberColumn(format="localized")})
-device_note()

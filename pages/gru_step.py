@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from core.device import describe_device, select_device
-from core.figures.gates import PlayerLabels, gate_bars_figure, gate_heatmaps_figure
+from core.figures.gates import PlayerLabels, frame_texts, gate_bars_figure, gate_heatmaps_figure
 from core.figures.gru_step import conventions_figure, gru_cell_figure
 from core.lessons.gru_step import (
     DEFAULT_SENTENCE, EQUATIONS, TUTORIAL_EQUATIONS, CellFacts, CellTiming, GRUStepConfig, GRUWalkthrough,
-    cell_facts, step_equations, time_cell, walkthrough,
+    TimingConfig, cell_facts, step_equations, time_cell, walkthrough,
 )
 from pages.common.i18n import language, texts
 from pages.common.layout import agreement, device_note, formula_block, how_to_read, page_header
@@ -16,6 +16,7 @@ from pages.common.layout import agreement, device_note, formula_block, how_to_re
 t = texts("gru_step")
 common = texts("common")
 CONFIG = GRUStepConfig()
+TIMING = TimingConfig()
 CHART = {"displaylogo": False}
 BAR_GATES = ("reset", "update", "new", "hidden")
 KINDS = ("lstm", "gru")
@@ -34,24 +35,37 @@ def facts(kind: str, input_size: int, hidden_size: int) -> CellFacts:
 @st.cache_data(max_entries=64, show_spinner=False)
 def timing(kind: str, input_size: int, hidden_size: int, device: str) -> CellTiming:
     """Measured once per sizes and device: the first view of a size pays ~0.1 s, later views nothing."""
-    return time_cell(kind, input_size, hidden_size, device=device)
+    return time_cell(kind, input_size, hidden_size, TIMING.batch_size, TIMING.seq_len, TIMING.repeats, device=device)
+
+
+def bar_values(lesson: GRUWalkthrough) -> dict:
+    values = {**lesson.gates, "hidden": lesson.hidden}
+    return {name: values[name] for name in BAR_GATES}
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animations(sentence: str, seed: int, lang: str):
-    """The animated cell and bars, the heatmaps and the conventions chart of one view."""
+def animations(sentence: str, seed: int, step: int, lang: str):
+    """The animated cell and bars, opened at ``step`` (building frames costs more than running the model)."""
     words, lesson = texts("gru_step", lang), compute(sentence, seed)
     shared = texts("common", lang)
     player = PlayerLabels(shared["play"], shared["pause"], shared["step_prefix"])
-    cell = gru_cell_figure(lesson.vectors(), lesson.tokens, words["diagram_notes"], words["frame_title"], player)
-    chosen = {**lesson.gates, "hidden": lesson.hidden}
-    chosen = {name: chosen[name] for name in BAR_GATES}
-    bars = gate_bars_figure(chosen, words["gate_names"], [str(step + 1) for step in range(lesson.seq_len)],
-                            words["unit"], player)
-    heatmaps = gate_heatmaps_figure(chosen, words["gate_names"], lesson.tokens, words["unit"])
+    cell = gru_cell_figure(lesson.vectors(), lesson.tokens, words["diagram_notes"], words["frame_title"], player,
+                           step=step)
+    _, _, tick_labels = frame_texts(lesson.tokens, words["frame_title"])
+    bars = gate_bars_figure(bar_values(lesson), words["gate_names"], [str(t) for t in range(1, lesson.seq_len + 1)],
+                            words["unit"], player, step=step, step_labels=tick_labels)
+    return cell, bars
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def static_figures(sentence: str, seed: int, lang: str):
+    """The time × unit heatmaps and the conventions chart: the same for every step."""
+    words, lesson = texts("gru_step", lang), compute(sentence, seed)
+    heatmaps = gate_heatmaps_figure(bar_values(lesson), words["gate_names"], lesson.tokens, words["unit"])
     conventions = conventions_figure(lesson.hidden, lesson.tutorial_hidden, lesson.gates["update"],
-                                     lesson.tutorial_update, lesson.tokens, words["convention_labels"])
-    return cell, bars, heatmaps, conventions
+                                     lesson.tutorial_update, lesson.tokens,
+                                     {**words["convention_labels"], "unit": words["unit"]})
+    return heatmaps, conventions
 
 
 def use_preset() -> None:
@@ -86,7 +100,15 @@ for equation in EQUATIONS:
     formula_block(equation)
 st.markdown(t["equations_text"])
 
-cell_figure, bars_figure, heatmaps_figure, conventions = animations(sentence, seed, language())
+if lesson.seq_len > 1:
+    step = st.slider(t["step_slider"], min_value=1, max_value=lesson.seq_len, value=min(2, lesson.seq_len),
+                     help=t["step_help"], key="gru_step.step", bind="query-params")
+else:
+    step = 1
+    st.caption(t["step_only_one"])
+
+cell_figure, bars_figure = animations(sentence, seed, step, language())
+heatmaps_figure, conventions = static_figures(sentence, seed, language())
 st.subheader(t["cell_title"])
 st.plotly_chart(cell_figure, key="gru_step.cell", config=CHART)
 how_to_read(t["cell_how"])
@@ -101,12 +123,6 @@ with st.expander(t["heatmaps_title"]):
     how_to_read(t["heatmaps_how"])
 
 st.subheader(t["step_title"])
-if lesson.seq_len > 1:
-    step = st.slider(t["step_slider"], min_value=1, max_value=lesson.seq_len, value=min(2, lesson.seq_len),
-                     key="gru_step.step", bind="query-params")
-else:
-    step = 1
-    st.caption(t["step_only_one"])
 st.markdown(t.format("step_word", step=step, token=lesson.tokens[step - 1], previous=step - 1))
 equations = step_equations(lesson, step)
 for tab, name in zip(st.tabs([t["gate_names"][name] for name in BAR_GATES]), BAR_GATES):
@@ -131,7 +147,7 @@ st.metric(t["reset_metric"], f"{lesson.reset_placement_gap:.3f}")
 st.caption(t["reset_note"])
 
 st.subheader(t["compare_title"])
-st.markdown(t["compare_text"])
+st.markdown(t.format("compare_text", batch=TIMING.batch_size, steps=TIMING.seq_len, repeats=TIMING.repeats))
 size_left, size_right, _ = st.columns([1, 1, 2])
 with size_left:
     input_size = int(st.number_input(t["input_size"], min_value=1, max_value=512, value=CONFIG.input_size, step=1,

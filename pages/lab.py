@@ -11,7 +11,7 @@ from core.lab.tasks import MAX_SEQ_LEN, MIN_SEQ_LEN, TASKS
 from core.lab.training import PROBE_BATCH_SIZE, train_lab
 from pages.common.i18n import texts
 from pages.common.jobs import MAX_RUNNING, job_manager, session_owner
-from pages.common.layout import how_to_read, page_header
+from pages.common.layout import device_note, how_to_read, page_header
 
 t = texts("lab")
 common = texts("common")
@@ -36,9 +36,11 @@ def current_job():
 
 
 def start(config: LabConfig) -> None:
-    manager, owner = job_manager(), session_owner()
-    manager.stop_owner(owner)  # one lab run per session: a new Start replaces the old run
-    job = manager.submit(train_lab, config, owner=owner, label="lab")
+    previous = current_job()
+    if previous is not None:  # one lab run per session: a new Start replaces the old one (other pages' jobs stay)
+        previous.stop()
+        job_manager().forget(previous)
+    job = job_manager().submit(train_lab, config, owner=session_owner(), label="lab")
     st.session_state[JOB_KEY] = job.id
 
 
@@ -226,6 +228,7 @@ def live_panel() -> None:
     job = current_job()
     if job is None:
         st.info(t["idle"])
+        device_note()  # where a run would train: the job process picks the device the same way
         return
     view = collect(job.records)
     status_line(job, view)

@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from core.figures.gates import PlayerLabels, gate_bars_figure, gate_heatmaps_figure
+from core.figures.gates import PlayerLabels, frame_texts, gate_bars_figure, gate_heatmaps_figure
 from core.figures.lstm_step import cell_path_figure, lstm_cell_figure
 from core.lessons.lstm_step import (
     DEFAULT_SENTENCE, EQUATIONS, CellPath, LSTMStepConfig, LSTMWalkthrough, build_lstm, cell_path, step_equations,
-    walkthrough, weight_layout,
+    tokens_of, walkthrough, weight_layout,
 )
 from pages.common.i18n import language, texts
 from pages.common.layout import agreement, device_note, formula_block, how_to_read, page_header
@@ -47,19 +47,29 @@ def layout_table(seed: int, lang: str) -> tuple[pd.DataFrame, str]:
     return table, shapes_line
 
 
+def bar_values(lesson: LSTMWalkthrough) -> dict:
+    values = {**lesson.gates, "cell": lesson.cell, "hidden": lesson.hidden}
+    return {name: values[name] for name in BAR_GATES}
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animations(sentence: str, seed: int, lang: str):
-    """The animated cell and bars, and the static heatmaps (building frames costs more than running the model)."""
+def animations(sentence: str, seed: int, step: int, lang: str):
+    """The animated cell and bars, opened at ``step`` (building frames costs more than running the model)."""
     words, lesson = texts("lstm_step", lang), compute(sentence, seed)
     shared = texts("common", lang)
     player = PlayerLabels(shared["play"], shared["pause"], shared["step_prefix"])
-    cell = lstm_cell_figure(lesson.vectors(), lesson.tokens, words["diagram_notes"], words["frame_title"], player)
-    values = {**lesson.gates, "cell": lesson.cell, "hidden": lesson.hidden}
-    chosen = {name: values[name] for name in BAR_GATES}
-    bars = gate_bars_figure(chosen, words["gate_names"], [str(step + 1) for step in range(lesson.seq_len)],
-                            words["unit"], player)
-    heatmaps = gate_heatmaps_figure(chosen, words["gate_names"], lesson.tokens, words["unit"])
-    return cell, bars, heatmaps
+    cell = lstm_cell_figure(lesson.vectors(), lesson.tokens, words["diagram_notes"], words["frame_title"], player,
+                            step=step)
+    _, _, tick_labels = frame_texts(lesson.tokens, words["frame_title"])
+    bars = gate_bars_figure(bar_values(lesson), words["gate_names"], [str(t) for t in range(1, lesson.seq_len + 1)],
+                            words["unit"], player, step=step, step_labels=tick_labels)
+    return cell, bars
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def heatmaps(sentence: str, seed: int, lang: str):
+    words, lesson = texts("lstm_step", lang), compute(sentence, seed)
+    return gate_heatmaps_figure(bar_values(lesson), words["gate_names"], lesson.tokens, words["unit"])
 
 
 def use_preset() -> None:
@@ -94,7 +104,14 @@ for equation in EQUATIONS:
     formula_block(equation)
 st.markdown(t["equations_text"])
 
-cell_figure, bars_figure, heatmaps_figure = animations(sentence, seed, language())
+if lesson.seq_len > 1:
+    step = st.slider(t["step_slider"], min_value=1, max_value=lesson.seq_len, value=min(2, lesson.seq_len),
+                     help=t["step_help"], key="lstm_step.step", bind="query-params")
+else:
+    step = 1
+    st.caption(t["step_only_one"])
+
+cell_figure, bars_figure = animations(sentence, seed, step, language())
 st.subheader(t["cell_title"])
 st.plotly_chart(cell_figure, key="lstm_step.cell", config=CHART)
 how_to_read(t["cell_how"])
@@ -105,16 +122,10 @@ st.subheader(t["bars_title"])
 st.plotly_chart(bars_figure, key="lstm_step.bars", config=CHART)
 how_to_read(t["bars_how"])
 with st.expander(t["heatmaps_title"]):
-    st.plotly_chart(heatmaps_figure, key="lstm_step.heatmaps", config=CHART)
+    st.plotly_chart(heatmaps(sentence, seed, language()), key="lstm_step.heatmaps", config=CHART)
     how_to_read(t["heatmaps_how"])
 
 st.subheader(t["step_title"])
-if lesson.seq_len > 1:
-    step = st.slider(t["step_slider"], min_value=1, max_value=lesson.seq_len, value=min(2, lesson.seq_len),
-                     key="lstm_step.step", bind="query-params")
-else:
-    step = 1
-    st.caption(t["step_only_one"])
 st.markdown(t.format("step_word", step=step, token=lesson.tokens[step - 1], previous=step - 1))
 equations = step_equations(lesson, step)
 for tab, name in zip(st.tabs([t["gate_names"][name] for name in ("forget", "input", "candidate", "output",
@@ -145,9 +156,10 @@ formula_block(r"\text{RNN:}\quad \frac{\partial h_t}{\partial h_{t-1}} = \operat
               r"\operatorname{diag}(\tanh'(z_k))\, W_{hh}")
 source_column, bias_column = st.columns([2, 3])
 with source_column:
+    long_count = len(tokens_of(t["long_sentence"], CONFIG.max_path_tokens)[0])
     source = st.segmented_control(t["path_source"], options=["long", "sentence"], default="long", required=True,
-                                  format_func=lambda option: t["path_sources"][option], key="lstm_step.path",
-                                  bind="query-params")
+                                  format_func=lambda option: t["path_sources"][option].format(count=long_count),
+                                  key="lstm_step.path", bind="query-params")
 with bias_column:
     forget_bias = st.slider(t["forget_bias"], min_value=-2.0, max_value=4.0, value=0.0, step=0.5,
                             help=t["forget_bias_help"], key="lstm_step.bias", bind="query-params")
@@ -161,5 +173,6 @@ second.metric(t["metric_cell_jacobian"], f"{path.cell_jacobian_norm[0]:.2e}")
 third.metric(t["metric_rnn_jacobian"], f"{path.rnn_jacobian_norm[0]:.2e}")
 fourth.metric(t["metric_mean_forget"], f"{path.mean_forget:.3f}")
 st.caption(t.format("metrics_note", count=len(path.tokens)))
-st.markdown(t["path_note"])
+st.markdown(t.format("path_note", mean=path.mean_forget, product=path.forget_product_norm[0],
+                     rnn=path.rnn_jacobian_norm[0], spread=path.direct_path_spread))
 device_note()

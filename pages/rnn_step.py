@@ -42,10 +42,14 @@ def animations(sentence: str, seed: int, step: int, lang: str):
 @st.cache_resource(max_entries=32, show_spinner=False)
 def heatmaps(sentence: str, seed: int, lang: str):
     words, lesson = texts("rnn_step", lang), compute(sentence, seed)
+
+    def title(key, matrix) -> str:  # the shape in the title is read off the matrix drawn under it
+        return words.format(key, rows=matrix.shape[0], columns=matrix.shape[1])
+
     return (
-        matrix_heatmap(lesson.weight_input, words["weight_input_title"], "h", "x", "W_xh"),
-        matrix_heatmap(lesson.weight_hidden, words["weight_hidden_title"], "h", "h", "W_hh"),
-        matrix_heatmap(lesson.weight_output, words["weight_output_title"], "y", "h", "W_hy"),
+        matrix_heatmap(lesson.weight_input, title("weight_input_title", lesson.weight_input), "h", "x", "W_xh"),
+        matrix_heatmap(lesson.weight_hidden, title("weight_hidden_title", lesson.weight_hidden), "h", "h", "W_hh"),
+        matrix_heatmap(lesson.weight_output, title("weight_output_title", lesson.weight_output), "y", "h", "W_hy"),
     )
 
 
@@ -83,7 +87,7 @@ st.markdown(t["formulas_text"])
 
 if lesson.seq_len > 1:
     step = st.slider(t["step_slider"], min_value=1, max_value=lesson.seq_len, value=min(2, lesson.seq_len),
-                     key="rnn_step.step", bind="query-params")
+                     help=t["step_help"], key="rnn_step.step", bind="query-params")
 else:
     step = 1
     st.caption(t["step_only_one"])
@@ -104,7 +108,7 @@ for heading, names in (("step_products", ("from_input", "from_hidden")), ("step_
     for name in names:
         formula_block(equations[name])
 st.plotly_chart(terms, key="rnn_step.terms", config=CHART)
-how_to_read(t["step_figure_how"])
+how_to_read(t.format("step_figure_how", hidden=CONFIG.hidden_size, outputs=CONFIG.output_size))
 
 st.subheader(t["weights_title"])
 st.markdown(t["weights_text"])

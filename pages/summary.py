@@ -67,7 +67,7 @@ st.table(pd.DataFrame({
 
 width = st.segmented_control(t["versus"]["width"], options=list(WIDTHS), default=64, required=True,
                              key="summary.width", bind="query-params")
-device = select_device()
+device = select_device()  # timing means most on the device the app trains on; the setup caption names it
 measured = comparison(int(width), str(device))
 timing_device = describe_device(device)
 if measured.threads:
@@ -102,4 +102,4 @@ st.plotly_chart(timing_figure(measured.seq_lens, measured.lstm_seconds, measured
                               t["versus"]["y_axis"]), key="summary.timing_chart", config=CHART_CONFIG)
 how_to_read(t["versus"]["how_to_read"])
 st.info(t["versus"]["still_useful"])
-device_note()
+device_note(device)

@@ -89,14 +89,13 @@ def load_table(upload, slot: str) -> tuple[str, Table | DataError]:
     return identity, _remember(slot, identity, lambda: _read_upload(upload))
 
 
-def file_summary(t: Texts, name: str, table: Table) -> None:
+def file_summary(t: Texts, table: Table) -> None:
     words = t["data"]
     delimiter = words["delimiters"].get({",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}.get(
         table.delimiter, "none"), table.delimiter)
     st.markdown(words.format("file_summary", rows=len(table), columns=len(table.columns),
                              encoding=table.encoding, format=words["formats"].get(table.format, table.format),
                              delimiter=delimiter))
-    st.caption(words.format("file_name", name=name))
 
 
 def choose_columns(t: Texts, table: Table, identity: str) -> tuple[str, str] | None:
@@ -183,7 +182,7 @@ def data_section(t: Texts) -> PreparedData | None:
         st.error(error_text(t, table), icon=":material/error:")
         st.caption(words["unusable"])
         return None
-    file_summary(t, upload.name if upload is not None else words["demo_name"], table)
+    file_summary(t, table)
     show_warnings(t, table.warnings)
     with st.expander(words.format("preview", rows=min(PREVIEW_ROWS, len(table))), expanded=upload is not None):
         st.dataframe(pd.DataFrame(table.rows[:PREVIEW_ROWS], columns=table.columns), hide_index=True,

@@ -89,6 +89,8 @@ def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingCo
             st.markdown(f"**{words['training']}**")
             epochs = st.number_input(words["epochs"], 1, 50, DEFAULTS.epochs, key="train.epochs",
                                      help=words["epochs_help"])
+            patience = st.number_input(words["patience"], 1, 50, DEFAULTS.patience, key="train.patience",
+                                       help=words["patience_help"])
             batch_size = st.number_input(words["batch_size"], 1, 512, DEFAULTS.batch_size, key="train.batch_size")
             learning_rate = st.number_input(words["learning_rate"], 1e-5, 1.0, DEFAULTS.learning_rate,
                                             format="%.5f", step=1e-4, key="train.learning_rate")
@@ -120,6 +122,7 @@ def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingCo
     return TrainingConfig(
         cell=cell, bidirectional=bidirectional, num_layers=int(num_layers), embed_size=int(embed_size),
         hidden_size=int(hidden_size), dropout=float(dropout), pooling=pooling, epochs=int(epochs),
+        patience=int(patience),
         batch_size=int(batch_size), learning_rate=float(learning_rate), seed=int(seed),
         max_length=int(max_length), min_freq=int(min_freq), max_vocab_size=int(max_vocab_size),
         lowercase=lowercase, validation_fraction=float(validation_fraction),
@@ -128,6 +131,12 @@ def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingCo
 
 
 def start(data: PreparedData, config: TrainingConfig) -> None:
+    """Submit a training job for this session; the previous, finished one is dropped from the shared manager
+    (its model already lives in the session), so a server does not pile up every session's data and results."""
+    previous = current_job()
+    if previous is not None and previous.finished:
+        harvest(previous)
+        job_manager().forget(previous)
     job = job_manager().submit(run_training_job, TrainingRequest(data.training_data, config),
                                owner=session_owner(), label="train")
     st.session_state[JOB_KEY] = job.id

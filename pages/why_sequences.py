@@ -11,7 +11,8 @@ from core.figures.why_sequences import (
 )
 from core.lessons.rnn_step import RNNStepConfig
 from core.lessons.why_sequences import (
-    DNA_ALPHABET, LengthComparison, MemoryProbe, SequenceExamples, compare_lengths, probe_memory, sequence_examples,
+    DNA_ALPHABET, SAMPLE_RATE, LengthComparison, MemoryProbe, SequenceExamples, compare_lengths, probe_memory,
+    sequence_examples,
 )
 from core.sequence_input import split_tokens
 from pages.common.i18n import language, texts
@@ -44,8 +45,8 @@ def example_figures(sentence: str, seed: int, lang: str):
     words, data = texts("why_sequences", lang)["examples"], examples(sentence, seed)
     return {
         "text": token_vectors_figure(data.tokens, data.token_vectors, words["text_title"]) if data.tokens else None,
-        "audio": signal_figure(data.audio_time_ms, data.audio, words["audio_title"], words["audio_time"],
-                               words["audio_value"], GATE_COLORS["input"]),
+        "audio": signal_figure(data.audio_time_ms, data.audio, words.format("audio_title", rate=SAMPLE_RATE),
+                               words["audio_time"], words["audio_value"], GATE_COLORS["input"]),
         "stock": signal_figure(data.price_days, data.prices, words["stock_title"], words["stock_time"],
                                words["stock_value"], GATE_COLORS["forget"]),
         "dna": one_hot_figure(data.dna, DNA_ALPHABET, data.dna_one_hot, words["dna_title"], words["dna_position"]),
@@ -82,7 +83,7 @@ page_header(t)
 
 st.subheader(t["controls_title"])
 st.markdown(t["controls_text"])
-columns = st.columns([3, 3, 3, 1])
+columns = st.columns([3, 3, 3, 1.6])
 typed = []
 for number, (column, default) in enumerate(zip(columns, t["default_sentences"]), start=1):
     typed.append(column.text_input(t.format("sentence_label", number=number), value=default, max_chars=200,
@@ -106,7 +107,7 @@ st.dataframe(pd.DataFrame([table["feedforward"], table["recurrent"]],
 
 words = t["examples"]
 st.subheader(words["title"])
-figures = example_figures(sentences[0], seed, language())
+figures, data = example_figures(sentences[0], seed, language()), examples(sentences[0], seed)
 for tab, name in zip(st.tabs([words[name] for name in ("text", "audio", "stock", "dna")]),
                      ("text", "audio", "stock", "dna")):
     with tab:
@@ -114,12 +115,14 @@ for tab, name in zip(st.tabs([words[name] for name in ("text", "audio", "stock",
             st.caption(t["no_sentences"])
             continue
         st.plotly_chart(figures[name], key=f"why_sequences.{name}", config=CHART)
-        how_to_read(words[f"{name}_how"])
+        how_to_read(words.format(f"{name}_how", input_size=CONFIG.input_size, samples=len(data.audio),
+                                 rate=SAMPLE_RATE))
 
 words = t["lengths"]
 st.subheader(words["title"])
 comparison = lengths(sentences, seed)
-st.markdown(t["lengths"].format("text", window=WINDOW, inputs=WINDOW * CONFIG.input_size))
+st.markdown(words.format("text", window=WINDOW, inputs=WINDOW * CONFIG.input_size, input_size=CONFIG.input_size,
+                         hidden=CONFIG.hidden_size))
 st.dataframe(pd.DataFrame({
     words["sentence"]: [" ".join(run.tokens) for run in comparison.runs],
     words["steps"]: [len(run.tokens) for run in comparison.runs],
@@ -133,7 +136,7 @@ left.metric(words["rnn_parameters"], comparison.rnn_parameters)
 right.metric(words.format("feedforward_parameters", window=WINDOW), comparison.feedforward_parameters)
 states, animation = length_figures(sentences, seed, language())
 st.plotly_chart(states, key="why_sequences.states", config=CHART)
-how_to_read(words["figure_how"])
+how_to_read(words.format("figure_how", hidden=CONFIG.hidden_size))
 st.markdown(f"**{words['animation_title']}**")
 st.plotly_chart(animation, key="why_sequences.recurrence", config=CHART)
 how_to_read(words["animation_how"])
@@ -164,6 +167,10 @@ else:
         right.metric(words["feedforward_gap"], f"{probe.feedforward_gap:.4f}")
         st.plotly_chart(memory_figure(sentences[0], int(position), replacement or "", seed, language()),
                         key="why_sequences.memory", config=CHART)
-        how_to_read(words["figure_how"])
+        changed_gap = float(probe.step_gap[probe.position])
+        trend = ("trend_fades" if probe.final_gap < changed_gap else
+                 "trend_grows" if probe.final_gap > changed_gap else "trend_none")
+        how_to_read(words.format("figure_how", changed=changed_gap, final=probe.final_gap,
+                                 steps=len(probe.tokens) - probe.position - 1, trend=words[trend]))
         agreement(probe.max_abs_diff, "torch.nn.RNN")
 device_note()

@@ -26,7 +26,7 @@ from torch import nn
 from core.classifier.batching import bucket_batches, collate
 from core.classifier.bundle import ClassifierBundle, save_bundle
 from core.classifier.evaluate import classification_report, misclassified, predict_probabilities
-from core.classifier.model import ClassifierConfig, TextClassifier
+from core.classifier.model import CELLS, POOLINGS, ClassifierConfig, TextClassifier
 from core.classifier.prepare import prepare_data
 
 
@@ -56,8 +56,26 @@ class TrainingConfig:
     validation_fraction: float = 0.2  # held-out share when no validation set is given
     device: str | None = None  # "cpu", "cuda", ...; None = core.device.select_device()
     num_threads: int | None = None  # torch CPU threads while training; None = leave the process setting
-    report_every: int = 10  # steps between "step" records
+    report_every: int = 10  # steps between "step" records (fewer when an epoch has under 40 steps)
     max_misclassified: int = 50  # misclassified validation examples kept for the results page
+
+    def __post_init__(self):
+        positive = ("num_layers", "embed_size", "hidden_size", "epochs", "batch_size", "patience", "min_freq",
+                    "report_every")
+        for name in positive:
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if self.cell not in CELLS or self.pooling not in POOLINGS:
+            raise ValueError(f"cell must be one of {sorted(CELLS)} and pooling one of {POOLINGS}")
+        if not 0.0 <= self.dropout < 1.0 or not 0.0 < self.validation_fraction < 1.0:
+            raise ValueError("dropout must be in [0, 1) and validation_fraction in (0, 1)")
+        if not self.learning_rate > 0 or self.weight_decay < 0 or self.clip_norm < 0:
+            raise ValueError("learning_rate must be > 0, weight_decay and clip_norm >= 0")
+        if self.max_length is not None and self.max_length < 1:
+            raise ValueError(f"max_length must be >= 1, got {self.max_length}")
+        if self.max_vocab_size < 3:
+            raise ValueError("max_vocab_size must leave room for <pad>, <unk> and one token")
 
 
 @dataclass(frozen=True)
@@ -148,9 +166,12 @@ def _train(data, config: TrainingConfig, reporter) -> dict:
         bidirectional=config.bidirectional, num_layers=config.num_layers, embed_size=config.embed_size,
         hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling)).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
-    total_steps = math.ceil(len(prepared.train_ids) / config.batch_size) * config.epochs
+    steps_per_epoch = math.ceil(len(prepared.train_ids) / config.batch_size)
+    total_steps = steps_per_epoch * config.epochs
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(total_steps, config.warmup_fraction))
-    meter = _Meter(total_steps=total_steps, started=started)
+    # At least four step records per epoch, so a small dataset still moves the progress bar.
+    report_every = max(1, min(config.report_every, steps_per_epoch // 4))
+    meter = _Meter(total_steps=total_steps, started=started, report_every=report_every)
     shuffle_rng = np.random.default_rng(config.seed)
     reporter.report({"kind": "start", "device": str(device), "train_size": len(prepared.train_ids),
                      "val_size": len(prepared.val_ids), "vocab_size": len(prepared.vocabulary),
@@ -214,6 +235,7 @@ class _Meter:
 
     total_steps: int
     started: float
+    report_every: int
     step: int = 0
     real_tokens: int = 0
     train_seconds: float = 0.0
@@ -264,6 +286,6 @@ def _train_epoch(model, optimizer, scheduler, prepared, batches, config: Trainin
         meter.add(loss_value, int(lengths.sum()), time.perf_counter() - step_started)
         total_loss += loss_value * len(indices)
         texts += len(indices)
-        if meter.step % config.report_every == 0 or meter.step == meter.total_steps:
+        if meter.step % meter.report_every == 0 or meter.step == meter.total_steps:
             reporter.report(meter.record(epoch))
     return total_loss / texts, False

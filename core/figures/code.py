@@ -1,15 +1,21 @@
-"""Charts of the code lesson: gradient-check errors, loop-vs-fused timing, and where a model's parameters live."""
+"""Charts of the code lesson: gradient-check errors, the hand-written loop replayed call by call, loop-vs-fused
+timing, and where a model's parameters live."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.style import CELL_COLORS, GATE_COLORS
+from core.figures.style import CELL_COLORS, GATE_COLORS, add_time_player
 
 FUSED_COLOR = "#34495E"  # the fused nn.LSTM bar; the loop gets the LSTM's own color
+PENDING_COLOR = "#E5E8E8"  # a cell call the loop has not made yet
+DEFAULT_LOOP_LABELS = {
+    "step_axis": "time step t", "layer_axis": "layer", "layer": "layer", "call": "call", "norm": "‖h‖ (row 1)",
+    "gap": "max |Δ| vs nn.LSTM", "play": "▶ Play", "pause": "▮▮ Pause", "step_prefix": "nn.LSTMCell call ",
+}
 
 
 def gradient_error_figure(names: Sequence[str], errors: Sequence[float], threshold: float, axis_title: str,
@@ -28,8 +34,10 @@ def gradient_error_figure(names: Sequence[str], errors: Sequence[float], thresho
         hovertemplate="%{y}: %{customdata:.3e}<extra></extra>", text=[f"{error:.1e}" for error in errors],
         textposition="outside",
     ))
-    figure.add_vline(x=threshold, line={"dash": "dash", "color": GATE_COLORS["gradient"]},
-                     annotation_text=threshold_label, annotation_position="top")
+    figure.add_vline(x=threshold, line={"dash": "dash", "color": GATE_COLORS["gradient"]})
+    # add_vline's annotation would sit at x = threshold in log10 units (far right): place the label by hand.
+    figure.add_annotation(x=float(np.log10(threshold)), xref="x", y=1, yref="paper", yanchor="bottom",
+                          text=threshold_label, showarrow=False, font={"color": GATE_COLORS["gradient"]})
     figure.update_xaxes(type="log", title=axis_title, range=[-18, 1])
     figure.update_yaxes(autorange="reversed")
     figure.update_layout(height=60 + 34 * len(names), margin={"l": 10, "r": 10, "t": 30, "b": 40}, showlegend=False)
@@ -71,4 +79,59 @@ def parameter_figure(labels: Sequence[str], counts: Sequence[int], axis_title: s
     figure.update_xaxes(title=axis_title, rangemode="tozero")
     figure.update_yaxes(autorange="reversed")
     figure.update_layout(height=60 + 40 * len(labels), margin={"l": 10, "r": 10, "t": 10, "b": 40}, showlegend=False)
+    return figure
+
+
+def loop_figure(calls: Sequence[tuple[int, int]], hidden_norms: np.ndarray, gaps: np.ndarray,
+                labels: Mapping[str, str] = DEFAULT_LOOP_LABELS) -> go.Figure:
+    """The hand-written LSTM loop replayed one ``nn.LSTMCell`` call per frame on a (layer × time step) grid.
+
+    Args:
+        calls: (step, layer) of every call, 0-based, in the order the loop made them; one frame each.
+        hidden_norms: (S, L) ‖h_t‖ after each call, printed in its square once the call is made.
+        gaps: (S, L) each call's max |Δ| to nn.LSTM, in the hover.
+        labels: the words drawn (keys of ``DEFAULT_LOOP_LABELS``).
+    The first view shows every call made (the last frame); Play replays them from the first.
+    """
+    hidden_norms, gaps = np.asarray(hidden_norms, float), np.asarray(gaps, float)
+    steps, layers = hidden_norms.shape
+    if gaps.shape != hidden_norms.shape or len(calls) != steps * layers:
+        raise ValueError("need one call per (step, layer) square and gaps shaped like hidden_norms")
+    labels = {**DEFAULT_LOOP_LABELS, **labels}
+    order = {call: index for index, call in enumerate(calls)}  # (step, layer) -> call number
+    squares = [(step, layer) for layer in range(layers) for step in range(steps)]
+    x = [step + 1 for step, _ in squares]
+    y = [layer + 1 for _, layer in squares]
+    customdata = [[order[square] + 1, hidden_norms[square], gaps[square]] for square in squares]
+
+    def state(done: int) -> dict:
+        """What frame ``done`` changes: squares up to that call filled and numbered, the newest one outlined."""
+        made = [order[square] <= done for square in squares]
+        return {
+            "type": "scatter",
+            "marker": {"color": [CELL_COLORS["lstm"] if is_made else PENDING_COLOR for is_made in made],
+                       "line": {"width": [4 if order[square] == done else 0 for square in squares],
+                                "color": "#1B2631"}},
+            "text": [f"{hidden_norms[square]:.2f}" if is_made else "" for square, is_made in zip(squares, made)],
+        }
+
+    last = state(len(calls) - 1)
+    figure = go.Figure(go.Scatter(
+        x=x, y=y, mode="markers+text", marker={"symbol": "square", "size": 38, **last["marker"]},
+        text=last["text"], textfont={"color": "white", "size": 11}, customdata=customdata, showlegend=False,
+        hovertemplate=(f"t = %{{x}}, {labels['layer']} %{{y}}<br>{labels['call']} #%{{customdata[0]}}<br>"
+                       f"{labels['norm']} = %{{customdata[1]:.8g}}<br>{labels['gap']} = %{{customdata[2]:.3e}}"
+                       "<extra></extra>"),
+    ))
+    names = [str(index + 1) for index in range(len(calls))]  # short: the slider prints every one
+    figure.frames = [go.Frame(name=name, data=[state(index)], traces=[0]) for index, name in enumerate(names)]
+    figure.update_xaxes(title=labels["step_axis"], range=[0.4, steps + 0.6], dtick=1, showgrid=False, zeroline=False)
+    figure.update_yaxes(title=labels["layer_axis"], range=[0.4, layers + 0.6], dtick=1, showgrid=False,
+                        zeroline=False)
+    figure.update_layout(height=190 + 50 * layers, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         plot_bgcolor="white")
+    add_time_player(figure, names, labels["play"], labels["pause"], labels["step_prefix"], frame_ms=500)
+    figure.layout.sliders[0].active = len(names) - 1
+    figure.layout.sliders[0].update(y=-0.3, pad={"t": 10})
+    figure.layout.updatemenus[0].update(y=-0.38)
     return figure

@@ -9,6 +9,7 @@ Array convention: a gate or state over time is ``(seq_len, size)``, row ``t`` be
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -21,6 +22,7 @@ from core.figures.style import DIVERGING, GATE_COLORS, add_time_player
 SQUARE_SIZE = 23  # pixels; one square per vector entry on the diagram
 SQUARE_GAP = 0.5  # data units between the squares of one chip
 HOVER_DIGITS = ".7g"  # float32 carries about 7 significant digits: hover shows all of them
+CHIP_FONT_SIZE = 10  # the value printed in a square; smaller is unreadable on a projector
 
 
 @dataclass(frozen=True)
@@ -114,20 +116,20 @@ def _chip_values(diagram: Diagram, vectors: Mapping[str, np.ndarray], step: int,
     }
 
 
-def _chip_trace(diagram: Diagram, vectors: Mapping[str, np.ndarray], limit: float) -> go.Scatter:
-    """One scatter holding every square of every chip, showing the first step."""
+def _chip_trace(diagram: Diagram, vectors: Mapping[str, np.ndarray], limit: float, step: int = 0) -> go.Scatter:
+    """One scatter holding every square of every chip, showing step ``step`` (0-based row)."""
     xs, ys, outlines = [], [], []
     for chip in diagram.chips:
         x, y = chip_positions(chip, np.asarray(vectors[chip.name]).shape[1])
         xs.extend(x)
         ys.extend(y)
         outlines.extend([chip.color] * x.size)
-    first = _chip_values(diagram, vectors, 0, limit)
+    first = _chip_values(diagram, vectors, step, limit)
     return go.Scatter(
         x=xs, y=ys, mode="markers+text", text=first["text"], customdata=first["customdata"],
         marker={"symbol": "square", "size": SQUARE_SIZE, "color": first["marker"]["color"], "colorscale": DIVERGING,
                 "cmin": -limit, "cmax": limit, "line": {"color": outlines, "width": 2.5}},
-        textfont={"size": 9, "color": first["textfont"]["color"]},
+        textfont={"size": CHIP_FONT_SIZE, "color": first["textfont"]["color"]},
         hovertemplate=f"%{{customdata[0]}}[%{{customdata[1]}}] = %{{customdata[2]:{HOVER_DIGITS}}}<extra></extra>",
         showlegend=False,
     )
@@ -141,13 +143,18 @@ def diagram_figure(
     player: PlayerLabels,
     height: int = 640,
     limit: float = 1.0,
+    step: int = 1,
+    step_labels: Sequence[str] | None = None,
 ) -> go.Figure:
     """An animated cell diagram: static nodes and wires, chips showing ``vectors[name][t]`` in frame ``t``.
 
     ``vectors`` maps each chip's name to a (seq_len, size) array. Squares are colored on one diverging scale
     (±``limit``; beyond it the color saturates and the printed value still tells) so a gate near 1 and a state near
-    1 look alike, outlined in the gate's color.
+    1 look alike, outlined in the gate's color. ``step`` (1-based) is the frame shown before Play is pressed;
+    ``step_labels`` (one per frame, e.g. "2 · cat") replace the frame names under the slider's ticks.
     """
+    if not 1 <= step <= len(frame_names):
+        raise ValueError(f"step {step} is outside 1..{len(frame_names)}")
     shapes = []
     for wire in diagram.wires:
         path = "M " + " L ".join(f"{x},{y}" for x, y in wire.points)
@@ -176,7 +183,7 @@ def diagram_figure(
         annotations.append({"x": x, "y": y, "text": f"<i>{text}</i>", "showarrow": False,
                             "font": {"size": 11, "color": "#555"}})
 
-    figure = go.Figure(data=[_chip_trace(diagram, vectors, limit)])
+    figure = go.Figure(data=[_chip_trace(diagram, vectors, limit, step - 1)])
     # Frames carry only what changes; plotly.js merges them into the trace, so positions and styles stay put.
     figure.frames = [
         go.Frame(name=name, data=[go.Scatter(**_chip_values(diagram, vectors, step, limit))], traces=[0],
@@ -184,12 +191,37 @@ def diagram_figure(
         for step, (name, title) in enumerate(zip(frame_names, frame_titles))
     ]
     figure.update_layout(
-        title={"text": frame_titles[0]}, height=height, shapes=shapes, annotations=annotations,
+        title={"text": frame_titles[step - 1]}, height=height, shapes=shapes, annotations=annotations,
         margin={"l": 10, "r": 10, "t": 50, "b": 90}, plot_bgcolor="white",
         xaxis={"range": list(diagram.x_range), "visible": False, "fixedrange": True},
         yaxis={"range": list(diagram.y_range), "visible": False, "fixedrange": True},
     )
-    return add_time_player(figure, list(frame_names), player.play, player.pause, player.step_prefix)
+    add_time_player(figure, list(frame_names), player.play, player.pause, player.step_prefix)
+    return _start_at(figure, step, step_labels)
+
+
+def _start_at(figure: go.Figure, step: int, step_labels: Sequence[str] | None) -> go.Figure:
+    """Point the time player at ``step`` (1-based) and write ``step_labels`` under its ticks.
+
+    The current-step readout moves to the slider's right end, where the Play / Pause buttons cannot cover it.
+    """
+    slider = figure.layout.sliders[0]
+    slider.active = step - 1
+    slider.currentvalue.xanchor = "right"
+    if step_labels is not None:
+        if len(step_labels) != len(slider.steps):
+            raise ValueError(f"the slider has {len(slider.steps)} steps but {len(step_labels)} labels were given")
+        slider.steps = [{**tick.to_plotly_json(), "label": label} for tick, label in zip(slider.steps, step_labels)]
+    return figure
+
+
+def frame_texts(tokens: Sequence[str], frame_title: str) -> tuple[list[str], list[str], list[str]]:
+    """Frame names ("1" … "T"), frame titles and slider tick labels ("t · token") for a token sequence."""
+    safe = [html.escape(str(token)) for token in tokens]
+    names = [str(step) for step in range(1, len(safe) + 1)]
+    titles = [frame_title.format(step=step, token=token) for step, token in enumerate(safe, start=1)]
+    labels = [f"{step} · {token}" for step, token in enumerate(safe, start=1)]
+    return names, titles, labels
 
 
 def value_range(name: str, values: np.ndarray) -> tuple[float, float]:
@@ -209,12 +241,17 @@ def gate_bars_figure(
     unit_label: str,
     player: PlayerLabels,
     height: int = 300,
+    step: int = 1,
+    step_labels: Sequence[str] | None = None,
 ) -> go.Figure:
     """One small bar chart per gate (its units on x), animated over time steps.
 
     ``gates`` maps a ``GATE_COLORS`` name to its (seq_len, hidden_size) values; ``titles`` names each panel.
-    Axes are fixed per gate (see :func:`value_range`) so a bar's height is comparable across frames.
+    Axes are fixed per gate (see :func:`value_range`) so a bar's height is comparable across frames. ``step``
+    (1-based) is the frame shown first; ``step_labels`` go under the slider's ticks (see :func:`diagram_figure`).
     """
+    if not 1 <= step <= len(frame_names):
+        raise ValueError(f"step {step} is outside 1..{len(frame_names)}")
     names = list(gates)
     figure = make_subplots(rows=1, cols=len(names), subplot_titles=[titles[name] for name in names],
                            horizontal_spacing=0.04)
@@ -224,7 +261,7 @@ def gate_bars_figure(
         return [go.Bar(y=np.asarray(gates[name][step], dtype=float), text=[f"{value:.2f}" for value in gates[name][step]])
                 for name in names]
 
-    for column, (name, first) in enumerate(zip(names, heights(0)), start=1):
+    for column, (name, first) in enumerate(zip(names, heights(step - 1)), start=1):
         units = [f"{unit_label} {unit + 1}" for unit in range(len(first.y))]
         figure.add_trace(go.Bar(
             x=units, y=first.y, text=first.text, marker_color=GATE_COLORS[name], textposition="outside",
@@ -236,7 +273,8 @@ def gate_bars_figure(
                      for step, frame in enumerate(frame_names)]
     figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 50, "b": 90}, bargap=0.15)
     figure.update_xaxes(showticklabels=False)
-    return add_time_player(figure, list(frame_names), player.play, player.pause, player.step_prefix)
+    add_time_player(figure, list(frame_names), player.play, player.pause, player.step_prefix)
+    return _start_at(figure, step, step_labels)
 
 
 def gate_colorscale(name: str) -> list[list]:

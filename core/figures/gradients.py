@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.figures.log_axis import log_ticks, tick_text
 from core.figures.style import GATE_COLORS, add_time_player
 
 MAX_FRAMES = 60
@@ -218,12 +219,15 @@ def clipping_figure(
         go.Bar(x=batches, y=_positive(norms_after), name=labels["after"], marker_color=GATE_COLORS["gradient"],
                hovertemplate=f"{labels['x_axis']} %{{x}}<br>{labels['after']} = %{{y:.8g}}<extra></extra>"),
     ])
-    fig.add_hline(y=threshold, line={"color": "#1B2631", "dash": "dash"},
-                  annotation_text=f"{labels['threshold']} = {threshold:g}", annotation_position="top right")
+    fig.add_hline(y=threshold, line={"color": "#1B2631", "dash": "dash"})
+    # add_hline's own annotation lands at y = threshold in log10 units on a log axis: place it by hand.
+    fig.add_annotation(x=1, xref="paper", xanchor="right", y=math.log10(threshold), yref="y", yanchor="bottom",
+                       text=f"{labels['threshold']} = {threshold:g}", showarrow=False)
     shown = _positive(np.concatenate([norms_before, norms_after, [threshold]]))
-    low, high = math.log10(np.nanmin(shown)), math.log10(np.nanmax(shown))
-    fig.update_yaxes(type="log", title_text=labels["y_axis"], exponentformat="power",
-                     range=[low - 0.5, high + 0.3])  # log bars grow from the axis floor: keep it below the data
+    low, high = math.log10(np.nanmin(shown)) - 0.5, math.log10(np.nanmax(shown)) + 0.3
+    ticks = log_ticks(low, high)
+    fig.update_yaxes(type="log", title_text=labels["y_axis"], range=[low, high],  # bars grow from the axis floor
+                     tickvals=ticks, ticktext=[tick_text(tick) for tick in ticks])
     fig.update_xaxes(title_text=labels["x_axis"], dtick=1)
     fig.update_layout(barmode="group", height=360, margin={"l": 60, "r": 20, "t": 30, "b": 40},
                       plot_bgcolor="white", legend={"orientation": "h", "y": 1.12, "x": 0})

@@ -5,13 +5,14 @@ Pure builders: arrays in, ``go.Figure`` out; every word on them comes in as an a
 
 from __future__ import annotations
 
+import html
 from typing import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.figures.gates import HOVER_DIGITS, Chip, Diagram, Node, PlayerLabels, Wire, diagram_figure
+from core.figures.gates import HOVER_DIGITS, Chip, Diagram, Node, PlayerLabels, Wire, diagram_figure, frame_texts
 from core.figures.style import GATE_COLORS
 
 HIGHWAY = 8.0  # height of the h_{t-1} → h_t line along the top
@@ -78,11 +79,12 @@ def gru_cell_figure(
     notes: Mapping[str, str],
     frame_title: str,
     player: PlayerLabels,
+    step: int = 1,
 ) -> go.Figure:
-    """The animated GRU cell, one frame per token; ``frame_title`` formats ``{step}`` and ``{token}``."""
-    names = [str(step + 1) for step in range(len(tokens))]
-    titles = [frame_title.format(step=step + 1, token=token) for step, token in enumerate(tokens)]
-    return diagram_figure(gru_diagram(notes), vectors, names, titles, player)
+    """The animated GRU cell, one frame per token, showing step ``step`` (1-based) until Play is pressed;
+    ``frame_title`` formats ``{step}`` and ``{token}`` (tokens are escaped)."""
+    names, titles, labels = frame_texts(tokens, frame_title)
+    return diagram_figure(gru_diagram(notes), vectors, names, titles, player, step=step, step_labels=labels)
 
 
 def conventions_figure(
@@ -97,12 +99,13 @@ def conventions_figure(
 
     Arrays are (seq_len, hidden_size). Left: tutorial h_t against torch's h_t (identical). Right: the tutorial's
     z' against torch's z (the line z' = 1 − z). ``labels``: ``hidden_title``, ``update_title``, ``torch_axis``,
-    ``tutorial_axis``.
+    ``tutorial_axis``, ``unit`` (the word before a unit's number in the hover). Tokens are user text: escaped.
     """
     figure = make_subplots(rows=1, cols=2, subplot_titles=[labels["hidden_title"], labels["update_title"]],
                            horizontal_spacing=0.12)
     steps, units = np.indices(np.asarray(torch_hidden).shape)
-    names = [f"t={step + 1} ({tokens[step]}), unit {unit + 1}" for step, unit in zip(steps.ravel(), units.ravel())]
+    names = [f"t = {step + 1} · {html.escape(str(tokens[step]))}, {labels['unit']} {unit + 1}"
+             for step, unit in zip(steps.ravel(), units.ravel())]
     pairs = (
         (torch_hidden, tutorial_hidden, GATE_COLORS["hidden"], (-1.0, 1.0)),
         (torch_update, tutorial_update, GATE_COLORS["update"], (0.0, 1.0)),
@@ -111,7 +114,8 @@ def conventions_figure(
         figure.add_trace(go.Scatter(
             x=np.ravel(ours), y=np.ravel(theirs), mode="markers", marker={"color": color, "size": 8},
             text=names, showlegend=False,
-            hovertemplate=f"%{{text}}<br>torch: %{{x:{HOVER_DIGITS}}}<br>tutorial: %{{y:{HOVER_DIGITS}}}<extra></extra>",
+            hovertemplate=(f"%{{text}}<br>{labels['torch_axis']}: %{{x:{HOVER_DIGITS}}}"
+                           f"<br>{labels['tutorial_axis']}: %{{y:{HOVER_DIGITS}}}<extra></extra>"),
         ), row=1, col=column)
         diagonal = [high, low] if column == 2 else [low, high]  # z' = 1 − z runs downhill
         figure.add_trace(go.Scatter(x=[low, high], y=diagonal, mode="lines", showlegend=False, hoverinfo="skip",

@@ -20,13 +20,19 @@ LAYOUT = {"margin": {"l": 50, "r": 20, "t": 50, "b": 45}, "legend": {"orientatio
 
 def smooth(values: Sequence[float], window: int) -> np.ndarray:
     """Trailing moving average (the first points average what exists so far), so noisy per-batch curves show
-    their trend without shifting it forward in time."""
+    their trend without shifting it forward in time. Non-finite values (a diverged update) are left out of the
+    averages instead of turning every later point into NaN; a window with no finite value gives NaN."""
     values = np.asarray(values, dtype=float)
     if window <= 1 or values.size == 0:
         return values
-    sums = np.cumsum(np.insert(values, 0, 0.0))
-    counts = np.minimum(np.arange(1, values.size + 1), window)
-    return (sums[1:] - sums[np.arange(1, values.size + 1) - counts]) / counts
+    finite = np.isfinite(values)
+    sums = np.cumsum(np.insert(np.where(finite, values, 0.0), 0, 0.0))
+    counts = np.cumsum(np.insert(finite.astype(float), 0, 0.0))
+    ends = np.arange(1, values.size + 1)
+    starts = np.maximum(ends - window, 0)
+    found = counts[ends] - counts[starts]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(found > 0, (sums[ends] - sums[starts]) / np.maximum(found, 1), np.nan)
 
 
 def thin(count: int, max_points: int) -> np.ndarray:

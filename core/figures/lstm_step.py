@@ -10,7 +10,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.gates import Chip, Diagram, Node, PlayerLabels, Wire, diagram_figure
+from core.figures.gates import Chip, Diagram, Node, PlayerLabels, Wire, diagram_figure, frame_texts
 from core.figures.style import CELL_COLORS, GATE_COLORS
 
 HIGHWAY = 8.0  # height of the cell-state line along the top
@@ -79,15 +79,16 @@ def lstm_cell_figure(
     notes: Mapping[str, str],
     frame_title: str,
     player: PlayerLabels,
+    step: int = 1,
 ) -> go.Figure:
-    """The animated LSTM cell, one frame per token.
+    """The animated LSTM cell, one frame per token, showing step ``step`` (1-based) until Play is pressed.
 
     ``vectors``: :meth:`LSTMWalkthrough.vectors` (name -> (seq_len, size)); ``frame_title`` is a format string
-    with ``{step}`` and ``{token}``, e.g. ``"t = {step} · {token}"``.
+    with ``{step}`` and ``{token}``, e.g. ``"t = {step} · {token}"``. Tokens are user text: escaped here.
     """
-    names = [str(step + 1) for step in range(len(tokens))]
-    titles = [frame_title.format(step=step + 1, token=token) for step, token in enumerate(tokens)]
-    return diagram_figure(lstm_diagram(notes), vectors, names, titles, player)
+    names, titles, labels = frame_texts(tokens, frame_title)
+    return diagram_figure(lstm_diagram(notes), vectors, names, titles, player, step=step, step_labels=labels)
+
 
 
 def cell_path_figure(

@@ -86,7 +86,8 @@ def step_terms_figure(from_input: np.ndarray, from_hidden: np.ndarray, bias: np.
 
     units = [f"{labels.unit} {i}" for i in range(hidden_size)]
     out_units = [f"{labels.output}[{i}]" for i in range(outputs.shape[1])]
-    fig = make_subplots(rows=1, cols=3, column_widths=[0.45, 0.33, 0.22], horizontal_spacing=0.07,
+    # Wide gaps: the middle panel's axis title must not land on the left panel's last bar.
+    fig = make_subplots(rows=1, cols=3, column_widths=[0.44, 0.34, 0.22], horizontal_spacing=0.1,
                         subplot_titles=(labels.terms_title, labels.tanh_title, labels.output_title))
     curve = np.linspace(-3.5, 3.5, 141)
     fig.add_trace(go.Scatter(x=curve, y=np.tanh(curve), mode="lines", line={"color": "#AAB7B8"},

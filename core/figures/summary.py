@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from core.figures.log_axis import log_ticks, tick_text
 from core.figures.style import CELL_COLORS
 
 TRANSFORMER_COLOR = "#F39C12"  # not a gate: the one chart where a Transformer appears
@@ -25,7 +27,11 @@ def timing_figure(seq_lens: Sequence[int], lstm_seconds: Sequence[float], transf
             hovertemplate=f"{label}<br>T = %{{x}}<br>%{{y:.6f}} ms<extra></extra>",
         ))
     figure.update_xaxes(type="log", title=x_title, tickvals=list(seq_lens))
-    figure.update_yaxes(type="log", title=y_title, dtick=1, tickformat="~g")  # one labelled tick per decade
+    milliseconds = [1000.0 * value for value in (*lstm_seconds, *transformer_seconds) if value > 0]
+    low, high = (math.log10(min(milliseconds)) - 0.1, math.log10(max(milliseconds)) + 0.1) if milliseconds else (-1, 1)
+    ticks = log_ticks(low, high)  # round values every few steps, so the short timings can be read off too
+    figure.update_yaxes(type="log", title=y_title, range=[low, high], tickvals=ticks,
+                        ticktext=[tick_text(tick) for tick in ticks])
     figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 20, "b": 40},
                          legend={"orientation": "h", "y": 1.08, "x": 0})
     return figure

@@ -27,6 +27,7 @@ CURVE_COLORS = {
 }
 BAR_COLOR = GATE_COLORS["hidden"]
 CUT_COLOR = GATE_COLORS["cell"]
+TILE_CHARS = 9  # longer tokens are shortened on their tile of the attribution chart
 
 
 def plain(value: object) -> str:
@@ -174,6 +175,11 @@ def token_grid(tokens: Sequence[str], per_row: int) -> tuple[list[list[str]], li
     return grid_tokens, grid_positions
 
 
+def _tile_text(token: str) -> str:
+    """A token short enough for its tile (the hover shows it whole)."""
+    return token if len(token) <= TILE_CHARS else token[:TILE_CHARS - 1] + "…"
+
+
 def attribution_figure(tokens: Sequence[str], scores: Sequence[float], title: str, score_label: str,
                        per_row: int = 10) -> go.Figure:
     """The sentence as colored tiles: red tokens pushed towards the explained label, blue ones away from it.
@@ -186,15 +192,16 @@ def attribution_figure(tokens: Sequence[str], scores: Sequence[float], title: st
         raise ValueError(f"{len(tokens)} tokens but {values.shape} scores")
     grid_tokens, grid_positions = token_grid(list(tokens), per_row)
     z = [[values[position] if position is not None else None for position in row] for row in grid_positions]
-    text = [[plain(token) for token in row] for row in grid_tokens]
-    hover = [[f"{position + 1}" if position is not None else "" for position in row] for row in grid_positions]
+    text = [[plain(_tile_text(token)) for token in row] for row in grid_tokens]
+    hover = [[[f"{position + 1}", plain(token)] if position is not None else ["", ""]
+              for position, token in zip(positions, row)] for positions, row in zip(grid_positions, grid_tokens)]
     limit = float(np.abs(values).max()) if values.size else 1.0
     limit = limit if limit > 0 else 1.0
     figure = go.Figure(go.Heatmap(
         z=z, text=text, customdata=hover, texttemplate="%{text}", textfont={"size": 15},
         colorscale=DIVERGING, zmid=0, zmin=-limit, zmax=limit, xgap=3, ygap=3,
         colorbar={"title": {"text": score_label}},
-        hovertemplate=f"#%{{customdata}} %{{text}}<br>{plain(score_label)}: %{{z:.4f}}<extra></extra>"))
+        hovertemplate=f"#%{{customdata[0]}} %{{customdata[1]}}<br>{plain(score_label)}: %{{z:.4f}}<extra></extra>"))
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False, autorange="reversed")
     figure.update_layout(title=title, height=90 + 48 * len(grid_tokens), margin={"l": 10, "r": 10, "t": 50, "b": 10})

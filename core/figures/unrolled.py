@@ -19,6 +19,8 @@ import plotly.graph_objects as go
 from core.figures.style import CELL_COLORS, DIVERGING, GATE_COLORS, SEQUENTIAL, add_time_player
 
 BOX_HALF_WIDTH = 0.38   # a box spans t ± this on the x axis
+BOX_TOP = 0.55          # the top edge of a box
+PIXELS_PER_UNIT = 62    # chart height per y unit, so a figure without outputs loses only its empty top
 STRIP_WIDTH = 0.6       # the squares of one vector spread over this width
 INPUT_Y, OUTPUT_Y = -1.6, 1.6
 FADED = 0.15            # opacity of steps the network has not reached yet
@@ -91,11 +93,13 @@ def unrolled_figure(
     if cell_state is not None:
         strips.append((np.asarray(cell_state, float), 0.25, labels.cell_state_symbol, False))
     size = _square_size(seq_len, max(strip[0].shape[1] for strip in strips))
+    # Without outputs nothing is drawn above the boxes: the caption and the highlight come down to them.
+    upper = OUTPUT_Y if outputs is not None else BOX_TOP
     if captions is None:
         captions = [_caption(t, safe_tokens, strips, labels, decimals) for t in range(1, seq_len + 1)]
 
     fig = go.Figure()
-    fig.add_trace(_highlight(step, color))
+    fig.add_trace(_highlight(step, color, upper))
     fig.add_trace(_boxes(seq_len, color))
     for values, y, symbol, probabilities in strips:
         fig.add_trace(_strip(values, y, symbol, safe_tokens, size, step, probabilities))
@@ -103,7 +107,7 @@ def unrolled_figure(
         x=list(range(1, seq_len + 1)), y=[INPUT_Y - 0.55] * seq_len, text=safe_tokens, mode="text",
         textfont={"size": 14}, hoverinfo="skip", showlegend=False,
     ))
-    fig.add_trace(_caption_trace(seq_len, captions[step - 1]))
+    fig.add_trace(_caption_trace(seq_len, captions[step - 1], upper))
     fig.add_trace(go.Scatter(
         x=[0], y=[hidden_y], mode="markers+text", text=[labels.initial_state], textposition="bottom center",
         marker={"symbol": "square", "size": size, "color": "white", "line": {"color": "#555", "width": 1}},
@@ -116,20 +120,21 @@ def unrolled_figure(
         go.Frame(
             name=str(t),
             traces=[0, *strip_indices, caption_index],
-            data=[_highlight(t, color)]
+            data=[_highlight(t, color, upper)]
             + [go.Scatter(marker={"opacity": _opacity(strip[0].shape[1], seq_len, t)}) for strip in strips]
             + [go.Scatter(text=[captions[t - 1]])],
         )
         for t in range(1, seq_len + 1)
     ]
     fig.update_layout(
-        annotations=_arrows(seq_len, labels, hidden_y, cell_state is not None) + [
+        annotations=_arrows(seq_len, labels, hidden_y, cell_state is not None, outputs is not None) + [
             {"x": t, "y": 0.42, "text": labels.cell, "showarrow": False, "font": {"size": 10, "color": color}}
             for t in range(1, seq_len + 1)
         ],
-        title=labels.title, height=480, margin={"l": 10, "r": 50, "t": 40 if labels.title else 10, "b": 90},
+        title=labels.title, height=100 + round(PIXELS_PER_UNIT * (upper + 2.0 - (INPUT_Y - 0.9))),
+        margin={"l": 10, "r": 50, "t": 40 if labels.title else 10, "b": 90},
         xaxis={"visible": False, "range": [-0.6, seq_len + 0.6], "fixedrange": True},
-        yaxis={"visible": False, "range": [INPUT_Y - 0.9, 3.6], "fixedrange": True},
+        yaxis={"visible": False, "range": [INPUT_Y - 0.9, upper + 2.0], "fixedrange": True},
         plot_bgcolor="rgba(0,0,0,0)", showlegend=False, hoverlabel={"namelength": -1},
     )
     add_time_player(fig, [str(t) for t in range(1, seq_len + 1)], labels.play, labels.pause, labels.step_prefix)
@@ -195,9 +200,9 @@ def _strip(values: np.ndarray, y: float, symbol: str, tokens: list[str], size: i
     )
 
 
-def _highlight(step: int, color: str) -> go.Scatter:
-    """A tinted column behind the current step."""
-    left, right, bottom, top = step - 0.48, step + 0.48, INPUT_Y - 0.85, OUTPUT_Y + 0.45
+def _highlight(step: int, color: str, upper: float = OUTPUT_Y) -> go.Scatter:
+    """A tinted column behind the current step, up to just above ``upper`` (the outputs, or the boxes)."""
+    left, right, bottom, top = step - 0.48, step + 0.48, INPUT_Y - 0.85, upper + 0.45
     return go.Scatter(
         x=[left, right, right, left, left], y=[bottom, bottom, top, top, bottom], mode="lines",
         fill="toself", fillcolor=_tint(color, 0.12), line={"color": color, "width": 2, "dash": "dot"},
@@ -211,7 +216,7 @@ def _boxes(seq_len: int, color: str) -> go.Scatter:
     for t in range(1, seq_len + 1):
         left, right = t - BOX_HALF_WIDTH, t + BOX_HALF_WIDTH
         xs += [left, right, right, left, left, None]
-        ys += [-0.5, -0.5, 0.55, 0.55, -0.5, None]
+        ys += [-0.5, -0.5, BOX_TOP, BOX_TOP, -0.5, None]
     return go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=_tint(color, 0.10),
                       line={"color": color, "width": 2}, hoverinfo="skip", showlegend=False)
 
@@ -226,13 +231,15 @@ def _caption(step: int, tokens: list[str], strips, labels: UnrolledLabels, decim
     return "<br>".join(lines)
 
 
-def _caption_trace(seq_len: int, text: str) -> go.Scatter:
-    return go.Scatter(x=[(seq_len + 1) / 2], y=[OUTPUT_Y + 1.2], mode="text", text=[text],
+def _caption_trace(seq_len: int, text: str, upper: float = OUTPUT_Y) -> go.Scatter:
+    return go.Scatter(x=[(seq_len + 1) / 2], y=[upper + 1.2], mode="text", text=[text],
                       textfont={"size": 13}, hoverinfo="skip", showlegend=False)
 
 
-def _arrows(seq_len: int, labels: UnrolledLabels, hidden_y: float, with_cell: bool) -> list[dict]:
-    """Static arrows: x_t → box, box → y_t, h_{t-1} → h_t (and C_{t-1} → C_t); weight names on step 1."""
+def _arrows(seq_len: int, labels: UnrolledLabels, hidden_y: float, with_cell: bool,
+            with_outputs: bool = True) -> list[dict]:
+    """Static arrows: x_t → box, box → y_t (when there are outputs), h_{t-1} → h_t (and C_{t-1} → C_t);
+    weight names on step 1."""
     def arrow(x0, y0, x1, y1, color="#555", text="", **extra) -> dict:
         return {"x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
                 "showarrow": True, "arrowhead": 2, "arrowsize": 1, "arrowwidth": 1.6, "arrowcolor": color,
@@ -245,13 +252,15 @@ def _arrows(seq_len: int, labels: UnrolledLabels, hidden_y: float, with_cell: bo
     notes = []
     for t in range(1, seq_len + 1):
         notes.append(arrow(t, INPUT_Y + 0.3, t, -0.52, GATE_COLORS["input_x"]))
-        notes.append(arrow(t, 0.57, t, OUTPUT_Y - 0.3, "#555"))
+        if with_outputs:
+            notes.append(arrow(t, BOX_TOP + 0.02, t, OUTPUT_Y - 0.3, "#555"))
         start = 0.12 if t == 1 else t - 1 + BOX_HALF_WIDTH
         notes.append(arrow(start, hidden_y, t - BOX_HALF_WIDTH, hidden_y, GATE_COLORS["hidden"]))
         if with_cell:
             notes.append(arrow(start, 0.25, t - BOX_HALF_WIDTH, 0.25, GATE_COLORS["cell"]))
-    first = [(labels.input_weight, 1.05, INPUT_Y / 2 - 0.4), (labels.output_weight, 1.05, OUTPUT_Y / 2 + 0.4),
-             (labels.hidden_weight, 0.2, hidden_y + 0.2)]
+    first = [(labels.input_weight, 1.05, INPUT_Y / 2 - 0.4), (labels.hidden_weight, 0.2, hidden_y + 0.2)]
+    if with_outputs:
+        first.append((labels.output_weight, 1.05, OUTPUT_Y / 2 + 0.4))
     notes += [label(x, y, text) for text, x, y in first if text]
     return notes
 

@@ -94,7 +94,11 @@ def final_states_figure(names: Sequence[str], lengths: Sequence[int], final_hidd
 def memory_gap_figure(tokens: Sequence[str], changed_tokens: Sequence[str], step_gap: np.ndarray,
                       feedforward_gap: float, title: str, rnn_label: str, feedforward_label: str,
                       gap_label: str) -> go.Figure:
-    """‖h_t − h'_t‖ at every step for the two sentences, and the last-word net's gap at the end."""
+    """‖h_t − h'_t‖ at every step for the two sentences, and the last-word net's gap in a column of its own.
+
+    The feed-forward net's ✕ sits right of the bars (x = ``feedforward_label``) rather than on the last bar, where
+    a gap of 0 would hide under it.
+    """
     step_gap = np.asarray(step_gap, dtype=float)
     if not len(tokens) == len(changed_tokens) == len(step_gap):
         raise ValueError("tokens, changed_tokens and step_gap need one entry per step")
@@ -104,17 +108,17 @@ def memory_gap_figure(tokens: Sequence[str], changed_tokens: Sequence[str], step
     ]
     fig = go.Figure(go.Bar(
         x=steps, y=step_gap, name=rnn_label, marker_color=GATE_COLORS["hidden"],
-        text=[f"{gap:.3f}" for gap in step_gap], textposition="outside",
+        text=[f"{gap:.3f}" for gap in step_gap], textposition="outside", cliponaxis=False,
         hovertemplate=f"{rnn_label}<br>%{{x}}: {gap_label} = %{{y:.7g}}<extra></extra>",
     ))
     fig.add_trace(go.Scatter(
-        x=[steps[-1]], y=[feedforward_gap], name=feedforward_label, mode="markers+text",
-        marker={"symbol": "x", "size": 14, "color": GATE_COLORS["gradient"]}, text=[f"{feedforward_gap:.3g}"],
-        textposition="middle right",
+        x=[feedforward_label], y=[feedforward_gap], name=feedforward_label, mode="markers+text",
+        marker={"symbol": "x", "size": 14, "color": GATE_COLORS["gradient"]}, text=[f"{feedforward_gap:.3f}"],
+        textposition="top center", cliponaxis=False,
         hovertemplate=f"{feedforward_label}: {gap_label} = %{{y:.7g}}<extra></extra>",
     ))
     fig.update_yaxes(title_text=gap_label, rangemode="tozero", fixedrange=True)
-    fig.update_xaxes(fixedrange=True)
-    fig = _compact(fig, title, 320)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(fixedrange=True, categoryorder="array", categoryarray=[*steps, feedforward_label])
+    fig = _compact(fig, title, 340)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25}, margin={"t": 60})
     return fig

@@ -35,7 +35,7 @@ from core.lab.tasks import Batch, Task, batch_stream, make_task, probe_batch
 PROBE_BATCH_SIZE = 32
 # Gate heat maps of long runs would pile up in the page's memory; past this many numbers per cell they are
 # recorded on every n-th probe only (the gradient curves, which are small, stay on every probe).
-GATE_VALUES_BUDGET = 400_000
+GATE_VALUES_BUDGET = 150_000
 
 OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop}
 

@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -124,6 +125,65 @@ def custom_agreement(sizes: LSTMSizes, seed: int, device: torch.device | str = "
         results.append((output.detach(), hidden.detach(), cell.detach(), gradient))
     gaps = [float((mine - theirs).abs().max()) for mine, theirs in zip(results[1], results[0])]
     return CustomAgreement(*gaps)
+
+
+MAX_REPLAY_STEPS = 12  # the call-by-call animation replays the first steps; later steps repeat the same pattern
+
+
+@dataclass(frozen=True)
+class LoopReplay:
+    """CustomLSTM's ``nn.LSTMCell`` calls in the order its loop makes them, each checked against nn.LSTM (float64).
+
+    Only the first ``min(seq_len, MAX_REPLAY_STEPS)`` = S steps are replayed; L = num_layers.
+    """
+
+    calls: tuple[tuple[int, int], ...]  # (step, layer) of each call, 0-based, as recorded by forward hooks
+    hidden_norms: np.ndarray  # (S, L) ‖h_t‖ of batch row 0 right after the call (t, layer)
+    gaps: np.ndarray  # (S, L) max |h_t (loop) − h_t (nn.LSTM, same layer)| over the batch and units
+    seq_len: int  # the full sequence length (≥ S)
+
+
+def loop_replay(sizes: LSTMSizes, seed: int = 0, device: torch.device | str = "cpu",
+                max_steps: int = MAX_REPLAY_STEPS) -> LoopReplay:
+    """Run CustomLSTM on the first steps and record every cell call with forward hooks (so the order shown is the
+    order the loop really runs); compare each call's h_t with that layer's output of the fused computation."""
+    fused, custom, x = _models(sizes, seed, torch.device(device), torch.float64)
+    steps = min(sizes.seq_len, max_steps)
+    x = x[:steps]  # (steps, batch, input)
+    recorded: list[tuple[int, torch.Tensor]] = []
+    hooks = [lstm_cell.register_forward_hook(
+        lambda module, inputs, output, layer=layer: recorded.append((layer, output[0].detach())))
+        for layer, lstm_cell in enumerate(custom.cells)]
+    try:
+        with torch.no_grad():
+            custom(x)
+            layer_outputs = _fused_layer_outputs(fused, x)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    calls, seen = [], [0] * sizes.num_layers
+    hidden_norms = np.zeros((steps, sizes.num_layers))
+    gaps = np.zeros((steps, sizes.num_layers))
+    for layer, hidden in recorded:  # hidden: (batch, hidden)
+        step = seen[layer]
+        seen[layer] += 1
+        calls.append((step, layer))
+        hidden_norms[step, layer] = float(hidden[0].norm())
+        gaps[step, layer] = float((hidden - layer_outputs[layer][step]).abs().max())
+    return LoopReplay(tuple(calls), hidden_norms, gaps, sizes.seq_len)
+
+
+def _fused_layer_outputs(fused: nn.LSTM, x: torch.Tensor) -> list[torch.Tensor]:
+    """Every layer's h_t from fused kernels: nn.LSTM returns only the top layer's, so run it one layer at a time
+    (one single-layer nn.LSTM call per layer, weights copied), which is how the stacked module runs anyway."""
+    outputs, layer_input = [], x  # (seq_len, batch, features)
+    for layer in range(fused.num_layers):
+        single = nn.LSTM(layer_input.shape[-1], fused.hidden_size).to(device=x.device, dtype=x.dtype)
+        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+            getattr(single, f"{name}_l0").copy_(getattr(fused, f"{name}_l{layer}"))
+        layer_input, _ = single(layer_input)  # (seq_len, batch, hidden)
+        outputs.append(layer_input)
+    return outputs
 
 
 @dataclass(frozen=True)

@@ -275,6 +275,13 @@ class CellPath:
     rnn_jacobian_norm: np.ndarray  # (T,)  ‖∂h_T/∂h_t‖₂ of an nn.RNN with the same sizes, seed and input
     mean_forget: float  # average forget-gate value over the sequence
 
+    @property
+    def direct_path_spread(self) -> float:
+        """Largest factor between the measured ‖∂C_T/∂C_t‖₂ and the direct-path ∏f, over t where both are > 0."""
+        both = (self.cell_jacobian_norm > 0) & (self.forget_product_norm > 0)
+        ratio = np.log(self.cell_jacobian_norm[both].astype(float) / self.forget_product_norm[both].astype(float))
+        return float(np.exp(np.abs(ratio).max())) if ratio.size else 1.0
+
 
 def cell_path(sentence: str, seed: int, forget_bias: float = 0.0,
               config: LSTMStepConfig = LSTMStepConfig()) -> CellPath:

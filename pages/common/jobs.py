@@ -16,6 +16,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from core.jobs import JobManager
 
 MAX_RUNNING = 2
+# Lowest CPU priority: a training only gets the time that page scripts (and the browser) leave idle, so reading a
+# lesson stays quick while two runs train; on an otherwise idle server the runs lose nothing.
+NICENESS = 19
 # A session can drop its websocket for a moment (a laptop waking up) and come back; only a longer absence
 # counts as a closed tab.
 ABANDONED_AFTER_SECONDS = 60.0
@@ -38,10 +41,15 @@ class _SessionWatch:
         return time.time() - first_missing < self.grace_seconds
 
 
+def new_job_manager() -> JobManager:
+    """A manager with the server's settings (the benchmark builds one the same way, outside Streamlit)."""
+    return JobManager(max_running=MAX_RUNNING, niceness=NICENESS, owner_alive=_SessionWatch(ABANDONED_AFTER_SECONDS))
+
+
 @st.cache_resource(show_spinner=False)
 def job_manager() -> JobManager:
     """The server-wide job manager (at most ``MAX_RUNNING`` trainings at once, the rest queued)."""
-    return JobManager(max_running=MAX_RUNNING, owner_alive=_SessionWatch(ABANDONED_AFTER_SECONDS))
+    return new_job_manager()
 
 
 def session_owner() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+import torch
 
 from core.device import describe_device, select_device
 from pages.common.i18n import Texts, texts
@@ -32,9 +33,14 @@ def agreement(max_abs_diff: float, reference: str) -> None:
         st.error(f"✗ {message}")
 
 
-def device_note() -> None:
-    """Which device computed the numbers on this page."""
-    st.caption(texts("common").format("device", device=describe_device(select_device())))
+def device_note(device=None) -> None:
+    """Which device computed the numbers on this page: pass the device the page's model ran on.
+
+    Without an argument it names the app's training device (CUDA, else MPS, else CPU); a lesson that runs its tiny
+    model on the CPU must say so, even on a GPU machine.
+    """
+    chosen = select_device() if device is None else torch.device(device)
+    st.caption(texts("common").format("device", device=describe_device(chosen)))
 
 
 def formula_block(latex: str) -> None:

@@ -45,13 +45,25 @@ def test_language_switch_translates_and_sticks_in_the_url(page, server):
 
 
 def slider_value(page) -> list[str]:
-    return page.locator(".slider-currentvalue").all_inner_texts()
+    """The players' current-value read-outs ("t = 4"): plotly.js 3 draws each as a `text.slider-label` directly
+    under its `g.slider-group` (the tick labels sit one level deeper). SVG has no innerText: read textContent."""
+    return page.locator("g.slider-group > text.slider-label").all_text_contents()
+
+
+def open_page(tab, url: str) -> None:
+    """Go to ``url`` and wait until the page itself has drawn (its title), then until the script is idle.
+
+    ``wait_ready`` alone can pass before the first run starts: a fresh server first runs the page script in legacy
+    multipage mode, which reruns through app.py (see ``pages.common.i18n.leave_legacy_multipage_mode``).
+    """
+    tab.goto(url)
+    tab.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=90_000)
+    wait_ready(tab)
 
 
 @pytest.mark.parametrize("name", LESSONS)
 def test_lesson_plays_edits_and_restores_from_url(page, server, name):
-    page.goto(f"{server}/{name}")
-    wait_ready(page)
+    open_page(page, f"{server}/{name}")
     assert_no_exception(page, name)
     screenshot(page, f"lesson_{name}")
 
@@ -80,8 +92,7 @@ def test_lesson_plays_edits_and_restores_from_url(page, server, name):
             f"{name}: the edited input is not in the URL {shared}"
         )
         fresh = page.context.new_page()
-        fresh.goto(shared)
-        wait_ready(fresh)
+        open_page(fresh, shared)
         assert fresh.locator('[data-testid="stTextInput"] input').first.input_value() == new_value
         assert_no_exception(fresh, f"{name} from a shared URL")
         screenshot(fresh, f"lesson_{name}_shared")

@@ -41,6 +41,32 @@ def test_padding_does_not_change_logits(cell, pooling, bidirectional):
         torch.testing.assert_close(model(garbage, torch.tensor([len(ids)])), alone, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("cell,pooling,bidirectional", CASES)
+def test_packed_and_per_direction_runs_agree_in_values_and_gradients(cell, pooling, bidirectional):
+    """The CPU path (per direction over the padded batch) equals torch's packed-sequence path."""
+    model = make_model(cell, pooling, bidirectional, num_layers=2)
+    token_ids, lengths = collate([[5, 6, 7], [8, 9, 10, 11, 12, 13, 14], [16], [3, 4, 2, 9]], range(4))
+    results = []
+    for packed in (True, False):
+        model.zero_grad()
+        features = model.features(model.embedding(token_ids), lengths, packed=packed)  # (4, D*H)
+        (features * torch.linspace(-1, 1, features.shape[1])).sum().backward()
+        results.append((features.detach(), [p.grad.clone() for p in model.rnn.parameters()]))
+    torch.testing.assert_close(results[0][0], results[1][0], rtol=1e-5, atol=1e-6)
+    for packed_grad, direct_grad in zip(results[0][1], results[1][1]):
+        torch.testing.assert_close(packed_grad, direct_grad, rtol=1e-4, atol=1e-6)
+
+
+def test_dropout_between_layers_only_in_training():
+    model = make_model("lstm", "mean", num_layers=2)
+    token_ids, lengths = collate([[5, 6, 7, 8]], [0])
+    model.train()
+    first, second = model(token_ids, lengths), model(token_ids, lengths)
+    assert not torch.allclose(first, second)
+    model.eval()
+    torch.testing.assert_close(model(token_ids, lengths), model(token_ids, lengths))
+
+
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
 def test_pooling_matches_a_plain_unpacked_run(cell):
     """Rebuild each pooling by hand from the recurrent module's unpadded outputs."""

@@ -78,3 +78,9 @@ def test_bad_data_exits_with_code_2_and_a_clear_message(tmp_path, capsys, rows, 
 def test_missing_file_exits_with_code_2(tmp_path, capsys):
     assert main([str(tmp_path / "nope.csv")]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", [["--epochs", "0"], ["--layers", "-1"], ["--validation-fraction", "1.5"]])
+def test_settings_out_of_range_exit_with_code_2(data_file, capsys, option):
+    assert main([str(data_file), *option]) == 2
+    assert capsys.readouterr().err.startswith("error:")

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from core.figures.gates import (
-    Chip, Diagram, Node, PlayerLabels, Wire, chip_positions, diagram_figure, gate_bars_figure, gate_colorscale,
-    gate_heatmaps_figure, short_number, value_range,
+    Chip, Diagram, Node, PlayerLabels, Wire, chip_positions, diagram_figure, frame_texts, gate_bars_figure,
+    gate_colorscale, gate_heatmaps_figure, short_number, value_range,
 )
 from core.figures.style import GATE_COLORS
 
@@ -56,6 +56,30 @@ def test_gate_bars_frames_and_ranges():
     assert figure.data[0].marker.color == GATE_COLORS["forget"]
     assert tuple(figure.layout.yaxis.range) == (0.0, 1.0)
     assert figure.layout.yaxis2.range[1] >= np.abs(gates["cell"]).max()
+
+
+def test_players_open_at_the_chosen_step_with_labelled_ticks():
+    gates = {"forget": RNG.uniform(0, 1, (3, 4))}
+    bars = gate_bars_figure(gates, {"forget": "f"}, ["1", "2", "3"], "unit", PLAYER, step=2,
+                            step_labels=["1 · a", "2 · b", "3 · c"])
+    np.testing.assert_allclose(bars.data[0].y, gates["forget"][1])  # what shows before Play is step 2
+    assert bars.layout.sliders[0].active == 1
+    assert [tick.label for tick in bars.layout.sliders[0].steps] == ["1 · a", "2 · b", "3 · c"]
+    assert list(bars.layout.sliders[0].steps[1].args[0]) == ["2"]  # the labels do not rename the frames
+    vectors = {"forget": RNG.uniform(0, 1, (3, 4)), "cell": RNG.normal(size=(3, 4))}
+    diagram = diagram_figure(tiny_diagram(), vectors, ["1", "2", "3"], ["one", "two", "three"], PLAYER, step=3)
+    assert diagram.layout.title.text == "three" and diagram.layout.sliders[0].active == 2
+    shown = np.concatenate([vectors["forget"][2], vectors["cell"][2]])
+    np.testing.assert_allclose(diagram.data[0].marker.color, shown)
+    with pytest.raises(ValueError):
+        gate_bars_figure(gates, {"forget": "f"}, ["1", "2", "3"], "unit", PLAYER, step=4)
+    with pytest.raises(ValueError):
+        gate_bars_figure(gates, {"forget": "f"}, ["1", "2", "3"], "unit", PLAYER, step_labels=["only one"])
+
+
+def test_frame_texts_escape_user_tokens():
+    names, titles, labels = frame_texts(["我", "<b>"], "t = {step} · {token}")
+    assert names == ["1", "2"] and titles[1] == "t = 2 · &lt;b&gt;" and labels == ["1 · 我", "2 · &lt;b&gt;"]
 
 
 def test_heatmaps_are_time_by_unit():

@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from core.figures.unrolled import FADED, UnrolledLabels, label_slider_steps, unrolled_figure
+from core.figures.unrolled import FADED, OUTPUT_Y, UnrolledLabels, label_slider_steps, unrolled_figure
 
 TOKENS = ["我", "爱", "<b>x</b>"]
 INPUTS = np.arange(9, dtype=float).reshape(3, 3) / 10 - 0.4  # (3, 3)
@@ -63,6 +63,17 @@ def test_cell_state_adds_a_strip_and_a_row_of_arrows():
     cell = lstm.data[4]
     assert cell.marker.cmax == pytest.approx(np.abs(HIDDEN * 3).max())  # beyond ±1: its own range
     assert len(lstm.frames[0].data) == len(plain.frames[0].data) + 1
+
+
+def test_without_outputs_nothing_points_above_the_boxes():
+    with_outputs = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS)
+    plain = unrolled_figure(TOKENS, INPUTS, HIDDEN)
+    arrows = [note for note in plain.layout.annotations if note.showarrow]
+    assert len(arrows) == 2 * len(TOKENS)  # x_t → box and h_{t-1} → h_t only
+    assert len([note for note in with_outputs.layout.annotations if note.showarrow]) == 3 * len(TOKENS)
+    assert max(plain.data[0].y) < OUTPUT_Y  # the step's highlight stops just above the boxes
+    assert plain.layout.yaxis.range[1] < with_outputs.layout.yaxis.range[1]
+    assert plain.layout.height < with_outputs.layout.height
 
 
 def test_custom_captions_and_bad_shapes():

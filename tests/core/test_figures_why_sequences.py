@@ -54,7 +54,8 @@ def test_memory_gap_marks_the_changed_word_and_the_feedforward_gap():
     bars, feedforward = fig.data
     assert list(bars.x) == ["1 · a→x", "2 · b", "3 · c"]
     np.testing.assert_array_equal(bars.y, [0.5, 0.2, 0.1])
-    assert list(feedforward.x) == ["3 · c"] and list(feedforward.y) == [0.0]
+    assert list(feedforward.x) == ["ff"] and list(feedforward.y) == [0.0]  # its own column, not under a bar
+    assert list(fig.layout.xaxis.categoryarray) == ["1 · a→x", "2 · b", "3 · c", "ff"]
     spec = json.dumps(memory_gap_figure(["<s>"], ["<s>"], np.zeros(1), 0.0, "t", "r", "f", "g").to_plotly_json(),
                       default=str)
     assert "<s>" not in spec

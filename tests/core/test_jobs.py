@@ -89,5 +89,9 @@ def test_jobs_of_ended_sessions_are_stopped():
         alive["a"] = False
         assert jobs.wait(job, timeout=60)
         assert job.status == STOPPED
+        deadline = time.time() + 30
+        while jobs.get(job.id) is not None and time.time() < deadline:
+            time.sleep(0.1)
+        assert jobs.get(job.id) is None, "a finished job of an ended session is kept in memory"
     finally:
         jobs.shutdown()

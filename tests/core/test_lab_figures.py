@@ -15,6 +15,8 @@ def test_smooth_is_a_trailing_moving_average():
     np.testing.assert_allclose(figures.smooth(values, 2), [1.0, 2.0, 4.0, 6.0, 8.0])
     np.testing.assert_allclose(figures.smooth(values, 1), values)
     assert figures.smooth([], 5).size == 0
+    np.testing.assert_allclose(figures.smooth([1.0, float("nan"), 3.0, 5.0], 2), [1.0, 1.0, 3.0, 4.0])
+    assert np.isnan(figures.smooth([float("inf"), float("nan")], 2)).all()
 
 
 def test_thin_keeps_ends_and_caps_the_count():

@@ -1,7 +1,7 @@
 import pytest
 
-from core.textdata.tokenize import (PAD, PAD_ID, UNK, UNK_ID, Tokenizer, Vocabulary, suggest_max_length,
-                                    tokenize)
+from core.textdata.tokenize import (PAD, PAD_ID, UNK, UNK_ID, Tokenizer, Vocabulary,
+                                    suggest_max_length, tokenize)
 
 
 def test_english_words_punctuation_and_numbers():

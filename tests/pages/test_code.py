@@ -30,7 +30,7 @@ def test_page_shows_sources_checks_and_counts(lang, title, passed):
     assert any(passed in message.value for message in app.success)
     assert any("torch.nn.LSTM" in message.value for message in app.success)  # CustomLSTM agreement
     assert "3,650,053" in [metric.value for metric in app.metric]
-    assert len(app.get("plotly_chart")) == 3
+    assert len(app.get("plotly_chart")) == 4  # check, loop replay, speed, parameters
 
 
 def test_changing_the_sizes_reruns_the_check():
