@@ -151,7 +151,7 @@ def accuracy_part(data_dir: Path, quick: bool, threads: int) -> dict:
     results = {}
     for name, analyzer in DATASETS.items():
         data = load(data_dir, name, 1500 if quick else None)
-        config = TrainingConfig(num_threads=threads)
+        config = TrainingConfig(epochs=None, patience=None, num_threads=threads)  # the CLI's defaults
         if quick:
             config = replace(config, epochs=2)
         started = time.perf_counter()

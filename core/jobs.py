@@ -14,9 +14,12 @@ The function never learns it runs in a child: tests call it in-process with a :c
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import multiprocessing
 import os
+import sys
+import types
 import queue as queue_module
 import threading
 import time
@@ -70,14 +73,29 @@ class _ProcessReporter:
         return self._stop_event.is_set()
 
 
-def _run_child(target, config, channel, stop_event, threads: int, niceness: int) -> None:
+def _target_name(target: Callable) -> str:
+    """``"module:function"``: the child imports the target itself, after lowering its priority."""
+    name = f"{target.__module__}:{target.__qualname__}"
+    if "<" in name:
+        raise ValueError(f"a job target must be a top-level function, not {name}")
+    return name
+
+
+def _import_target(name: str) -> Callable:
+    module_name, _, function_name = name.partition(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
+def _run_child(target_name: str, config, channel, stop_event, threads: int, niceness: int) -> None:
     """Entry point of the spawned process."""
     try:
-        os.nice(niceness)  # lesson pages of other sessions come first
+        os.nice(niceness)  # lesson pages of other sessions come first, importing torch included
     except (AttributeError, OSError):
         pass
     try:
         import torch
+
+        target = _import_target(target_name)
 
         torch.set_num_threads(max(1, threads))
         result = target(config, _ProcessReporter(channel, stop_event))
@@ -87,6 +105,7 @@ def _run_child(target, config, channel, stop_event, threads: int, niceness: int)
 
 
 _job_ids = itertools.count(1)
+_BARE_MAIN = types.ModuleType("__main__")
 
 
 @dataclass(eq=False)
@@ -174,6 +193,7 @@ class JobManager:
     # ----- public API -------------------------------------------------------------------------------------------
     def submit(self, target: Callable[[Any, Reporter], Any], config: Any, owner: str, label: str = "") -> Job:
         """Queue ``target(config, reporter)``; it starts as soon as a slot is free."""
+        _target_name(target)  # fail now, in the page, rather than later in the child
         job = Job(target=target, config=config, owner=owner, label=label, manager=self)
         with self._lock:
             if self._closed:
@@ -297,11 +317,20 @@ class JobManager:
             job._stop_event = self._context.Event()
             job._process = self._context.Process(
                 target=_run_child,
-                args=(job.target, job.config, job._channel, job._stop_event, self.threads_per_job, self.niceness),
+                args=(_target_name(job.target), job.config, job._channel, job._stop_event, self.threads_per_job,
+                      self.niceness),
                 name=f"rnn-explorer-{job.id}",
                 daemon=True,
             )
-            job._process.start()
+            # Under `streamlit run`, __main__ is the page script; spawn would re-run it in the child before the
+            # job starts. A bare __main__ while starting keeps the child to the job alone.
+            main = sys.modules.get("__main__")
+            sys.modules["__main__"] = _BARE_MAIN
+            try:
+                job._process.start()
+            finally:
+                if sys.modules.get("__main__") is _BARE_MAIN:
+                    sys.modules["__main__"] = main
             job.status = RUNNING
             job.started_at = time.time()
 

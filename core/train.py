@@ -42,10 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--unidirectional", action="store_false", dest="bidirectional")
     parser.add_argument("--pooling", choices=["last", "max", "mean"], default=defaults.pooling)
     parser.add_argument("--dropout", type=float, default=defaults.dropout)
-    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="default: enough for about 300 steps, 6 to 30 epochs")
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument("--lr", type=float, default=defaults.learning_rate, dest="learning_rate")
-    parser.add_argument("--patience", type=int, default=defaults.patience)
+    parser.add_argument("--patience", type=int, default=None,
+                        help="epochs without a better validation macro-F1 before stopping (default: epochs / 5, >= 2)")
     parser.add_argument("--max-length", type=int, default=defaults.max_length,
                         help="tokens kept per text (default: 95th percentile of the training texts)")
     parser.add_argument("--min-freq", type=int, default=defaults.min_freq)

@@ -145,6 +145,8 @@ with left:
         t["custom"]["difference"]: [f"{getattr(gaps, name):.2e}" for name in compared_names],
     }), hide_index=True)
     agreement(gaps.worst, "torch.nn.LSTM")
+    if gaps.worst == 0.0:
+        st.caption(t["custom"]["zero_note"])
     device_note(exact_device)
 with right:
     st.markdown(f"**{t['custom']['speed_title']}**")

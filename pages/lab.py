@@ -70,8 +70,8 @@ with st.container(border=True):
                             key="lab.seq_len", bind="query-params")
     hidden_size = third.select_slider(t["hidden_size"], HIDDEN_SIZES, value=DEFAULTS.hidden_size,
                                       key="lab.hidden_size", bind="query-params")
-    cells = fourth.multiselect(t["cells"], CELLS, default=list(DEFAULTS.cells), format_func=CELL_NAMES.get,
-                               key="lab.cells", bind="query-params")
+    cells = fourth.pills(t["cells"], CELLS, selection_mode="multi", default=list(DEFAULTS.cells),
+                         format_func=CELL_NAMES.get, key="lab.cells", bind="query-params") or []
     first, second, third, fourth = st.columns(4)
     optimizer = first.selectbox(t["optimizer"], OPTIMIZERS, format_func=lambda k: t["optimizers"][k],
                                 key="lab.optimizer", bind="query-params")

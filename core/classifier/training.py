@@ -28,6 +28,7 @@ from core.classifier.bundle import ClassifierBundle, save_bundle
 from core.classifier.evaluate import classification_report, misclassified, predict_probabilities
 from core.classifier.model import CELLS, POOLINGS, ClassifierConfig, TextClassifier
 from core.classifier.prepare import prepare_data
+from core.classifier.progress import ProgressMeter
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,13 @@ class TrainingConfig:
     hidden_size: int = 128  # hidden state size per direction
     dropout: float = 0.3  # on pooled features and between stacked layers
     pooling: str = "max"  # "last", "max" or "mean" over the outputs
-    epochs: int = 6  # passes over the training texts (early stopping may end sooner)
+    epochs: int | None = 6  # passes over the training texts; None = automatic (see `suggest_epochs`)
     batch_size: int = 32  # texts per optimisation step
     learning_rate: float = 2e-3  # AdamW peak learning rate (after warmup)
     weight_decay: float = 0.01  # AdamW decoupled weight decay
     warmup_fraction: float = 0.1  # share of all steps spent ramping the learning rate up from 0
     clip_norm: float = 1.0  # gradient norm cap: recurrent nets occasionally explode
-    patience: int = 2  # epochs without a better validation macro-F1 before stopping
+    patience: int | None = 2  # epochs without a better validation macro-F1 before stopping; None = automatic
     seed: int = 0  # seeds the split, initialisation, shuffling and dropout
     max_length: int | None = None  # tokens kept per text; None = 95th percentile of training lengths
     min_freq: int = 2  # a token needs this many occurrences in the training texts to get an id
@@ -64,6 +65,8 @@ class TrainingConfig:
                     "report_every")
         for name in positive:
             value = getattr(self, name)
+            if value is None and name in ("epochs", "patience"):
+                continue
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         if self.cell not in CELLS or self.pooling not in POOLINGS:
@@ -97,6 +100,30 @@ class _SilentReporter:
 
     def should_stop(self) -> bool:
         return False
+
+
+MIN_STEPS = 300  # optimisation steps a small dataset still gets when epochs are automatic
+MIN_EPOCHS, MAX_EPOCHS = 6, 30
+
+
+def suggest_epochs(train_size: int, batch_size: int) -> tuple[int, int]:
+    """(epochs, patience) suited to the amount of training data.
+
+    Six epochs are plenty for thousands of texts, but a few hundred texts give only a handful of
+    steps per epoch, and a model trained from scratch needs a few hundred steps: at least
+    `MIN_STEPS` steps, between 6 and 30 epochs. Patience grows with the epochs (a fifth of them,
+    at least 2), because small validation sets make the score noisy.
+    """
+    steps_per_epoch = max(1, math.ceil(train_size / batch_size))
+    epochs = min(max(math.ceil(MIN_STEPS / steps_per_epoch), MIN_EPOCHS), MAX_EPOCHS)
+    return epochs, max(2, epochs // 5)
+
+
+def plan_epochs(config: TrainingConfig, train_size: int) -> tuple[int, int]:
+    """(epochs, patience) of a run: the config's, with `suggest_epochs` filling in any that is None."""
+    epochs, patience = suggest_epochs(train_size, config.batch_size)
+    epochs = config.epochs or epochs
+    return epochs, config.patience or max(2, epochs // 5)
 
 
 def _seed_everything(seed: int) -> None:
@@ -167,20 +194,22 @@ def _train(data, config: TrainingConfig, reporter) -> dict:
         hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling)).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     steps_per_epoch = math.ceil(len(prepared.train_ids) / config.batch_size)
-    total_steps = steps_per_epoch * config.epochs
+    epochs, patience = plan_epochs(config, len(prepared.train_ids))
+    total_steps = steps_per_epoch * epochs
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(total_steps, config.warmup_fraction))
     # At least four step records per epoch, so a small dataset still moves the progress bar.
     report_every = max(1, min(config.report_every, steps_per_epoch // 4))
-    meter = _Meter(total_steps=total_steps, started=started, report_every=report_every)
+    meter = ProgressMeter(total_steps=total_steps, started=started, report_every=report_every)
     shuffle_rng = np.random.default_rng(config.seed)
     reporter.report({"kind": "start", "device": str(device), "train_size": len(prepared.train_ids),
                      "val_size": len(prepared.val_ids), "vocab_size": len(prepared.vocabulary),
-                     "max_length": prepared.max_length, "labels": prepared.label_names, "total_steps": total_steps})
+                     "max_length": prepared.max_length, "labels": prepared.label_names, "total_steps": total_steps,
+                     "epochs": epochs, "patience": patience})
 
     history: list[dict] = []
     best = {"macro_f1": -1.0, "state": None, "epoch": 0}
     stopped = early_stopped = False
-    for epoch in range(1, config.epochs + 1):
+    for epoch in range(1, epochs + 1):
         epoch_started = time.perf_counter()
         batches = bucket_batches([len(ids) for ids in prepared.train_ids], config.batch_size, shuffle_rng)
         train_loss, stopped = _train_epoch(model, optimizer, scheduler, prepared, batches, config, device,
@@ -201,7 +230,7 @@ def _train(data, config: TrainingConfig, reporter) -> dict:
         stopped = stopped or reporter.should_stop()
         if stopped:
             break
-        if epoch - best["epoch"] >= config.patience:
+        if epoch - best["epoch"] >= patience:
             early_stopped = True
             break
 
@@ -229,42 +258,8 @@ def _train(data, config: TrainingConfig, reporter) -> dict:
             "evaluation": evaluation, "labels": prepared.label_names, "stopped": stopped}
 
 
-@dataclass
-class _Meter:
-    """Steps, real (unpadded) tokens and pure training time, plus the window of the next step record."""
-
-    total_steps: int
-    started: float
-    report_every: int
-    step: int = 0
-    real_tokens: int = 0
-    train_seconds: float = 0.0
-    window_loss: float = 0.0
-    window_steps: int = 0
-    window_tokens: int = 0
-    window_seconds: float = 0.0
-
-    def add(self, loss: float, tokens: int, seconds: float) -> None:
-        self.step += 1
-        self.real_tokens += tokens
-        self.train_seconds += seconds
-        self.window_loss += loss
-        self.window_steps += 1
-        self.window_tokens += tokens
-        self.window_seconds += seconds
-
-    def record(self, epoch: int) -> dict:
-        progress = self.step / self.total_steps
-        elapsed = time.perf_counter() - self.started
-        record = {"kind": "step", "step": self.step, "epoch": epoch, "loss": self.window_loss / self.window_steps,
-                  "tokens_per_second": self.window_tokens / max(self.window_seconds, 1e-9),
-                  "progress": progress, "eta_seconds": elapsed / progress * (1.0 - progress)}
-        self.window_loss, self.window_steps, self.window_tokens, self.window_seconds = 0.0, 0, 0, 0.0
-        return record
-
-
 def _train_epoch(model, optimizer, scheduler, prepared, batches, config: TrainingConfig, device, epoch: int,
-                 meter: _Meter, reporter) -> tuple[float | None, bool]:
+                 meter: ProgressMeter, reporter) -> tuple[float | None, bool]:
     """One pass over the batches; returns (mean training loss or None if nothing ran, stopped)."""
     model.train()
     total_loss, texts = 0.0, 0
@@ -286,6 +281,6 @@ def _train_epoch(model, optimizer, scheduler, prepared, batches, config: Trainin
         meter.add(loss_value, int(lengths.sum()), time.perf_counter() - step_started)
         total_loss += loss_value * len(indices)
         texts += len(indices)
-        if meter.step % meter.report_every == 0 or meter.step == meter.total_steps:
+        if meter.due():
             reporter.report(meter.record(epoch))
     return total_loss / texts, False

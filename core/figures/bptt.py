@@ -79,7 +79,7 @@ def backward_figure(
 
     fig = make_subplots(
         rows=3, cols=3, specs=[[{"colspan": 3}, None, None], [{"colspan": 3}, None, None], [{}, {}, {}]],
-        row_heights=[0.3, 0.25, 0.45], vertical_spacing=0.09, horizontal_spacing=0.07,
+        row_heights=[0.27, 0.23, 0.5], vertical_spacing=0.1, horizontal_spacing=0.07,
         subplot_titles=[labels["chain_title"], labels["grad_title"], labels["term_title"], labels["sum_title"],
                         labels["autograd_title"]],
     )
@@ -90,7 +90,7 @@ def backward_figure(
                              textfont={"size": 14}, hoverinfo="skip", showlegend=False), row=1, col=1)
     loss_x = [position + 1 for position in loss_steps]
     fig.add_trace(go.Scatter(
-        x=loss_x, y=np.full(len(loss_x), 1.0), mode="markers+text", showlegend=False, hoverinfo="skip",
+        x=loss_x, y=np.full(len(loss_x), 1.3), mode="markers+text", showlegend=False, hoverinfo="skip",
         marker={"symbol": "diamond", "size": 16, "color": GATE_COLORS["gradient"]}, textposition="top center",
         text=[f"{labels['loss']}<sub>{x}</sub>" for x in loss_x],
     ), row=1, col=1)
@@ -103,7 +103,7 @@ def backward_figure(
         hovertemplate=f"t = %{{customdata[1]}}<br>{labels['norm']} = %{{customdata[0]:.8g}}<br>"
                       "∂L/∂h<sub>t</sub> =<br>%{hovertext}<extra></extra>",
     ), row=1, col=1)
-    fig.add_trace(go.Scatter(x=steps, y=np.full(seq_len, 0.45), mode="text", showlegend=False, hoverinfo="skip",
+    fig.add_trace(go.Scatter(x=steps, y=np.full(seq_len, 0.72), mode="text", showlegend=False, hoverinfo="skip",
                              text=norm_text["text"], textfont={"color": GATE_COLORS["gradient"], "size": 13}),
                   row=1, col=1)
     fig.add_trace(go.Scatter(x=arrow["x"], y=arrow["y"], mode="markers", showlegend=False, hoverinfo="skip",
@@ -123,14 +123,16 @@ def backward_figure(
         for k, name in enumerate(names)
     ]
     fig.update_layout(
-        height=820, margin={"l": 40, "r": 20, "t": 50, "b": 120}, plot_bgcolor="white",
+        # 760 px: on a 1280×720 projector the chain, the matrices and the player fit in one short scroll
+        height=760, margin={"l": 40, "r": 20, "t": 40, "b": 140}, plot_bgcolor="white",
         coloraxis={"colorscale": DIVERGING, "cmin": -grad_range, "cmax": grad_range,
-                   "colorbar": {"len": 0.22, "y": 0.6, "thickness": 12}},
+                   "colorbar": {"len": 0.18, "y": 0.592, "thickness": 12}},
         coloraxis2={"colorscale": DIVERGING, "cmin": -matrix_range, "cmax": matrix_range,
-                    "colorbar": {"len": 0.38, "y": 0.18, "thickness": 12}},
+                    "colorbar": {"len": 0.38, "y": 0.2, "thickness": 12}},
     )
-    fig.update_xaxes(range=[0.4, seq_len + 0.6], dtick=1, tickprefix="t = ", row=1, col=1, showgrid=False)
-    fig.update_yaxes(range=[-1.2, 1.6], visible=False, row=1, col=1)
+    # no tick labels under the chain: the tokens are there, and the heatmap below repeats t = 1 … T
+    fig.update_xaxes(range=[0.4, seq_len + 0.6], dtick=1, showticklabels=False, row=1, col=1, showgrid=False)
+    fig.update_yaxes(range=[-1.2, 2.0], visible=False, row=1, col=1)
     fig.update_xaxes(range=[0.5, seq_len + 0.5], dtick=1, tickprefix="t = ", row=2, col=1)
     fig.update_yaxes(title_text=labels["unit_axis"], autorange="reversed", dtick=1, row=2, col=1)
     for col in (1, 2, 3):
@@ -138,7 +140,9 @@ def backward_figure(
                          row=3, col=col)
         fig.update_yaxes(dtick=1, autorange="reversed", row=3, col=col, scaleanchor=f"x{2 + col}", constrain="domain")
     fig.update_yaxes(title_text=labels["row_axis"], row=3, col=1)
-    return add_time_player(fig, names, labels["play"], labels["pause"], labels["step_prefix"])
+    add_time_player(fig, names, labels["play"], labels["pause"], labels["step_prefix"])
+    fig.layout.updatemenus[0].y, fig.layout.sliders[0].y = -0.11, -0.07  # clear of the matrices' axis titles
+    return fig
 
 
 def _frame_traces(k: int, grad_hidden: np.ndarray, norms: np.ndarray, terms: np.ndarray,

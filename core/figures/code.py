@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from core.figures.log_axis import log_ticks, tick_text
 from core.figures.style import CELL_COLORS, GATE_COLORS, add_time_player
 
 FUSED_COLOR = "#34495E"  # the fused nn.LSTM bar; the loop gets the LSTM's own color
@@ -38,7 +39,9 @@ def gradient_error_figure(names: Sequence[str], errors: Sequence[float], thresho
     # add_vline's annotation would sit at x = threshold in log10 units (far right): place the label by hand.
     figure.add_annotation(x=float(np.log10(threshold)), xref="x", y=1, yref="paper", yanchor="bottom",
                           text=threshold_label, showarrow=False, font={"color": GATE_COLORS["gradient"]})
-    figure.update_xaxes(type="log", title=axis_title, range=[-18, 1])
+    ticks = log_ticks(-18, 1)  # plain powers of ten: plotly's SI labels ("1p", "10n", "100μ") read poorly here
+    figure.update_xaxes(type="log", title=axis_title, range=[-18, 1], tickvals=ticks,
+                        ticktext=[tick_text(tick) for tick in ticks])
     figure.update_yaxes(autorange="reversed")
     figure.update_layout(height=60 + 34 * len(names), margin={"l": 10, "r": 10, "t": 30, "b": 40}, showlegend=False)
     return figure

@@ -87,8 +87,13 @@ def chip_positions(chip: Chip, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def short_number(value: float) -> str:
-    """Two decimals without the leading zero (".87", "-.05", "1.30"), so a value fits inside one square."""
+    """Two decimals without the leading zero (".87", "-.05", "1.30"), so a value fits inside one square.
+
+    A value that rounds to zero prints ".00", never "-.00" (which reads as a sign error).
+    """
     text = f"{value:.2f}"
+    if float(text) == 0:
+        return ".00"
     if abs(value) < 1:
         text = text.replace("0.", ".", 1)
     return text
@@ -212,6 +217,8 @@ def _start_at(figure: go.Figure, step: int, step_labels: Sequence[str] | None) -
         if len(step_labels) != len(slider.steps):
             raise ValueError(f"the slider has {len(slider.steps)} steps but {len(step_labels)} labels were given")
         slider.steps = [{**tick.to_plotly_json(), "label": label} for tick, label in zip(slider.steps, step_labels)]
+        # Room for the last tick's label, which is centred on the slider's right end.
+        figure.update_layout(margin={"r": max(figure.layout.margin.r or 0, 50)})
     return figure
 
 

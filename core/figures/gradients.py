@@ -196,8 +196,8 @@ def activation_figure(
                    "data": [{"type": "scatter", "x": pre_activation[position], "y": np.asarray(points, float)[position]}
                             for points in (value, slope)]}
                   for position in positions]
-    fig.update_layout(height=420, margin={"l": 40, "r": 20, "t": 70, "b": 120}, plot_bgcolor="white",
-                      legend={"orientation": "h", "y": 1.18, "x": 0.8})
+    fig.update_layout(height=440, margin={"l": 40, "r": 20, "t": 90, "b": 120}, plot_bgcolor="white",
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.16, "xanchor": "right", "x": 1})
     return add_time_player(fig, [str(position + 1) for position in positions], labels["play"], labels["pause"],
                            labels["step_prefix"], frame_ms=FRAME_MS)
 

@@ -21,6 +21,6 @@ def log_ticks(low: float, high: float) -> list[float]:
 
 def tick_text(value: float) -> str:
     """0.5, 20, 1e6, 2e-5: plain digits in a readable range, a short power of ten outside it."""
-    if 1e-3 <= value < 1e5:
+    if 1e-2 <= value < 1e5:
         return f"{value:g}"
     return f"{value:.0e}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")

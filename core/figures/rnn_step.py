@@ -38,7 +38,8 @@ def matrix_heatmap(matrix: np.ndarray, title: str, row_symbol: str, column_symbo
         z=matrix, x=[f"{column_symbol}[{j}]" for j in range(columns)], y=[f"{row_symbol}[{i}]" for i in range(rows)],
         colorscale=DIVERGING, zmin=-bound, zmax=bound, text=np.round(matrix, decimals),
         texttemplate=f"%{{z:.{decimals}f}}", xgap=2, ygap=2, showscale=False,
-        hovertemplate=f"{name}[%{{y}}, %{{x}}] = %{{z:.7g}}<extra></extra>",
+        customdata=np.stack(np.indices((rows, columns)), axis=-1),  # (rows, columns, 2): the entry's [i, j]
+        hovertemplate=f"{name}[%{{customdata[0]}}, %{{customdata[1]}}] = %{{z:.7g}}<extra></extra>",
     ))
     fig.update_layout(title=title, height=110 + 48 * rows, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       yaxis={"autorange": "reversed", "fixedrange": True}, xaxis={"fixedrange": True})

@@ -31,7 +31,7 @@ def token_vectors_figure(tokens: Sequence[str], vectors: np.ndarray, title: str,
     fig = go.Figure(go.Heatmap(
         z=vectors.T, x=columns, y=[f"{symbol}[{i}]" for i in range(vectors.shape[1])], colorscale=DIVERGING,
         zmin=-bound, zmax=bound, texttemplate="%{z:.2f}", xgap=2, ygap=2, showscale=False,
-        hovertemplate=f"%{{x}}: {symbol}[%{{y}}] = %{{z:.7g}}<extra></extra>",
+        hovertemplate="%{x}: %{y} = %{z:.7g}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", fixedrange=True)
     fig.update_xaxes(fixedrange=True)
@@ -84,7 +84,8 @@ def final_states_figure(names: Sequence[str], lengths: Sequence[int], final_hidd
     fig = go.Figure(go.Heatmap(
         z=final_hidden, x=[f"{symbol}[{i}]" for i in range(final_hidden.shape[1])], y=rows, colorscale=DIVERGING,
         zmin=-1, zmax=1, texttemplate="%{z:.3f}", xgap=2, ygap=2, showscale=False,
-        hovertemplate=f"%{{y}}<br>{symbol}<sub>T</sub>[%{{x}}] = %{{z:.7g}}<extra></extra>",
+        customdata=np.broadcast_to(np.arange(final_hidden.shape[1]), final_hidden.shape),
+        hovertemplate=f"%{{y}}<br>{symbol}<sub>T</sub>[%{{customdata}}] = %{{z:.7g}}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", fixedrange=True)
     fig.update_xaxes(fixedrange=True)

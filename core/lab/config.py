@@ -40,8 +40,7 @@ class LabConfig:
     device: str | None = None         # "cpu", "cuda", ...; None lets core.device.select_device choose
 
     def __post_init__(self) -> None:
-        # Frozen dataclasses cannot assign in __post_init__ without object.__setattr__; a list would not pickle
-        # into a stable hash, so lists of cells become tuples here.
+        # cells may arrive as a list (a multiselect's value); a tuple keeps the frozen config hashable.
         object.__setattr__(self, "cells", tuple(self.cells))
         problems = self.problems()
         if problems:

@@ -1,4 +1,5 @@
 import pickle
+from pathlib import Path
 from dataclasses import replace
 
 import numpy as np
@@ -6,12 +7,16 @@ import pytest
 
 from core.classifier.bundle import load_bundle
 from core.classifier.predict import predict_many
-from core.classifier.training import TrainingConfig, TrainingRequest, run_training_job, train_classifier
+from core.classifier.training import (TrainingConfig, TrainingRequest, plan_epochs, run_training_job,
+                                      suggest_epochs, train_classifier)
 from core.jobs import DONE, JobManager, ListReporter
 from core.textdata.dataset import LabeledTexts
+from core.textdata.loading import read_path
 from core.textdata.errors import DataError
 from core.textdata.split import stratified_split
 from tests.core.classifier_data import synthetic
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TINY = TrainingConfig(embed_size=32, hidden_size=32, epochs=6, batch_size=16, learning_rate=1e-2,
                       min_freq=1, patience=10, device="cpu", num_threads=1,
@@ -129,3 +134,21 @@ def test_training_runs_as_a_background_job():
         assert load_bundle(job.result["bundle"]).label_names == ["bad", "good"]
     finally:
         manager.shutdown()
+
+
+def test_automatic_epochs_give_small_datasets_enough_steps():
+    assert suggest_epochs(train_size=256, batch_size=32) == (30, 6)  # a few hundred texts: 8 steps an epoch
+    assert suggest_epochs(train_size=4460, batch_size=32) == (6, 2)  # thousands of texts
+    assert suggest_epochs(train_size=640, batch_size=32) == (15, 3)
+    automatic = TrainingConfig(epochs=None, patience=None)
+    assert plan_epochs(automatic, train_size=256) == (30, 6)
+    assert plan_epochs(replace(automatic, epochs=10), train_size=256) == (10, 2)
+    assert plan_epochs(TrainingConfig(epochs=4, patience=1), train_size=256) == (4, 1)
+
+
+def test_automatic_epochs_learn_the_english_demo_data():
+    data = LabeledTexts.from_table(read_path(ROOT / "assets" / "demo" / "demo_en.csv"), "text", "label")
+    config = TrainingConfig(epochs=None, patience=None, device="cpu", num_threads=1)
+    result = train_classifier(data, config)
+    assert len(result["labels"]) == 4
+    assert result["metrics"]["val_accuracy"] > 0.6  # chance: 0.25; TF-IDF + logistic regression: 0.84

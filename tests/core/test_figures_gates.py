@@ -97,3 +97,4 @@ def test_small_helpers():
     assert value_range("cell", np.array([3.0]))[1] == pytest.approx(3.15)
     assert [short_number(value) for value in (0.871, -0.05, 1.3, 10.5, -1.0)] == [".87", "-.05", "1.30", "10.50",
                                                                                   "-1.00"]
+    assert short_number(-0.001) == ".00" == short_number(0.004)

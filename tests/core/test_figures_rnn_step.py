@@ -12,7 +12,8 @@ def test_matrix_heatmap_is_laid_out_like_the_matrix():
     np.testing.assert_array_equal(np.asarray(heatmap.z), matrix)
     assert list(heatmap.y) == ["h[0]", "h[1]"] and list(heatmap.x) == ["x[0]", "x[1]", "x[2]"]
     assert (heatmap.zmin, heatmap.zmax) == (-2.0, 2.0)
-    assert "W_xh" in heatmap.hovertemplate and ":.7g" in heatmap.hovertemplate
+    assert "W_xh[%{customdata[0]}, %{customdata[1]}]" in heatmap.hovertemplate and ":.7g" in heatmap.hovertemplate
+    assert np.asarray(heatmap.customdata)[1, 2].tolist() == [1, 2]  # hover names entry [i, j] of the matrix
     assert fig.layout.yaxis.autorange == "reversed"  # row 0 on top, as printed
     with pytest.raises(ValueError):
         matrix_heatmap(np.zeros(3), "W", "h", "x", "W")

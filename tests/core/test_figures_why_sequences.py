@@ -15,6 +15,7 @@ def test_token_vectors_one_column_per_token():
     np.testing.assert_array_equal(np.asarray(heatmap.z), vectors.T)
     assert list(heatmap.x) == ["1 · a", "2 · &lt;i&gt;b&lt;/i&gt;"]
     assert (heatmap.zmin, heatmap.zmax) == (-3.0, 3.0)
+    assert heatmap.hovertemplate.startswith("%{x}: %{y} = ")  # "2 · b: x[1] = …", the row label said once
     with pytest.raises(ValueError):
         token_vectors_figure(["a"], vectors, "title")
 
@@ -44,6 +45,7 @@ def test_final_states_one_row_per_sentence():
     fig = final_states_figure(["a b", "c"], [2, 1], states, "h_T")
     np.testing.assert_array_equal(np.asarray(fig.data[0].z), states)
     assert list(fig.data[0].y) == ["a b (T = 2)", "c (T = 1)"]
+    assert np.asarray(fig.data[0].customdata)[1].tolist() == [0, 1]  # hover: h_T[unit]
     with pytest.raises(ValueError):
         final_states_figure(["a"], [1], states, "h_T")
 

@@ -53,6 +53,9 @@ def test_first_view_shows_torch_numbers(lang):
     path = cell_path(words["long_sentence"], 0, 0.0)
     assert metrics(app)[0] == f"{path.forget_product_norm[0]:.2e}"
     assert len(path.tokens) == 30
+    notes = " ".join(block.value for block in app.markdown)
+    assert f"{path.mean_forget:.2f}" in notes and f"{path.direct_path_spread:.1f}" in notes  # computed, not typed
+    assert app.segmented_control(key="lstm_step.path").options[0].startswith("30")
 
 
 def test_sentence_seed_step_change_the_numbers():

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.lessons.why_sequences import compare_lengths, probe_memory
+from pages.common.i18n import texts
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "why_sequences.py")
 DEFAULTS = ("我 爱 北京 天安门", "the cat sat on the mat today", "hello world")
@@ -29,14 +30,20 @@ def test_first_view(lang, title):
     app = open_page(lang)
     assert app.title[0].value == title
     assert sum("torch.nn.RNN" in box.value and "✓" in box.value for box in app.success) == 2
-    comparison = compare_lengths(DEFAULTS, seed=0, window=4)
+    defaults = tuple(texts("why_sequences", lang)["default_sentences"])
+    assert [box.value for box in app.text_input][:3] == list(defaults)
+    if lang == "zh":  # a Chinese view opens on Chinese sentences, not a mix of languages
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in sentence) for sentence in defaults)
+    comparison = compare_lengths(defaults, seed=0, window=4)
     lengths = app.dataframe[1].value
     assert lengths.iloc[:, 1].tolist() == [4, 7, 2]
     assert lengths.iloc[0, 2] == "[" + ", ".join(f"{v:.3f}" for v in comparison.runs[0].final_hidden) + "]"
     assert "∅" in lengths.iloc[2, 3]  # the short sentence is padded for the feed-forward net
     assert metric_values(app)[:2] == ["36", "52"]
-    probe = probe_memory(DEFAULTS[0], 0, "他", seed=0)
+    probe = probe_memory(defaults[0], 0, "他", seed=0)
     assert metric_values(app)[2:] == [f"{probe.final_gap:.4f}", "0.0000"]
+    captions = " ".join(caption.value for caption in app.caption)
+    assert f"{probe.step_gap[0]:.3f}" in captions and f"{probe.final_gap:.3f}" in captions  # computed, not typed
     animations = [spec for spec in (json.loads(c.proto.spec) for c in app.get("plotly_chart")) if spec.get("frames")]
     assert [len(spec["frames"]) for spec in animations] == [7]  # the longest sentence, step by step
 
