@@ -18,20 +18,26 @@ torch.set_num_threads(int(os.environ.get("RNN_EXPLORER_THREADS", "1")))
 
 st.set_page_config(page_title="RNN Explorer", page_icon=":material/replay:", layout="wide")
 
-# Links may say ?lang=zh or ?lang=en; the switch itself writes its visible label (中文 / English) into the URL.
-if LANGUAGE_KEY not in st.session_state and st.query_params.get(LANGUAGE_KEY) in LANGUAGES:
-    st.session_state[LANGUAGE_KEY] = st.query_params[LANGUAGE_KEY]
+# The language lives in the session and in the URL as ?lang=zh (English is the default and leaves no trace), so a
+# shared link opens in the sender's language. Set by hand rather than bound to the widget, because a bound widget
+# would write its visible label (中文) and drop a hand-written ?lang=zh.
+if LANGUAGE_KEY not in st.session_state:
+    requested = st.query_params.get(LANGUAGE_KEY, "en")
+    by_name = {name: code for code, name in LANGUAGE_NAMES.items()}
+    st.session_state[LANGUAGE_KEY] = requested if requested in LANGUAGES else by_name.get(requested, "en")
 
 with st.sidebar:
     st.segmented_control(
         "Language / 语言",
         options=list(LANGUAGES),
         format_func=LANGUAGE_NAMES.get,
-        default="en",
         key=LANGUAGE_KEY,
-        bind="query-params",
         required=True,
     )
+if st.session_state[LANGUAGE_KEY] == "en":
+    st.query_params.pop(LANGUAGE_KEY, None)
+else:
+    st.query_params[LANGUAGE_KEY] = st.session_state[LANGUAGE_KEY]
 
 common = texts("common")
 sections: dict[str, list[st.Page]] = {}

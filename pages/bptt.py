@@ -41,6 +41,14 @@ def use_preset() -> None:
         st.session_state["bptt.text"] = chosen
 
 
+def keep_within(key: str, low: int, high: int) -> None:
+    """Pull a slider's remembered value back inside its range: a shorter input shrinks the range, and a value left
+    outside it would stop the page with an error."""
+    value = st.session_state.get(key)
+    if isinstance(value, (int, float)) and not low <= value <= high:
+        st.session_state[key] = min(max(value, low), high)
+
+
 page_header(t)
 left, middle, right = st.columns([2, 3, 1])
 with left:
@@ -83,6 +91,7 @@ st.caption(t["untrained"])
 
 st.subheader(t["step_title"])
 if result.seq_len > 1:
+    keep_within("bptt.step", 1, result.seq_len)
     step = st.slider(t["step_slider"], min_value=1, max_value=result.seq_len, value=result.seq_len - 1,
                      key="bptt.step", bind="query-params")
 else:

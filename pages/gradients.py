@@ -75,6 +75,14 @@ def default_pair(tokens: list[str]) -> tuple[int, int]:
     return len(tokens) - 1, 0
 
 
+def keep_within(key: str, low: int, high: int) -> None:
+    """Pull a slider's remembered value back inside its range: a shorter input shrinks the range, and a value left
+    outside it would stop the page with an error."""
+    value = st.session_state.get(key)
+    if isinstance(value, (int, float)) and not low <= value <= high:
+        st.session_state[key] = min(max(value, low), high)
+
+
 def short(value: float) -> str:
     return f"{value:.3g}"
 
@@ -153,6 +161,7 @@ regime = "regime_vanishing" if first < 1e-3 else "regime_exploding" if first > 1
 st.info(t.format(regime, steps=chain.loss_step, value=f"{first:.3e}"))
 
 st.subheader(t["step_title"])
+keep_within("gradients.step", 1, chain.loss_step + 1)
 step = st.slider(t["step_slider"], 1, chain.loss_step + 1, max(1, chain.loss_step // 2), key="gradients.step",
                  bind="query-params")
 st.markdown(t["step_text"])

@@ -111,7 +111,7 @@ cell_figure, bars_figure = animations(sentence, seed, step, language())
 heatmaps_figure, conventions = static_figures(sentence, seed, language())
 st.subheader(t["cell_title"])
 st.plotly_chart(cell_figure, key="gru_step.cell", config=CHART)
-how_to_read(t["cell_how"])
+how_to_read(t.format("cell_how", hidden=CONFIG.hidden_size, input_size=CONFIG.input_size))
 agreement(lesson.max_abs_diff, "torch.nn.GRU")
 st.caption(t["untrained"])
 

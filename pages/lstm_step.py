@@ -114,7 +114,7 @@ else:
 cell_figure, bars_figure = animations(sentence, seed, step, language())
 st.subheader(t["cell_title"])
 st.plotly_chart(cell_figure, key="lstm_step.cell", config=CHART)
-how_to_read(t["cell_how"])
+how_to_read(t.format("cell_how", hidden=CONFIG.hidden_size, input_size=CONFIG.input_size))
 agreement(lesson.max_abs_diff, "torch.nn.LSTM")
 st.caption(t["untrained"])
 

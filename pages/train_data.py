@@ -7,7 +7,6 @@ Parsing is remembered per uploaded file id, so a rerun (a changed setting, a pol
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -15,13 +14,13 @@ import streamlit as st
 from core.figures.train import class_counts_figure, length_histogram_figure
 from core.textdata.columns import guess_columns
 from core.textdata.dataset import DatasetProfile, LabeledTexts, profile
+from core.textdata.demo import demo_path
 from core.textdata.errors import DataError
 from core.textdata.loading import MAX_BYTES, Table, read_path, read_table
 from core.textdata.tokenize import Tokenizer, suggest_max_length
 from pages.common.i18n import Texts, language
 from pages.common.layout import how_to_read
 
-DEMO_DIR = Path(__file__).resolve().parents[1] / "assets" / "demo"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "jsonl", "json"]
 PREVIEW_ROWS = 50
 CHART = {"displaylogo": False}
@@ -84,7 +83,7 @@ def load_table(upload, slot: str) -> tuple[str, Table | DataError]:
     """(identity, table or error) of an upload, or of the demo file in the UI language when there is none."""
     if upload is None:
         identity = f"demo:{language()}"
-        return identity, _remember(slot, identity, lambda: read_path(DEMO_DIR / f"demo_{language()}.csv"))
+        return identity, _remember(slot, identity, lambda: read_path(demo_path(language())))
     identity = f"upload:{upload.file_id}"
     return identity, _remember(slot, identity, lambda: _read_upload(upload))
 

@@ -13,13 +13,15 @@ import math
 import streamlit as st
 
 from core.classifier.bundle import load_bundle
-from core.classifier.training import TrainingConfig, TrainingRequest, run_training_job
+from core.classifier.training import TrainingConfig, TrainingRequest, run_training_job, suggest_epochs
 from core.device import describe_device, select_device
 from core.figures.train import CurveLabels, training_curves_figure
 from core.jobs import DONE, FAILED, STOPPED
+from core.textdata.errors import DataError
+from core.textdata.split import stratified_split
 from pages.common.i18n import Texts
 from pages.common.jobs import job_manager, session_owner
-from pages.train_data import PreparedData
+from pages.train_data import PreparedData, error_text
 
 JOB_KEY = "train.job"
 MODEL_KEY = "train.model"
@@ -42,7 +44,8 @@ def harvest(job) -> None:
         return
     st.session_state[HARVESTED_KEY] = job.id
     result = job.result
-    if job.status not in (DONE, STOPPED) or not result or not result.get("history"):
+    # best_epoch 0: no epoch finished with usable weights (stopped at once, or the loss blew up in epoch 1)
+    if job.status not in (DONE, STOPPED) or not result or not result["metrics"].get("best_epoch"):
         return
     st.session_state[MODEL_KEY] = {
         "job": job.id, "bundle": load_bundle(result["bundle"]), "bytes": result["bundle"],
@@ -58,6 +61,37 @@ def _reset_column_settings(data: PreparedData) -> None:
         st.session_state["train.max_length"] = data.suggested_max_length
 
 
+def train_size(data: PreparedData, validation_fraction: float) -> int:
+    """Texts the model will train on: the whole file beside a validation file, else what the split leaves."""
+    if data.validation is not None:
+        return len(data.dataset)
+    return len(stratified_split(data.dataset.labels, validation_fraction=validation_fraction)[0])
+
+
+def _suggest_epochs(data: PreparedData | None) -> tuple[int, int, int]:
+    """(epochs, patience, steps per epoch) suited to this data and the batch size and split last submitted.
+
+    The form's epochs and patience are pre-filled with them whenever they change, unless the user typed their
+    own. A suggestion left untouched is sent as "automatic" (None): the trainer recomputes it from the batch
+    size and validation share actually submitted, which a form cannot show before Start.
+    """
+    previous = st.session_state.get("train.suggested")
+    if data is None:  # unusable data: leave the form as it was (Start is disabled anyway)
+        epochs, patience = previous or (DEFAULTS.epochs, DEFAULTS.patience)
+        st.session_state.setdefault("train.epochs", epochs)
+        st.session_state.setdefault("train.patience", patience)
+        return epochs, patience, 0
+    batch_size = int(st.session_state.get("train.batch_size", DEFAULTS.batch_size))
+    fraction = float(st.session_state.get("train.validation_fraction", DEFAULTS.validation_fraction))
+    size = train_size(data, fraction)
+    epochs, patience = suggest_epochs(size, batch_size)
+    for key, value, index in (("train.epochs", epochs, 0), ("train.patience", patience, 1)):
+        if key not in st.session_state or (previous is not None and st.session_state[key] == previous[index]):
+            st.session_state[key] = value
+    st.session_state["train.suggested"] = (epochs, patience)
+    return epochs, patience, math.ceil(size / batch_size)
+
+
 def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingConfig | None:
     """Section 2; the config when Start was pressed with usable data, else None.
 
@@ -67,6 +101,7 @@ def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingCo
     st.header(words["heading"])
     if data is not None:
         _reset_column_settings(data)
+    suggested_epochs, suggested_patience, steps_per_epoch = _suggest_epochs(data)
     with st.form("train.settings", border=True):
         model, training, text = st.columns(3)
         with model:
@@ -87,10 +122,11 @@ def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingCo
                                 help=words["dropout_help"])
         with training:
             st.markdown(f"**{words['training']}**")
-            epochs = st.number_input(words["epochs"], 1, 50, DEFAULTS.epochs, key="train.epochs",
-                                     help=words["epochs_help"])
-            patience = st.number_input(words["patience"], 1, 50, DEFAULTS.patience, key="train.patience",
-                                       help=words["patience_help"])
+            epochs = st.number_input(words["epochs"], 1, 50, key="train.epochs", help=words["epochs_help"])
+            patience = st.number_input(words["patience"], 1, 50, key="train.patience", help=words["patience_help"])
+            if data is not None:
+                st.caption(words.format("epochs_suggested", epochs=suggested_epochs, patience=suggested_patience,
+                                        steps=steps_per_epoch))
             batch_size = st.number_input(words["batch_size"], 1, 512, DEFAULTS.batch_size, key="train.batch_size")
             learning_rate = st.number_input(words["learning_rate"], 1e-5, 1.0, DEFAULTS.learning_rate,
                                             format="%.5f", step=1e-4, key="train.learning_rate")
@@ -118,11 +154,12 @@ def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingCo
         st.caption(words["busy"])
     if not started or data is None or busy:
         return None
-    steps_per_epoch = math.ceil(len(data.dataset) * (1 - validation_fraction) / batch_size)
+    steps_per_epoch = math.ceil(train_size(data, validation_fraction) / batch_size)
+    automatic = (epochs, patience) == (suggested_epochs, suggested_patience)
     return TrainingConfig(
         cell=cell, bidirectional=bidirectional, num_layers=int(num_layers), embed_size=int(embed_size),
-        hidden_size=int(hidden_size), dropout=float(dropout), pooling=pooling, epochs=int(epochs),
-        patience=int(patience),
+        hidden_size=int(hidden_size), dropout=float(dropout), pooling=pooling,
+        epochs=None if automatic else int(epochs), patience=None if automatic else int(patience),
         batch_size=int(batch_size), learning_rate=float(learning_rate), seed=int(seed),
         max_length=int(max_length), min_freq=int(min_freq), max_vocab_size=int(max_vocab_size),
         lowercase=lowercase, validation_fraction=float(validation_fraction),
@@ -163,7 +200,6 @@ def _progress_body(t: Texts) -> None:
     records = list(job.records)
     started = next((record for record in records if record["kind"] == "start"), None)
     steps = [record for record in records if record["kind"] == "step"]
-    epochs = job.config.config.epochs
     if job.status == "queued":
         st.info(words.format("queued", position=job.queue_position()), icon=":material/hourglass_top:")
     elif job.status == "running":
@@ -174,7 +210,7 @@ def _progress_body(t: Texts) -> None:
             progress = last["progress"] if last else 0.0
             eta = words.format("eta", time=_duration(last["eta_seconds"])) if last else words["eta_unknown"]
             st.progress(min(1.0, progress), text=words.format(
-                "running", epoch=last["epoch"] if last else 1, epochs=epochs,
+                "running", epoch=last["epoch"] if last else 1, epochs=started["epochs"],
                 step=last["step"] if last else 0, total=started["total_steps"], eta=eta))
         if job.stop_requested_at is not None:
             st.caption(words["stopping"])
@@ -186,7 +222,8 @@ def _progress_body(t: Texts) -> None:
         st.caption(words.format("data_sizes", train=started["train_size"], val=started["val_size"],
                                 vocab=started["vocab_size"], max_length=started["max_length"],
                                 device=describe_device(_device(started["device"]))))
-        steps_per_epoch = max(1, math.ceil(started["total_steps"] / epochs))
+        # the start record has the run's real epochs: the config's may be None (automatic)
+        steps_per_epoch = max(1, math.ceil(started["total_steps"] / started["epochs"]))
         st.plotly_chart(training_curves_figure(records, steps_per_epoch, curve_labels(t)),
                         key="train.curves", config=CHART)
 
@@ -202,7 +239,9 @@ def _device(name: str):
 
 def _finished_note(t: Texts, job) -> None:
     words = t["job"]
-    if job.status == DONE:
+    if job.status == DONE and job.result["metrics"].get("diverged"):
+        _diverged_note(t, job)
+    elif job.status == DONE:
         metrics = job.result["metrics"]
         key = "early_stopped" if metrics["early_stopped"] else "done"
         st.success(words.format(key, seconds=f"{metrics['seconds']:.0f}", epochs=metrics["epochs"],
@@ -214,9 +253,26 @@ def _finished_note(t: Texts, job) -> None:
         else:
             st.warning(words["stopped_empty"], icon=":material/stop_circle:")
     elif job.status == FAILED:
+        problem = next((record for record in job.records if record["kind"] == "error"), None)
+        if problem is not None:  # the data could not be trained on: say why, no traceback
+            reason = error_text(t, DataError(problem["code"], **problem["params"]))
+            st.error(words.format("failed_data", reason=reason), icon=":material/error:")
+            return
         st.error(words["failed"], icon=":material/error:")
         with st.expander(words["details"]):
             st.code(job.error or "", language=None)
+
+
+def _diverged_note(t: Texts, job) -> None:
+    """The loss stopped being finite: the learning rate is almost always too high for this model and data."""
+    words = t["job"]
+    metrics = job.result["metrics"]
+    rate = job.config.config.learning_rate
+    advice = words.format("diverged", epoch=metrics["epochs"] + 1, rate=f"{rate:g}", lower=f"{rate / 10:g}")
+    if metrics["best_epoch"]:
+        st.warning(advice + " " + words.format("diverged_kept", best=metrics["best_epoch"]), icon=":material/warning:")
+    else:
+        st.error(advice + " " + words["diverged_empty"], icon=":material/error:")
 
 
 def progress_section(t: Texts) -> None:

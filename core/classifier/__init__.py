@@ -6,6 +6,7 @@ Modules (import the one you need; this package imports nothing on its own):
 - ``batching`` – length-bucketed batches padded only to each batch's longest text.
 - ``prepare``  – split, tokenize, build the vocabulary, encode.
 - ``training`` – :class:`TrainingConfig`, :func:`train_classifier` (the job target and the CLI's engine).
+- ``progress`` – step records: real tokens per second, progress, ETA.
 - ``evaluate`` – accuracy, macro-F1, per-class scores, confusion matrix, misclassified examples.
 - ``bundle``   – save / load a trained model as model.safetensors + config.json in one .zip.
 - ``predict``  – classify new text with a bundle.

@@ -103,7 +103,7 @@ class TextClassifier(nn.Module):
 
     def forward(self, token_ids: Tensor, lengths: Tensor) -> Tensor:
         """Logits (N, C) for padded token ids (N, L) and their lengths (N,)."""
-        return self.forward_embedded(self.embedding(token_ids), lengths)  # (N, L, E) in
+        return self.forward_embedded(self.embedding(token_ids), lengths)
 
     def forward_embedded(self, embedded: Tensor, lengths: Tensor) -> Tensor:
         """Logits from embeddings (N, L, E): the entry point attribution methods differentiate."""

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-import torch
 
 from core.classifier.batching import encode_texts
 from core.classifier.bundle import ClassifierBundle, load_bundle
@@ -64,6 +63,5 @@ def predict_many(bundle_or_bytes: ClassifierBundle | bytes, texts: Sequence[str]
     token_lists = [bundle.tokenizer(text) for text in texts]
     sequences = encode_texts(token_lists, bundle.vocabulary, bundle.max_length)
     device = next(bundle.model.parameters()).device
-    with torch.no_grad():
-        probabilities, _ = predict_probabilities(bundle.model, sequences, batch_size=batch_size, device=device)
+    probabilities, _ = predict_probabilities(bundle.model, sequences, batch_size=batch_size, device=device)
     return probabilities

@@ -4,9 +4,14 @@ The trainer knows nothing about its listener: progress leaves as plain dict reco
 reporter (``report(record)``, ``should_stop()``), so a background job, a test or the command line
 can all listen. Records:
 
-- ``{"kind": "start", "device", "train_size", "val_size", "vocab_size", "max_length", "labels", "total_steps"}``
+- ``{"kind": "start", "device", "train_size", "val_size", "vocab_size", "max_length", "labels", "total_steps",
+  "epochs", "patience"}`` once the data is encoded;
 - ``{"kind": "step", "step", "epoch", "loss", "tokens_per_second", "progress", "eta_seconds"}`` every few steps
-- ``{"kind": "epoch", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds", "best"}``
+  (loss and real, unpadded tokens per second averaged since the previous step record; progress in 0..1);
+- ``{"kind": "epoch", "epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds", "best",
+  "partial"}`` after each epoch's validation (``partial``: cut short by a stop request);
+- ``{"kind": "error", "code", "params"}`` from `run_training_job` when the data cannot be trained on (a
+  `DataError`, re-raised after the record), so a page can say why in its own language.
 
 The result is a plain picklable dict (bundle bytes, metrics, history); see `train_classifier`.
 """
@@ -29,6 +34,7 @@ from core.classifier.evaluate import classification_report, misclassified, predi
 from core.classifier.model import CELLS, POOLINGS, ClassifierConfig, TextClassifier
 from core.classifier.prepare import prepare_data
 from core.classifier.progress import ProgressMeter
+from core.textdata.errors import DataError
 
 
 @dataclass(frozen=True)
@@ -90,8 +96,16 @@ class TrainingRequest:
 
 
 def run_training_job(request: TrainingRequest, reporter) -> dict:
-    """Job target for `core.jobs.JobManager.submit`: the same training as the CLI."""
-    return train_classifier(request.data, request.config, reporter)
+    """Job target for `core.jobs.JobManager.submit`: the same training as the CLI.
+
+    A job's error is traceback text; a `DataError` also leaves as an ``"error"`` record first, with its code
+    and params, so the page can show the message in the user's language instead of a traceback.
+    """
+    try:
+        return train_classifier(request.data, request.config, reporter)
+    except DataError as error:
+        reporter.report({"kind": "error", "code": error.code, "params": dict(error.params)})
+        raise
 
 
 class _SilentReporter:
@@ -121,8 +135,7 @@ def suggest_epochs(train_size: int, batch_size: int) -> tuple[int, int]:
 
 def plan_epochs(config: TrainingConfig, train_size: int) -> tuple[int, int]:
     """(epochs, patience) of a run: the config's, with `suggest_epochs` filling in any that is None."""
-    epochs, patience = suggest_epochs(train_size, config.batch_size)
-    epochs = config.epochs or epochs
+    epochs = config.epochs or suggest_epochs(train_size, config.batch_size)[0]
     return epochs, config.patience or max(2, epochs // 5)
 
 
@@ -207,21 +220,23 @@ def _train(data, config: TrainingConfig, reporter) -> dict:
                      "epochs": epochs, "patience": patience})
 
     history: list[dict] = []
+    initial_state = _copy_state(model)
     best = {"macro_f1": -1.0, "state": None, "epoch": 0}
-    stopped = early_stopped = False
+    stopped = early_stopped = diverged = False
     for epoch in range(1, epochs + 1):
         epoch_started = time.perf_counter()
         batches = bucket_batches([len(ids) for ids in prepared.train_ids], config.batch_size, shuffle_rng)
-        train_loss, stopped = _train_epoch(model, optimizer, scheduler, prepared, batches, config, device,
-                                           epoch, meter, reporter)
-        if train_loss is None:  # stopped before this epoch trained anything
+        train_loss, status = _train_epoch(model, optimizer, scheduler, prepared, batches, config, device,
+                                          epoch, meter, reporter)
+        stopped, diverged = status == "stopped", status == "diverged"
+        if train_loss is None or diverged:  # nothing trained in this epoch, or the weights are no longer usable
             break
         probabilities, val_loss = predict_probabilities(model, prepared.val_ids, device=device, labels=prepared.val_y)
         report = classification_report(prepared.val_y, probabilities.argmax(axis=1), prepared.label_names)
-        improved = report["macro_f1"] > best["macro_f1"]
+        usable = all(bool(torch.isfinite(tensor).all()) for tensor in model.parameters())
+        improved = usable and report["macro_f1"] > best["macro_f1"]
         if improved:
-            best = {"macro_f1": report["macro_f1"], "epoch": epoch,
-                    "state": {name: tensor.detach().cpu().clone() for name, tensor in model.state_dict().items()}}
+            best = {"macro_f1": report["macro_f1"], "epoch": epoch, "state": _copy_state(model)}
         record = {"kind": "epoch", "epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
                   "val_accuracy": report["accuracy"], "val_macro_f1": report["macro_f1"],
                   "seconds": time.perf_counter() - epoch_started, "best": improved, "partial": stopped}
@@ -236,6 +251,8 @@ def _train(data, config: TrainingConfig, reporter) -> dict:
 
     if best["state"] is not None:
         model.load_state_dict(best["state"])
+    elif diverged:  # no epoch finished with usable weights: hand back the untrained model, flagged
+        model.load_state_dict(initial_state)
     model = model.cpu().eval()
     probabilities, val_loss = predict_probabilities(model, prepared.val_ids, labels=prepared.val_y)
     evaluation = classification_report(prepared.val_y, probabilities.argmax(axis=1), prepared.label_names)
@@ -244,7 +261,7 @@ def _train(data, config: TrainingConfig, reporter) -> dict:
     metrics = {
         "val_accuracy": evaluation["accuracy"], "val_macro_f1": evaluation["macro_f1"], "val_loss": val_loss,
         "best_epoch": best["epoch"], "epochs": len(history), "steps": meter.step, "stopped": stopped,
-        "early_stopped": early_stopped, "seconds": time.perf_counter() - started,
+        "early_stopped": early_stopped, "diverged": diverged, "seconds": time.perf_counter() - started,
         "train_seconds": meter.train_seconds,
         "train_tokens_per_second": meter.real_tokens / meter.train_seconds if meter.train_seconds else 0.0,
         "train_size": len(prepared.train_ids), "val_size": len(prepared.val_ids),
@@ -259,18 +276,24 @@ def _train(data, config: TrainingConfig, reporter) -> dict:
 
 
 def _train_epoch(model, optimizer, scheduler, prepared, batches, config: TrainingConfig, device, epoch: int,
-                 meter: ProgressMeter, reporter) -> tuple[float | None, bool]:
-    """One pass over the batches; returns (mean training loss or None if nothing ran, stopped)."""
+                 meter: ProgressMeter, reporter) -> tuple[float | None, str]:
+    """One pass over the batches.
+
+    Returns (mean training loss, or None if no step ran; "done", "stopped" or "diverged"). A loss
+    that is no longer finite (a learning rate far too high) ends training before it spoils the weights.
+    """
     model.train()
     total_loss, texts = 0.0, 0
     for indices in batches:
         if reporter.should_stop():
-            return (total_loss / texts if texts else None), True
+            return (total_loss / texts if texts else None), "stopped"
         step_started = time.perf_counter()
         token_ids, lengths = collate(prepared.train_ids, indices)  # (batch, max_len), (batch,)
         targets = torch.from_numpy(prepared.train_y[indices]).to(device)  # (batch,)
         logits = model(token_ids.to(device, non_blocking=True), lengths)  # (batch, num_classes)
         loss = nn.functional.cross_entropy(logits, targets)
+        if not torch.isfinite(loss):
+            return (total_loss / texts if texts else None), "diverged"
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if config.clip_norm:
@@ -283,4 +306,8 @@ def _train_epoch(model, optimizer, scheduler, prepared, batches, config: Trainin
         texts += len(indices)
         if meter.due():
             reporter.report(meter.record(epoch))
-    return total_loss / texts, False
+    return total_loss / texts, "done"
+
+
+def _copy_state(model: nn.Module) -> dict:
+    return {name: tensor.detach().cpu().clone() for name, tensor in model.state_dict().items()}

@@ -134,6 +134,7 @@ def loop_figure(calls: Sequence[tuple[int, int]], hidden_norms: np.ndarray, gaps
     figure.update_layout(height=190 + 50 * layers, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          plot_bgcolor="white")
     add_time_player(figure, names, labels["play"], labels["pause"], labels["step_prefix"], frame_ms=500)
+    figure.layout.updatemenus[0].buttons[0].args[1]["transition"]["duration"] = 0  # a call happens, it doesn't fade in
     figure.layout.sliders[0].active = len(names) - 1
     figure.layout.sliders[0].update(y=-0.3, pad={"t": 10})
     figure.layout.updatemenus[0].update(y=-0.38)

@@ -12,7 +12,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.figures.gates import HOVER_DIGITS, Chip, Diagram, Node, PlayerLabels, Wire, diagram_figure, frame_texts
+from core.figures.cell_diagram import Chip, Diagram, Node, Wire, diagram_figure
+from core.figures.gates import HOVER_DIGITS, PlayerLabels, frame_texts
 from core.figures.style import GATE_COLORS
 
 HIGHWAY = 8.0  # height of the h_{t-1} → h_t line along the top
@@ -104,7 +105,7 @@ def conventions_figure(
     figure = make_subplots(rows=1, cols=2, subplot_titles=[labels["hidden_title"], labels["update_title"]],
                            horizontal_spacing=0.12)
     steps, units = np.indices(np.asarray(torch_hidden).shape)
-    names = [f"t = {step + 1} · {html.escape(str(tokens[step]))}, {labels['unit']} {unit + 1}"
+    names = [f"t = {step + 1} · {html.escape(str(tokens[step]))}, {labels['unit']} {unit}"
              for step, unit in zip(steps.ravel(), units.ravel())]
     pairs = (
         (torch_hidden, tutorial_hidden, GATE_COLORS["hidden"], (-1.0, 1.0)),

@@ -10,7 +10,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.gates import Chip, Diagram, Node, PlayerLabels, Wire, diagram_figure, frame_texts
+from core.figures.cell_diagram import Chip, Diagram, Node, Wire, diagram_figure
+from core.figures.gates import PlayerLabels, frame_texts
 from core.figures.style import CELL_COLORS, GATE_COLORS
 
 HIGHWAY = 8.0  # height of the cell-state line along the top

@@ -111,6 +111,8 @@ def page(browser):
 def wait_ready(tab, timeout: float = 90_000) -> None:
     """Wait until the app is connected and its script has finished running."""
     tab.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout)
+    # Before its first run the app is "notRunning" with nothing drawn: wait for the first element too.
+    tab.wait_for_selector('[data-testid="stMain"] [data-testid="stElementContainer"]', timeout=timeout)
     # A rerun may start just after the first check: require two consecutive idle observations.
     deadline = time.time() + timeout / 1000
     idle_seen = 0
@@ -134,5 +136,14 @@ def assert_no_exception(tab, where: str) -> None:
 def screenshot(tab, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.png"
+    # The app scrolls inside stMain, so a "full page" shot would stop at the window: grow the window to the content.
+    viewport = tab.viewport_size
+    height = tab.evaluate(
+        "() => { const main = document.querySelector('[data-testid=\"stMain\"]');"
+        " return main ? main.scrollHeight : document.body.scrollHeight; }"
+    )
+    tab.set_viewport_size({"width": viewport["width"], "height": min(max(height, viewport["height"]), 12000)})
+    time.sleep(0.5)  # let the charts redraw at the new size
     tab.screenshot(path=str(path), full_page=True)
+    tab.set_viewport_size(viewport)
     return path

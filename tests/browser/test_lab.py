@@ -17,7 +17,8 @@ def test_lab_start_shows_live_curves_then_stop(page, server):
     wait_ready(page)
     assert_no_exception(page, "lab")
     before = plot_count(page)
-    page.get_by_role("button", name="Start", exact=True).click()
+    main = page.locator('[data-testid="stMain"]')  # the toolbar has a "Stop" of its own while a script runs
+    main.get_by_role("button", name="Start", exact=True).click()
 
     deadline = time.time() + 120
     while time.time() < deadline and plot_count(page) <= before:
@@ -26,7 +27,7 @@ def test_lab_start_shows_live_curves_then_stop(page, server):
     assert_no_exception(page, "lab while training")
     screenshot(page, "lab_training")
 
-    stop = page.get_by_role("button", name="Stop", exact=True)
+    stop = main.get_by_role("button", name="Stop", exact=True)
     stop.click()
     deadline = time.time() + 60
     while time.time() < deadline and not page.get_by_text("Stopped after").count():

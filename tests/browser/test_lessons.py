@@ -36,7 +36,7 @@ def test_language_switch_translates_and_sticks_in_the_url(page, server):
     chinese_title = page.locator("h1").first.inner_text()
     assert chinese_title != english_title
     assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese_title)
-    assert parse_qs(urlparse(page.url).query).get("lang") == ["中文"]  # the switch stores its visible label
+    assert parse_qs(urlparse(page.url).query).get("lang") == ["zh"]
     screenshot(page, "rnn_step_zh")
     page.reload()
     wait_ready(page)
@@ -71,6 +71,7 @@ def test_lesson_plays_edits_and_restores_from_url(page, server, name):
         play = page.locator("g.updatemenu-button", has_text="Play").first
         play.scroll_into_view_if_needed()
         before = slider_value(page)
+        assert before, f"{name}: no player read-out found"  # a selector gone stale must fail, not pass on []
         play.click()
         deadline = time.time() + 15
         while time.time() < deadline and slider_value(page) == before:

@@ -57,7 +57,7 @@ def test_packed_and_per_direction_runs_agree_in_values_and_gradients(cell, pooli
         torch.testing.assert_close(packed_grad, direct_grad, rtol=1e-4, atol=1e-6)
 
 
-def test_dropout_between_layers_only_in_training():
+def test_dropout_acts_only_in_training():
     model = make_model("lstm", "mean", num_layers=2)
     token_ids, lengths = collate([[5, 6, 7, 8]], [0])
     model.train()

@@ -123,6 +123,14 @@ def test_training_data_with_one_label_is_refused():
     assert caught.value.code == "one_class"
 
 
+def test_the_job_target_reports_a_data_error_as_a_record_before_raising_it():
+    reporter = ListReporter()
+    train = LabeledTexts(["a b", "c d", "e f"], ["x", "x", "x"])
+    with pytest.raises(DataError):
+        run_training_job(TrainingRequest((train, LabeledTexts(["g"], ["y"])), TINY), reporter)
+    assert reporter.records == [{"kind": "error", "code": "one_class", "params": {"label": "x"}}]
+
+
 def test_training_runs_as_a_background_job():
     manager = JobManager(max_running=1, grace_seconds=20.0, niceness=0)
     try:
@@ -151,4 +159,14 @@ def test_automatic_epochs_learn_the_english_demo_data():
     config = TrainingConfig(epochs=None, patience=None, device="cpu", num_threads=1)
     result = train_classifier(data, config)
     assert len(result["labels"]) == 4
-    assert result["metrics"]["val_accuracy"] > 0.6  # chance: 0.25; TF-IDF + logistic regression: 0.84
+    # chance: 0.25; measured 0.88 (seeds 0-4: 0.875-0.887); TF-IDF + logistic regression: 0.94
+    assert result["metrics"]["val_macro_f1"] > 0.8
+
+
+def test_a_diverging_run_stops_and_still_returns_a_loadable_model():
+    for learning_rate, epochs_done in ((1e3, 3), (1e30, 0)):  # blows up after a few epochs / at once
+        result = train_classifier(synthetic(), replace(TINY, learning_rate=learning_rate, clip_norm=0.0))
+        assert result["metrics"]["diverged"] and len(result["history"]) == epochs_done
+        assert all(np.isfinite(record["train_loss"]) for record in result["history"])
+        bundle = load_bundle(result["bundle"])  # finite weights, or the load would refuse them
+        assert np.isfinite(predict_many(bundle, ["great stay"])).all()

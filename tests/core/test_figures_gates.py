@@ -1,11 +1,11 @@
-"""The shared gate pictures carry exactly the arrays they are given, one frame per step."""
+"""The shared gate pictures and cell diagrams carry exactly the arrays they are given, one frame per step."""
 
 import numpy as np
 import pytest
 
+from core.figures.cell_diagram import Chip, Diagram, Node, Wire, chip_positions, diagram_figure, short_number
 from core.figures.gates import (
-    Chip, Diagram, Node, PlayerLabels, Wire, chip_positions, diagram_figure, frame_texts, gate_bars_figure,
-    gate_colorscale, gate_heatmaps_figure, short_number, value_range,
+    PlayerLabels, frame_texts, gate_bars_figure, gate_colorscale, gate_heatmaps_figure, value_range,
 )
 from core.figures.style import GATE_COLORS
 
@@ -63,6 +63,7 @@ def test_players_open_at_the_chosen_step_with_labelled_ticks():
     bars = gate_bars_figure(gates, {"forget": "f"}, ["1", "2", "3"], "unit", PLAYER, step=2,
                             step_labels=["1 · a", "2 · b", "3 · c"])
     np.testing.assert_allclose(bars.data[0].y, gates["forget"][1])  # what shows before Play is step 2
+    assert list(bars.data[0].x) == ["unit 0", "unit 1", "unit 2", "unit 3"]  # units count from 0, like torch
     assert bars.layout.sliders[0].active == 1
     assert [tick.label for tick in bars.layout.sliders[0].steps] == ["1 · a", "2 · b", "3 · c"]
     assert list(bars.layout.sliders[0].steps[1].args[0]) == ["2"]  # the labels do not rename the frames

@@ -1,10 +1,13 @@
 """Lesson 4's figures built from fixed arrays. Test names carry "gradients_lesson" for ``-k gradients_lesson``."""
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
 from core.figures.gradients import activation_figure, chain_figure, clipping_figure, frame_positions
+from core.figures.log_axis import log_ticks, tick_text
 
 
 def chain_arrays(count=120):
@@ -67,4 +70,18 @@ def test_gradients_lesson_clipping_figure():
     assert [trace.type for trace in fig.data] == ["bar", "bar"]
     np.testing.assert_allclose(fig.data[1].y, [0.5, 1.0, 1.0])
     assert fig.layout.shapes[0].y0 == 1.0 and fig.layout.yaxis.type == "log"
+    assert fig.layout.annotations[0].y == 0.0  # log10(threshold): a log axis places annotations in log units
+    assert fig.layout.yaxis.ticktext == ("0.2", "0.5", "1", "2", "5", "10", "20")  # no bare "4 5 6 7 8 9" minors
     go.Figure(fig.to_dict())
+
+
+def test_gradients_lesson_log_ticks_are_round_and_thinned_on_long_ranges():
+    assert log_ticks(-0.5, 0.5) == [0.5, 1.0, 2.0, 3.0]
+    assert log_ticks(-1.0, 1.5) == [0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0]
+    wide = log_ticks(-18, 1)
+    assert len(wide) <= 8 and all(-18 <= math.log10(tick) <= 1 for tick in wide) and 1.0 in wide
+
+
+def test_gradients_lesson_tick_text_is_plain_in_a_readable_range():
+    assert [tick_text(value) for value in (0.5, 1.0, 20.0, 1e6, 2e-5, 1e-3)] == ["0.5", "1", "20", "1e6", "2e-5",
+                                                                                  "1e-3"]

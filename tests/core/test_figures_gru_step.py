@@ -25,12 +25,13 @@ def test_every_chip_draws_a_lesson_vector():
 def test_conventions_figure_plots_both_formulas():
     hidden = np.array([[0.1, -0.2], [0.3, 0.4]])
     update = np.array([[0.2, 0.7], [0.5, 0.9]])
-    labels = {"hidden_title": "h", "update_title": "z", "torch_axis": "torch", "tutorial_axis": "教程", "unit": "单元"}
+    labels = {"hidden_title": "h", "update_title": "z", "torch_axis": "torch", "tutorial_axis": "教程",
+              "unit": "单元"}
     figure = conventions_figure(hidden, hidden + 1e-9, update, 1 - update, ["x", "<y>"], labels)
     np.testing.assert_allclose(figure.data[0].x, hidden.ravel())
     np.testing.assert_allclose(figure.data[2].y, (1 - update).ravel())
     assert list(figure.data[3].y) == [1.0, 0.0]  # the z' = 1 - z reference line runs downhill
-    assert figure.data[0].text[3] == "t = 2 · &lt;y&gt;, 单元 2"  # the page's words, user text escaped
+    assert figure.data[0].text[3] == "t = 2 · &lt;y&gt;, 单元 1"  # the page's words, user text escaped
     assert "教程: %{y" in figure.data[0].hovertemplate
 
 

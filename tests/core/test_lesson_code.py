@@ -11,9 +11,10 @@ from torch import nn
 from core.classifier.model import ClassifierConfig, TextClassifier, count_parameters
 from core.lessons import code
 from core.lessons import timing
-from core.lessons.code import (LSTMSizes, custom_agreement, custom_lstm_source, gradient_check, lstm_layer_counts,
-                               numpy_lstm_sources, parameter_table, speed_comparison, text_classifier,
-                               torch_lstm_sources)
+from core.custom_lstm import CustomLSTM
+from core.lessons.code import (MAX_REPLAY_STEPS, LSTMSizes, custom_agreement, custom_lstm_source, gradient_check,
+                               loop_replay, lstm_layer_counts, numpy_lstm_sources, parameter_table, speed_comparison,
+                               text_classifier, torch_lstm_sources)
 from core.lessons.timing import fastest_seconds, timing_conditions
 from core.numpy_cells import NumpyLSTMCell
 
@@ -132,3 +133,33 @@ def test_parameter_table_groups_a_bare_module_under_its_root():
     table = parameter_table(nn.LSTM(3, 4, num_layers=2), root="lstm")
     assert table.group_totals() == {"lstm.l0": 4 * 4 * (3 + 4 + 2), "lstm.l1": 4 * 4 * (4 + 4 + 2)}
     assert np.sum(table.counts) == table.total
+
+
+def test_loop_replay_records_the_calls_in_loop_order_with_nn_lstm_values():
+    sizes = LSTMSizes(seq_len=5, batch_size=3, input_size=4, hidden_size=6, num_layers=2)
+    replay = loop_replay(sizes, seed=2)
+    assert replay.calls == tuple((step, layer) for step in range(5) for layer in range(2))  # t outer, layer inner
+    torch.manual_seed(2)  # rebuild the same module and input independently
+    fused = nn.LSTM(4, 6, 2).double()
+    CustomLSTM.from_lstm(fused)  # its cells draw (then overwrite) weights: keep the random stream in step
+    x = torch.randn(5, 3, 4, dtype=torch.float64)
+    with torch.no_grad():
+        output, (hidden, _) = fused(x)  # (5, 3, 6), (2, 3, 6)
+    np.testing.assert_allclose(replay.hidden_norms[:, 1], output[:, 0].norm(dim=-1).numpy(), rtol=1e-12)
+    np.testing.assert_allclose(replay.hidden_norms[-1], hidden[:, 0].norm(dim=-1).numpy(), rtol=1e-12)
+    assert replay.gaps.shape == (5, 2) and replay.gaps.max() < 1e-12 and replay.seq_len == 5
+
+
+def test_loop_replay_keeps_the_first_steps_and_catches_a_wrong_copy(monkeypatch):
+    replay = loop_replay(LSTMSizes(seq_len=30, num_layers=1))
+    assert replay.hidden_norms.shape == (MAX_REPLAY_STEPS, 1) and replay.seq_len == 30
+    copy = CustomLSTM.from_lstm.__func__
+
+    def wrong_copy(cls, module):
+        custom = copy(cls, module)
+        with torch.no_grad():
+            custom.cells[0].bias_hh[0] += 0.5  # one input-gate bias off
+        return custom
+
+    monkeypatch.setattr(CustomLSTM, "from_lstm", classmethod(wrong_copy))
+    assert loop_replay(LSTMSizes(seq_len=4)).gaps.max() > 1e-3

@@ -86,7 +86,7 @@ def test_demo_datasets(language, classes):
     data = LabeledTexts.from_table(table, guess.text, guess.label)
     assert data.classes == classes
     counts = data.class_counts()
-    assert all(60 <= count <= 80 for count in counts.values()), counts
+    assert all(count == 200 for count in counts.values()), counts
     assert len(set(data.texts)) == len(data.texts)  # no repeated sentence
     result = profile(data.texts, data.labels)
     assert result.warnings == []

@@ -67,3 +67,11 @@ def test_typing_a_sentence_and_changing_the_seed_recompute():
     app.run()
     assert not app.exception
     assert app.warning[0].value.startswith("Type at least one word")
+
+
+def test_device_note_names_the_cpu_even_when_the_app_trains_elsewhere(monkeypatch):
+    import torch
+
+    monkeypatch.setattr("pages.common.layout.select_device", lambda: torch.device("mps"))  # the app's default
+    app = open_page("en")
+    assert "Computed on: CPU" in [caption.value for caption in app.caption]

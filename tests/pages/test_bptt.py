@@ -72,3 +72,14 @@ def test_seed_preset_and_empty_input():
     assert app.text_input(key="bptt.text").value == "I love Beijing Tiananmen"
     app.text_input(key="bptt.text").set_value("   ").run()
     assert not app.exception and app.warning and not app.get("plotly_chart")
+
+
+def test_a_shorter_sentence_pulls_the_step_back_into_range():
+    app = open_page("en")
+    app.text_input(key="bptt.text").set_value("one two three four five six seven").run()
+    app.slider(key="bptt.step").set_value(7).run()
+    app.selectbox(key="bptt.loss").set_value(7).run()
+    app.text_input(key="bptt.text").set_value("one two").run()
+    assert not app.exception, app.exception
+    assert app.slider(key="bptt.step").value == 2
+    assert len(app.dataframe[0].value) == 2

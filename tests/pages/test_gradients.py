@@ -78,3 +78,22 @@ def test_threshold_and_factor_controls():
     assert any(f"0 of {len(result.clipped)} batches" in block.value for block in app.markdown)
     app.select_slider(key="gradients.factor").set_value(2.0).run()
     assert app.dataframe[0].value.iloc[0, 1] == "2"
+
+
+def test_a_shorter_input_pulls_the_step_back_into_range():
+    app = open_page("en")
+    assert app.slider(key="gradients.step").value == 29  # half of the default 60-step chain
+    app.segmented_control(key="gradients.source").set_value("sentence").run()
+    app.text_input(key="gradients.text").set_value("a b c").run()
+    assert not app.exception, app.exception
+    assert 1 <= app.slider(key="gradients.step").value <= 3
+
+
+def test_float64_chain_falls_back_to_the_cpu_and_says_so(monkeypatch):
+    import torch
+
+    monkeypatch.setattr("core.device.select_device", lambda: torch.device("mps"))  # Apple MPS has no float64
+    monkeypatch.setattr("pages.common.layout.select_device", lambda: torch.device("mps"))
+    app = open_page("en")
+    captions = [caption.value for caption in app.caption]
+    assert "Computed on: CPU" in captions and not any("MPS" in caption for caption in captions)

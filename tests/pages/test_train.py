@@ -3,6 +3,7 @@ try-a-sentence, stop, and saving / loading the model."""
 
 import base64
 import json
+import re
 import time
 from pathlib import Path
 
@@ -10,13 +11,25 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.classifier.bundle import load_bundle
+from core.classifier.bundle import BUNDLE_ERROR_PARAMS, BundleError, load_bundle
 from core.classifier.explain import gradient_x_input, integrated_gradients
 from core.classifier.predict import predict
+from core.classifier.training import TrainingConfig, TrainingRequest, run_training_job, suggest_epochs
+from core.textdata.dataset import LabeledTexts
+from core.textdata.demo import demo_path
+from core.textdata.errors import ERROR_PARAMS, WARNING_PARAMS, DataError
+from core.textdata.loading import read_path
 from pages.common.i18n import texts
+from pages.common.jobs import job_manager
+from pages.train_data import error_text
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {"train.epochs": 1, "train.hidden_size": 8, "train.embed_size": 8}
+PLACEHOLDER = re.compile(r"{(\w*)}")
+
+
+def demo_rows(lang):
+    return len(demo_path(lang).read_text("utf-8").strip().splitlines()) - 1
 
 
 def open_page(lang="en"):
@@ -98,8 +111,7 @@ def test_demo_data_in_the_ui_language(lang):
     counts = chart(app, "train.class_counts")["data"][0]
     expected = {"en": {"sport", "food", "weather", "technology"}, "zh": {"体育", "美食", "天气", "科技"}}[lang]
     assert set(counts["x"]) == expected
-    assert array(counts["y"]).sum() == len((ROOT / "assets" / "demo" / f"demo_{lang}.csv").read_text("utf-8")
-                                   .strip().splitlines()) - 1
+    assert array(counts["y"]).sum() == demo_rows(lang)
     histogram = chart(app, "train.lengths")
     assert histogram["layout"]["shapes"][0]["x0"] == app.number_input(key="train.max_length").value
     assert not app.button(key="train.start").proto.disabled
@@ -159,7 +171,7 @@ def test_training_evaluation_try_download_and_reload():
     poll_until(app, has_model)
     model = app.session_state["train.model"]
     metrics = model["metrics"]
-    assert metrics["epochs"] == 1 and metrics["train_size"] + metrics["val_size"] == 320
+    assert metrics["epochs"] == 1 and metrics["train_size"] + metrics["val_size"] == demo_rows("en")
     shown = {metric.label: metric.value for metric in app.metric}
     assert shown[t["results"]["accuracy"]] == f"{100 * metrics['val_accuracy']:.1f}%"
     assert shown[t["results"]["macro_f1"]] == f"{100 * metrics['val_macro_f1']:.1f}%"
@@ -197,7 +209,10 @@ def test_training_evaluation_try_download_and_reload():
 
     # bundles: garbage is refused in words, the downloaded zip loads back
     upload(app, b"not a zip at all", "model.zip", key="train.bundle_upload")
-    assert t["bundle_errors"]["bundle_invalid"] in errors(app)
+    with pytest.raises(BundleError) as refused:
+        load_bundle(b"not a zip at all")
+    assert refused.value.code == "bundle_invalid"
+    assert t["bundle_errors"].format("bundle_invalid", **refused.value.params) in errors(app)
     upload(app, model["bytes"], "model.zip", key="train.bundle_upload")
     assert any(success.value.startswith("Loaded model.zip") for success in app.success)
     app.radio(key="train.model_choice").set_value("loaded")
@@ -224,3 +239,98 @@ def test_stop_keeps_the_best_model_so_far():
     assert metrics["stopped"] and 1 <= metrics["epochs"] < 50
     t = texts("train", "zh")
     assert t["job"].format("stopped", best=metrics["best_epoch"]) in [info.value for info in app.info]
+
+
+def test_epochs_are_prefilled_for_the_data_and_a_typed_value_is_kept():
+    app = open_page("en")
+    t = texts("train", "en")
+    epochs, patience = suggest_epochs(640, 32)  # 800 demo texts, 20% held out
+    assert (epochs, patience) == (15, 3)
+    assert app.number_input(key="train.epochs").value == epochs
+    assert app.number_input(key="train.patience").value == patience
+    note = t["settings"].format("epochs_suggested", epochs=epochs, patience=patience, steps=20)
+    assert note in [caption.value for caption in app.caption]
+    upload(app, small_csv(30), "hotel.csv")  # 24 training texts: one step an epoch, so the most epochs
+    assert app.number_input(key="train.epochs").value == suggest_epochs(24, 32)[0] == 30
+    # a form sends its values with Start: train once with a typed epoch count
+    job = job_manager().get(start_training(app, {"train.epochs": 4, "train.hidden_size": 8, "train.embed_size": 8}))
+    assert job.config.config.epochs == 4 and job.config.config.patience == 6
+    poll_until(app, has_model)
+    app.file_uploader(key="train.upload").set_value(None)  # back to the demo: the typed 4 stays,
+    app.run()  # the untouched patience follows the new data
+    assert app.number_input(key="train.epochs").value == 4
+    assert app.number_input(key="train.patience").value == patience
+
+
+def test_untouched_epochs_train_automatically_and_progress_uses_the_real_count():
+    app = open_page("en")
+    start_training(app, {"train.hidden_size": 8, "train.embed_size": 8, "train.batch_size": 64})
+    job = job_manager().get(app.session_state["train.job"])
+    # the batch size changed in the same submit: "automatic" lets the trainer recompute the epochs for it
+    assert job.config.config.epochs is None and job.config.config.patience is None
+    poll_until(app, has_model)
+    started = next(record for record in job.records if record["kind"] == "start")
+    assert (started["epochs"], started["patience"]) == suggest_epochs(640, 64) == (30, 6)
+    assert started["total_steps"] == 30 * 10
+    metrics = app.session_state["train.model"]["metrics"]
+    assert 1 <= metrics["best_epoch"] <= metrics["epochs"] <= 30
+    # the next form is pre-filled for the batch size that was submitted
+    assert app.number_input(key="train.epochs").value == 30
+
+
+def submit_directly(app, request):
+    """A real job in the page's own manager, as Start would submit it (for settings the form cannot produce)."""
+    job = job_manager().submit(run_training_job, request, owner="test", label="train")
+    app.session_state["train.job"] = job.id
+    poll_until(app, lambda _: job.finished)
+    app.run()
+    assert not app.exception, app.exception
+    return job
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_diverging_run_says_to_lower_the_learning_rate(lang):
+    app = open_page(lang)
+    t = texts("train", lang)
+    data = LabeledTexts.from_table(read_path(demo_path(lang)), "text", "label")
+    config = TrainingConfig(embed_size=8, hidden_size=8, epochs=2, learning_rate=1e30, clip_norm=0.0, num_threads=1)
+    job = submit_directly(app, TrainingRequest(data, config))
+    assert job.status == "done" and job.result["metrics"]["diverged"]
+    advice = t["job"].format("diverged", epoch=1, rate="1e+30", lower="1e+29")
+    assert advice + " " + t["job"]["diverged_empty"] in errors(app)
+    assert "train.model" not in app.session_state  # an untrained model is not offered as a result
+    assert t["results"]["none_yet"] in [caption.value for caption in app.caption]
+
+
+def test_data_the_trainer_refuses_is_explained_in_words():
+    app = open_page("zh")
+    t = texts("train", "zh")
+    train = LabeledTexts(["好", "很好", "非常好"], ["正面"] * 3)
+    job = submit_directly(app, TrainingRequest((train, LabeledTexts(["差"], ["负面"])), TrainingConfig()))
+    assert job.status == "failed"
+    reason = t["errors"].format("one_class", label="正面")
+    assert t["job"].format("failed_data", reason=reason) in errors(app)
+
+
+def raised_codes(kind: str) -> set[str]:
+    """Every code that core/ raises as ``kind("code", ...)`` (or through a helper returning one)."""
+    pattern = re.compile(rf'\b{kind}\(\s*"(\w+)"')
+    return {code for path in (ROOT / "core").rglob("*.py") for code in pattern.findall(path.read_text("utf-8"))}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_error_and_warning_code_has_a_message_with_its_parameters(lang):
+    t = texts("train", lang)
+    assert raised_codes("DataError") <= set(ERROR_PARAMS)
+    assert raised_codes("BundleError") <= set(BUNDLE_ERROR_PARAMS) and raised_codes("BundleError")
+    for table, declared in (("errors", ERROR_PARAMS), ("warnings", WARNING_PARAMS),
+                            ("bundle_errors", BUNDLE_ERROR_PARAMS)):
+        assert set(t[table]) == set(declared), f"{lang}/{table}"
+        for code, params in declared.items():
+            assert set(PLACEHOLDER.findall(t[table][code])) == set(params), f"{lang}/{table}.{code}"
+    fallback = t["page"]["error_fallback"].split("{")[0]
+    for code, params in {**ERROR_PARAMS, **BUNDLE_ERROR_PARAMS}.items():
+        values = {name: f"<{name}>" for name in params}
+        error = BundleError(code, **values) if code in BUNDLE_ERROR_PARAMS else DataError(code, **values)
+        message = error_text(t, error)
+        assert not message.startswith(fallback) and all(value in message for value in values.values()), code
