@@ -10,6 +10,7 @@ from core.lessons.bptt import MAX_TOKENS, BackwardPass, BPTTSetup, backward_pass
 from core.lessons.rnn_step import DEFAULT_SENTENCE
 from core.sequence_input import split_tokens
 from pages.common.i18n import language, texts
+from pages.common.lesson_controls import keep_within, sentence_controls
 from pages.common.layout import agreement, device_note, formula_block, how_to_read, page_header
 
 t = texts("bptt")
@@ -34,32 +35,8 @@ def animation(sentence: str, seed: int, loss_choice: int, device: str, lang: str
                            result.weight_grad, result.loss_steps, labels)
 
 
-def use_preset() -> None:
-    """Copy the chosen example into the sentence box (the box, not the picker, is the shareable state)."""
-    chosen = st.session_state.get("bptt.preset")
-    if chosen:
-        st.session_state["bptt.text"] = chosen
-
-
-def keep_within(key: str, low: int, high: int) -> None:
-    """Pull a slider's remembered value back inside its range: a shorter input shrinks the range, and a value left
-    outside it would stop the page with an error."""
-    value = st.session_state.get(key)
-    if isinstance(value, (int, float)) and not low <= value <= high:
-        st.session_state[key] = min(max(value, low), high)
-
-
 page_header(t)
-left, middle, right = st.columns([2, 3, 1])
-with left:
-    st.selectbox(common["preset"], t["presets"], index=None, placeholder=t["preset_placeholder"],
-                 key="bptt.preset", on_change=use_preset)
-with middle:
-    sentence = st.text_input(common["sentence"], value=DEFAULT_SENTENCE, max_chars=200, help=t["sentence_help"],
-                             key="bptt.text", bind="query-params")
-with right:
-    seed = int(st.number_input(common["seed"], min_value=0, max_value=99_999, value=0, step=1, help=t["seed_help"],
-                               key="bptt.seed", bind="query-params"))
+sentence, seed = sentence_controls("bptt", t, DEFAULT_SENTENCE, max_chars=200)
 
 tokens = split_tokens(sentence or "", MAX_TOKENS)
 if not tokens:

@@ -15,6 +15,7 @@ from core.lessons.gradients import (
 )
 from core.sequence_input import MAX_TOKENS, split_tokens
 from pages.common.i18n import language, texts
+from pages.common.lesson_controls import keep_within
 from pages.common.layout import agreement, device_note, formula_block, how_to_read, page_header
 
 t = texts("gradients")
@@ -73,14 +74,6 @@ def default_pair(tokens: list[str]) -> tuple[int, int]:
         if 0 <= reach < start:
             return start, reach
     return len(tokens) - 1, 0
-
-
-def keep_within(key: str, low: int, high: int) -> None:
-    """Pull a slider's remembered value back inside its range: a shorter input shrinks the range, and a value left
-    outside it would stop the page with an error."""
-    value = st.session_state.get(key)
-    if isinstance(value, (int, float)) and not low <= value <= high:
-        st.session_state[key] = min(max(value, low), high)
 
 
 def short(value: float) -> str:

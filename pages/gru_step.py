@@ -11,6 +11,7 @@ from core.lessons.gru_step import (
     TimingConfig, cell_facts, step_equations, time_cell, walkthrough,
 )
 from pages.common.i18n import language, texts
+from pages.common.lesson_controls import sentence_controls, step_slider
 from pages.common.layout import agreement, device_note, formula_block, how_to_read, page_header
 
 t = texts("gru_step")
@@ -68,27 +69,11 @@ def static_figures(sentence: str, seed: int, lang: str):
     return heatmaps, conventions
 
 
-def use_preset() -> None:
-    """Copy the chosen example into the sentence box (the box, not the picker, is the shareable state)."""
-    chosen = st.session_state.get("gru_step.preset")
-    if chosen:
-        st.session_state["gru_step.text"] = chosen
-
-
 page_header(t)
-left, middle, right = st.columns([2, 3, 1])
-with left:
-    st.selectbox(common["preset"], t["presets"], index=None, placeholder=t["preset_placeholder"],
-                 key="gru_step.preset", on_change=use_preset)
-with middle:
-    sentence = st.text_input(common["sentence"], value=DEFAULT_SENTENCE, max_chars=300, help=t["sentence_help"],
-                             key="gru_step.text", bind="query-params")
-with right:
-    seed = int(st.number_input(common["seed"], min_value=0, max_value=99_999, value=0, step=1, help=t["seed_help"],
-                               key="gru_step.seed", bind="query-params"))
+sentence, seed = sentence_controls("gru_step", t, DEFAULT_SENTENCE, max_chars=300)
 
 try:
-    lesson = compute(sentence or "", seed)
+    lesson = compute(sentence, seed)
 except ValueError:
     st.warning(t["empty"])
     st.stop()
@@ -100,12 +85,7 @@ for equation in EQUATIONS:
     formula_block(equation)
 st.markdown(t["equations_text"])
 
-if lesson.seq_len > 1:
-    step = st.slider(t["step_slider"], min_value=1, max_value=lesson.seq_len, value=min(2, lesson.seq_len),
-                     help=t["step_help"], key="gru_step.step", bind="query-params")
-else:
-    step = 1
-    st.caption(t["step_only_one"])
+step = step_slider("gru_step", t, lesson.seq_len)
 
 cell_figure, bars_figure = animations(sentence, seed, step, language())
 heatmaps_figure, conventions = static_figures(sentence, seed, language())
@@ -186,4 +166,4 @@ st.caption(t.format(
     device=describe_device(select_device()),
 ))
 st.markdown(t["compare_note"])
-device_note()
+device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has

@@ -10,6 +10,7 @@ from core.lessons.lstm_step import (
     tokens_of, walkthrough, weight_layout,
 )
 from pages.common.i18n import language, texts
+from pages.common.lesson_controls import sentence_controls, step_slider
 from pages.common.layout import agreement, device_note, formula_block, how_to_read, page_header
 
 t = texts("lstm_step")
@@ -72,27 +73,11 @@ def heatmaps(sentence: str, seed: int, lang: str):
     return gate_heatmaps_figure(bar_values(lesson), words["gate_names"], lesson.tokens, words["unit"])
 
 
-def use_preset() -> None:
-    """Copy the chosen example into the sentence box (the box, not the picker, is the shareable state)."""
-    chosen = st.session_state.get("lstm_step.preset")
-    if chosen:
-        st.session_state["lstm_step.text"] = chosen
-
-
 page_header(t)
-left, middle, right = st.columns([2, 3, 1])
-with left:
-    st.selectbox(common["preset"], t["presets"], index=None, placeholder=t["preset_placeholder"],
-                 key="lstm_step.preset", on_change=use_preset)
-with middle:
-    sentence = st.text_input(common["sentence"], value=DEFAULT_SENTENCE, max_chars=300, help=t["sentence_help"],
-                             key="lstm_step.text", bind="query-params")
-with right:
-    seed = int(st.number_input(common["seed"], min_value=0, max_value=99_999, value=0, step=1, help=t["seed_help"],
-                               key="lstm_step.seed", bind="query-params"))
+sentence, seed = sentence_controls("lstm_step", t, DEFAULT_SENTENCE, max_chars=300)
 
 try:
-    lesson = compute(sentence or "", seed)
+    lesson = compute(sentence, seed)
 except ValueError:
     st.warning(t["empty"])
     st.stop()
@@ -104,12 +89,7 @@ for equation in EQUATIONS:
     formula_block(equation)
 st.markdown(t["equations_text"])
 
-if lesson.seq_len > 1:
-    step = st.slider(t["step_slider"], min_value=1, max_value=lesson.seq_len, value=min(2, lesson.seq_len),
-                     help=t["step_help"], key="lstm_step.step", bind="query-params")
-else:
-    step = 1
-    st.caption(t["step_only_one"])
+step = step_slider("lstm_step", t, lesson.seq_len)
 
 cell_figure, bars_figure = animations(sentence, seed, step, language())
 st.subheader(t["cell_title"])
@@ -175,4 +155,4 @@ fourth.metric(t["metric_mean_forget"], f"{path.mean_forget:.3f}")
 st.caption(t.format("metrics_note", count=len(path.tokens)))
 st.markdown(t.format("path_note", mean=path.mean_forget, product=path.forget_product_norm[0],
                      rnn=path.rnn_jacobian_norm[0], spread=path.direct_path_spread))
-device_note()
+device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has

@@ -8,6 +8,7 @@ from core.figures.unrolled import UnrolledLabels, unrolled_figure
 from core.lessons import bmatrix
 from core.lessons.rnn_step import DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, run_lesson, step_equations
 from pages.common.i18n import language, texts
+from pages.common.lesson_controls import sentence_controls, step_slider
 from pages.common.layout import agreement, device_note, formula_block, how_to_read, page_header
 
 t = texts("rnn_step")
@@ -53,27 +54,11 @@ def heatmaps(sentence: str, seed: int, lang: str):
     )
 
 
-def use_preset() -> None:
-    """Copy the chosen example into the sentence box (the box, not the picker, is the shareable state)."""
-    chosen = st.session_state.get("rnn_step.preset")
-    if chosen:
-        st.session_state["rnn_step.text"] = chosen
-
-
 page_header(t)
-left, middle, right = st.columns([2, 3, 1])
-with left:
-    st.selectbox(common["preset"], t["presets"], index=None, placeholder=t["preset_placeholder"],
-                 key="rnn_step.preset", on_change=use_preset)
-with middle:
-    sentence = st.text_input(common["sentence"], value=DEFAULT_SENTENCE, max_chars=200, help=t["sentence_help"],
-                             key="rnn_step.text", bind="query-params")
-with right:
-    seed = int(st.number_input(common["seed"], min_value=0, max_value=99_999, value=0, step=1, help=t["seed_help"],
-                               key="rnn_step.seed", bind="query-params"))
+sentence, seed = sentence_controls("rnn_step", t, DEFAULT_SENTENCE, max_chars=200)
 
 try:
-    lesson = compute(sentence or "", seed)
+    lesson = compute(sentence, seed)
 except ValueError:
     st.warning(t["empty"])
     st.stop()
@@ -85,12 +70,7 @@ for equation in EQUATIONS:
     formula_block(equation)
 st.markdown(t["formulas_text"])
 
-if lesson.seq_len > 1:
-    step = st.slider(t["step_slider"], min_value=1, max_value=lesson.seq_len, value=min(2, lesson.seq_len),
-                     help=t["step_help"], key="rnn_step.step", bind="query-params")
-else:
-    step = 1
-    st.caption(t["step_only_one"])
+step = step_slider("rnn_step", t, lesson.seq_len)
 unrolled, terms = animations(sentence, seed, step, language())
 
 st.subheader(t["unrolled_title"])
@@ -128,4 +108,4 @@ st.dataframe(pd.DataFrame({
     columns["torch_name"]: [row.torch_name for row in lesson.shapes],
 }), hide_index=True, key="rnn_step.shapes")
 st.caption(t["shapes_note"])
-device_note()
+device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has

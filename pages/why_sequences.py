@@ -173,4 +173,4 @@ else:
         how_to_read(words.format("figure_how", changed=changed_gap, final=probe.final_gap,
                                  steps=len(probe.tokens) - probe.position - 1, trend=words[trend]))
         agreement(probe.max_abs_diff, "torch.nn.RNN")
-device_note()
+device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has

@@ -1,32 +1,13 @@
 """Lesson 3 page: renders in both languages, shows autograd's numbers, and recomputes when the input changes."""
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core.lessons import latex_number
 from core.lessons.bptt import BPTTSetup, backward_pass
+from tests.pages.page_app import chart_specs, latex, page_opener
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "bptt.py")
-
-
-def open_page(lang: str) -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=30)
-    app.session_state["lang"] = lang
-    app.run()
-    assert not app.exception, app.exception
-    return app
-
-
-def latex(app: AppTest) -> str:
-    return "\n".join(block.value for block in app.latex)
-
-
-def chart_specs(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+open_page = page_opener("bptt")
 
 
 @pytest.mark.parametrize("lang, title", [("en", "Backpropagation through time"), ("zh", "随时间反向传播（BPTT）")])

@@ -1,31 +1,17 @@
 """Lesson 4 page: renders in both languages, its numbers are the model's, and every control recomputes them."""
 
-import json
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.lessons.clipping import clipping_demo
 from core.lessons.gradients import ChainSetup, measure_chain, random_inputs, sentence_inputs
+from tests.pages.page_app import chart_specs, page_opener
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "gradients.py")
-
-
-def open_page(lang: str) -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=30)
-    app.session_state["lang"] = lang
-    app.run()
-    assert not app.exception, app.exception
-    return app
+open_page = page_opener("gradients")
 
 
 def metrics(app: AppTest) -> list[str]:
     return [metric.value for metric in app.metric]
-
-
-def chart_specs(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
 
 
 @pytest.mark.parametrize("lang, title", [("en", "Vanishing and exploding gradients"), ("zh", "梯度消失与梯度爆炸")])

@@ -1,32 +1,13 @@
 """Lesson 6 page: renders in both languages, shows torch's GRU numbers, both conventions, and a measured table."""
 
-import json
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from core.lessons import bmatrix
 from core.lessons.gru_step import walkthrough
 from pages.common.i18n import texts
+from tests.pages.page_app import chart_specs, latex, page_opener
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "gru_step.py")
-
-
-def open_page(lang: str) -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=30)
-    app.session_state["lang"] = lang
-    app.run()
-    assert not app.exception, app.exception
-    return app
-
-
-def latex(app: AppTest) -> str:
-    return "\n".join(block.value for block in app.latex)
-
-
-def chart_specs(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+open_page = page_opener("gru_step")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -1,24 +1,16 @@
 """Lesson 1 page: both languages, one RNN over several lengths, memory of an early word, bad input handled."""
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.lessons.why_sequences import compare_lengths, probe_memory
 from pages.common.i18n import texts
+from tests.pages.page_app import page_opener
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "why_sequences.py")
+open_page = page_opener("why_sequences")
 DEFAULTS = ("我 爱 北京 天安门", "the cat sat on the mat today", "hello world")
-
-
-def open_page(lang: str) -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=30)
-    app.session_state["lang"] = lang
-    app.run()
-    assert not app.exception, app.exception
-    return app
 
 
 def metric_values(app: AppTest) -> list[str]:
