@@ -10,6 +10,7 @@ st.cache_data holds the default view). Goal: under 1 s for the first view of eve
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import sys
 import time
@@ -22,6 +23,9 @@ import torch  # noqa: E402,F401  (imported before timing on purpose)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from pages.registry import PAGES  # noqa: E402
+
+# AppTest runs pages without a server; Streamlit's "missing ScriptRunContext" chatter would bury the table.
+logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 
 def run_once(name: str, lang: str) -> float:
@@ -44,7 +48,7 @@ def main() -> None:
     for entry in PAGES:
         cold = run_once(entry.name, args.lang)
         warm = statistics.median(run_once(entry.name, args.lang) for _ in range(args.repeats))
-        flag = "ok" if warm < 1.0 else "SLOW"
+        flag = "ok" if max(cold, warm) < 1.0 else "SLOW"
         print(f"{entry.name:<16} {cold:>8.3f} {warm:>16.3f}  {flag}", flush=True)
 
 

@@ -108,7 +108,7 @@ def try_section(t: Texts) -> None:
         st.caption(words.format("unknown_tokens", count=unknown, total=len(prediction.tokens)))
     if prediction.truncated:
         st.caption(words.format("truncated", limit=bundle.max_length))
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 2])  # the sentence's tiles need the room more than the bars
     left.plotly_chart(probabilities_figure(prediction.probabilities, prediction.label, words["probabilities_title"]),
                       key="train.probabilities", config=CHART)
     with right:

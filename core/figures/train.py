@@ -60,7 +60,9 @@ def length_histogram_figure(edges: Sequence[float], counts: Sequence[int], title
         raise ValueError(f"{len(counts)} bins need {len(counts) + 1} edges, got {edges.shape[0]}")
     centers = (edges[:-1] + edges[1:]) / 2  # (bins,)
     widths = edges[1:] - edges[:-1]  # (bins,)
-    ranges = [f"{low:.0f}–{high:.0f}" for low, high in zip(edges[:-1], edges[1:])]
+    # the whole lengths inside each bin: "12" for a bin of one length, "12–14" for a wider one
+    whole = [(math.ceil(low), math.floor(high)) for low, high in zip(edges[:-1], edges[1:])]
+    ranges = [f"{first}" if first == last else f"{first}–{last}" for first, last in whole]
     figure = go.Figure(go.Bar(x=centers, y=list(counts), width=widths, customdata=ranges,
                               marker_color=BAR_COLOR, marker_line_width=0,
                               hovertemplate=f"%{{customdata}}: %{{y}} {plain(count_label)}<extra></extra>"))
@@ -181,7 +183,7 @@ def _tile_text(token: str) -> str:
 
 
 def attribution_figure(tokens: Sequence[str], scores: Sequence[float], title: str, score_label: str,
-                       per_row: int = 10) -> go.Figure:
+                       per_row: int = 8) -> go.Figure:
     """The sentence as colored tiles: red tokens pushed towards the explained label, blue ones away from it.
 
     The color scale is symmetric around zero and scaled to the largest |score|, so the strongest token of this
@@ -198,7 +200,7 @@ def attribution_figure(tokens: Sequence[str], scores: Sequence[float], title: st
     limit = float(np.abs(values).max()) if values.size else 1.0
     limit = limit if limit > 0 else 1.0
     figure = go.Figure(go.Heatmap(
-        z=z, text=text, customdata=hover, texttemplate="%{text}", textfont={"size": 15},
+        z=z, text=text, customdata=hover, texttemplate="%{text}", textfont={"size": 14},
         colorscale=DIVERGING, zmid=0, zmin=-limit, zmax=limit, xgap=3, ygap=3,
         colorbar={"title": {"text": score_label}},
         hovertemplate=f"#%{{customdata[0]}} %{{customdata[1]}}<br>{plain(score_label)}: %{{z:.4f}}<extra></extra>"))

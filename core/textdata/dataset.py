@@ -8,6 +8,7 @@ two, one for training and one for validation) and named in a warning, so "spam" 
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -101,7 +102,7 @@ class DatasetProfile:
     length_mean: float
     length_p95: float
     length_max: int
-    histogram_edges: list[float]  # bins+1 edges over [min, 99th percentile]
+    histogram_edges: list[float]  # at most bins+1 edges over [min, 99th percentile], halfway between whole lengths
     histogram_counts: list[int]  # texts per bin; longer ones are in `histogram_overflow`
     histogram_overflow: int
     duplicate_texts: int  # texts that repeat an earlier one exactly
@@ -122,8 +123,12 @@ def profile(texts: Sequence[str], labels: Sequence[str], lengths: Sequence[int] 
     classes = class_order(labels)
     counts = Counter(labels)
     class_counts = [counts[label] for label in classes]
-    top = max(float(np.percentile(values, 99)), values.min() + 1.0)
-    edges = np.linspace(values.min(), top, bins + 1)  # (bins + 1,)
+    low = float(values.min())
+    top = math.floor(max(float(np.percentile(values, 99)), low + 1.0))
+    # Lengths are whole numbers: each bin holds a whole number of lengths and its edges lie halfway between
+    # two lengths, so no bin falls between two lengths and draws a false gap (15 lengths in 20 bins would).
+    width = max(1, math.ceil((top - low + 1) / bins))
+    edges = low - 0.5 + width * np.arange(math.ceil((top - low + 1) / width) + 1)  # (at most bins + 1,)
     histogram, _ = np.histogram(values[values <= top], bins=edges)
     labels_of: dict[str, set[str]] = {}
     for text, label in zip(texts, labels):

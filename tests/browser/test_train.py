@@ -45,6 +45,7 @@ def test_upload_train_explain_and_download(page, server, tmp_path):
     wait_ready(page)
     assert_no_exception(page, "train page with the demo data")
     assert page.get_by_text("bundled demo dataset").count()
+    assert keyed(page, "train.epochs").locator("input").input_value() == "15"  # 640 demo texts, 20 steps an epoch
     screenshot(page, "train_demo_en")
 
     keyed(page, "train.upload").locator('input[type="file"]').set_input_files(str(spam_subset(tmp_path / "sms.csv")))
@@ -57,6 +58,9 @@ def test_upload_train_explain_and_download(page, server, tmp_path):
     screenshot(page, "train_uploaded")
 
     epochs = keyed(page, "train.epochs").locator("input")
+    # 240 training texts are 8 steps an epoch: the form suggests enough epochs for a few hundred steps
+    assert epochs.input_value() == "30"
+    assert page.get_by_text("Suggested for this data: 30 epochs of 8 steps").count()
     epochs.fill("1")
     epochs.press("Tab")
     keyed(page, "train.start").get_by_role("button", name="Start training").click()

@@ -25,6 +25,8 @@ def test_length_histogram_bars_sit_on_their_bins_and_mark_the_cut():
     np.testing.assert_allclose(bars.width, [10, 10, 20])
     assert list(bars.customdata) == ["0–10", "10–20", "20–40"]
     assert figure.layout.shapes[0].x0 == 25
+    unit = length_histogram_figure([6.5, 7.5, 8.5, 10.5], [2, 1, 4], "lengths", "tokens", "texts")
+    assert list(unit.data[0].customdata) == ["7", "8", "9–10"]  # the whole lengths each bar counts
     with pytest.raises(ValueError):
         length_histogram_figure([0, 10], [1, 2], "t", "x", "y")
 

@@ -121,11 +121,11 @@ def test_text_classifier_has_the_tutorial_count():
     assert [layer.count for layer in lstm_layer_counts(model.rnn)] == [790_528, 1_576_960]
 
 
-def test_meta_build_matches_a_real_module():
+def test_counted_build_matches_the_app_classifier():
     real = TextClassifier(ClassifierConfig(vocab_size=50, num_classes=3, bidirectional=True, num_layers=2,
                                            embed_size=6, hidden_size=4, pooling="last"))
-    meta = text_classifier(vocab_size=50, embed_size=6, hidden_size=4, num_layers=2, num_classes=3)
-    assert parameter_table(meta) == parameter_table(real)
+    counted = text_classifier(vocab_size=50, embed_size=6, hidden_size=4, num_layers=2, num_classes=3)
+    assert parameter_table(counted) == parameter_table(real)
     assert parameter_table(real).total == sum(parameter.numel() for parameter in real.parameters())
 
 

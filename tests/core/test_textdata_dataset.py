@@ -94,6 +94,16 @@ def test_profile_counts_lengths_and_histogram():
     assert result.warnings == []
 
 
+def test_histogram_bins_hold_whole_lengths_so_no_bar_is_missing():
+    lengths = [length for length in range(7, 20) for _ in range(5)]  # 13 lengths, fewer than the 20 bins
+    result = profile(["t"] * len(lengths), ["x", "y"] * (len(lengths) // 2) + ["x"], lengths=lengths, bins=20)
+    np.testing.assert_allclose(result.histogram_edges, np.arange(6.5, 20.5))  # one bin per length, 7 … 19
+    assert result.histogram_counts == [5] * 13 and result.histogram_overflow == 0
+    wide = profile(["t"] * 100, ["x", "y"] * 50, lengths=list(range(100)), bins=10)
+    assert np.all(np.diff(wide.histogram_edges) == 10)  # 0-9, 10-19, …: ten whole lengths a bin
+    assert wide.histogram_counts == [10] * 9 + [9] and wide.histogram_overflow == 1  # 99 is past the 99th percentile
+
+
 def test_profile_with_token_lengths():
     result = profile(["one two", "three"], ["a", "b"], lengths=[2, 1])
     assert result.length_unit == "tokens" and result.length_max == 2
