@@ -18,7 +18,7 @@ from core.device import describe_device, select_device
 from core.figures.train import CurveLabels, training_curves_figure
 from core.jobs import DONE, FAILED, STOPPED
 from core.textdata.errors import DataError
-from core.textdata.split import stratified_split
+from core.textdata.split import held_out
 from pages.common.i18n import Texts
 from pages.common.jobs import job_manager, session_owner
 from pages.train_data import PreparedData, error_text
@@ -65,7 +65,8 @@ def train_size(data: PreparedData, validation_fraction: float) -> int:
     """Texts the model will train on: the whole file beside a validation file, else what the split leaves."""
     if data.validation is not None:
         return len(data.dataset)
-    return len(stratified_split(data.dataset.labels, validation_fraction=validation_fraction)[0])
+    counts = data.profile.class_counts
+    return sum(counts) - sum(held_out(count, validation_fraction) for count in counts)
 
 
 def _suggest_epochs(data: PreparedData | None) -> tuple[int, int, int]:

@@ -3,6 +3,7 @@ recurrent layer's hidden states and gates over its tokens (the same ``core.trace
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import quote
 
 import numpy as np
@@ -18,7 +19,12 @@ from pages.common.links import page_link
 
 MODEL_KEY = "train.model"
 LOADED_KEY = "train.loaded"
-METHODS = {"integrated_gradients": integrated_gradients, "gradient_x_input": gradient_x_input}
+# Max pooling switches its winning position along the integration path, so the integrand has kinks and the
+# quadrature converges slowly: 32 nodes left 1-7% completeness gaps on the demo models, 128 leave under 1%
+# for a few hundredths of a second per sentence.
+INTEGRATION_STEPS = 128
+METHODS = {"integrated_gradients": partial(integrated_gradients, steps=INTEGRATION_STEPS),
+           "gradient_x_input": gradient_x_input}
 GATES = {"lstm": ("input", "forget", "candidate", "output", "cell", "hidden"),
          "gru": ("reset", "update", "new", "hidden"), "rnn": ("hidden",)}
 LESSON_MAX_CHARS = 300  # the LSTM lesson's sentence box takes at most this many characters

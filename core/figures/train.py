@@ -104,16 +104,17 @@ def training_curves_figure(records: Sequence[Mapping], steps_per_epoch: int, lab
     step_x = [record["step"] / steps_per_epoch for record in steps]
     epoch_x = [record["epoch"] for record in epochs]
 
-    def line(x, y, name, key, mode="lines", column=1):
+    def line(x, y, name, key, mode="lines", column=1, marker=None):
         figure.add_trace(go.Scatter(x=x, y=y, name=name, mode=mode, line={"color": CURVE_COLORS[key]},
-                                    marker={"size": 8}, legendgroup=key,
+                                    marker=marker or {"size": 8}, legendgroup=key,
                                     hovertemplate=f"{name}: %{{y:.4f}}<extra></extra>"), row=1, col=column)
 
     line(step_x, [record["loss"] for record in steps], labels.step_loss, "step_loss")
     line(epoch_x, [record["train_loss"] for record in epochs], labels.train_loss, "train_loss", "lines+markers")
     line(epoch_x, [record["val_loss"] for record in epochs], labels.val_loss, "val_loss", "lines+markers")
+    # rings: on balanced data accuracy and macro-F1 nearly coincide, and the macro-F1 line would hide a plain one
     line(epoch_x, [record["val_accuracy"] for record in epochs], labels.val_accuracy, "val_accuracy",
-         "lines+markers", column=2)
+         "lines+markers", column=2, marker={"size": 13, "symbol": "circle-open", "line": {"width": 2}})
     line(epoch_x, [record["val_macro_f1"] for record in epochs], labels.val_macro_f1, "val_macro_f1",
          "lines+markers", column=2)
     figure.update_xaxes(title_text=labels.epoch_axis, rangemode="tozero")

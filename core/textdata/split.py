@@ -12,6 +12,11 @@ from typing import Hashable, Sequence
 import numpy as np
 
 
+def held_out(count: int, validation_fraction: float) -> int:
+    """How many of a class's ``count`` examples `stratified_split` puts into validation."""
+    return min(max(round(count * validation_fraction), 1), count - 1) if count >= 2 else 0
+
+
 def stratified_split(labels: Sequence[Hashable], validation_fraction: float = 0.2,
                      seed: int = 0) -> tuple[list[int], list[int]]:
     """(train_indices, validation_indices): disjoint, together every index once, each part shuffled.
@@ -31,7 +36,7 @@ def stratified_split(labels: Sequence[Hashable], validation_fraction: float = 0.
         indices = np.asarray(by_class[label])
         rng.shuffle(indices)
         count = len(indices)
-        taken = min(max(round(count * validation_fraction), 1), count - 1) if count >= 2 else 0
+        taken = held_out(count, validation_fraction)
         validation.extend(indices[:taken].tolist())
         train.extend(indices[taken:].tolist())
     # Shuffle across classes too, so training never sees a long run of one class.

@@ -9,6 +9,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import ROOT, assert_no_exception, screenshot, wait_ready
 
 DATA = ROOT.parent / "shared" / "data" / "sms_spam_en.csv"
@@ -45,7 +47,8 @@ def test_upload_train_explain_and_download(page, server, tmp_path):
     wait_ready(page)
     assert_no_exception(page, "train page with the demo data")
     assert page.get_by_text("bundled demo dataset").count()
-    assert keyed(page, "train.epochs").locator("input").input_value() == "15"  # 640 demo texts, 20 steps an epoch
+    # 640 demo texts are 20 steps an epoch (expect() waits out the input's first frame, which shows its minimum)
+    expect(keyed(page, "train.epochs").locator("input")).to_have_value("15")
     screenshot(page, "train_demo_en")
 
     keyed(page, "train.upload").locator('input[type="file"]').set_input_files(str(spam_subset(tmp_path / "sms.csv")))
@@ -59,7 +62,7 @@ def test_upload_train_explain_and_download(page, server, tmp_path):
 
     epochs = keyed(page, "train.epochs").locator("input")
     # 240 training texts are 8 steps an epoch: the form suggests enough epochs for a few hundred steps
-    assert epochs.input_value() == "30"
+    expect(epochs).to_have_value("30")
     assert page.get_by_text("Suggested for this data: 30 epochs of 8 steps").count()
     epochs.fill("1")
     epochs.press("Tab")

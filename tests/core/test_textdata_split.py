@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from core.textdata.split import stratified_split
+from core.textdata.split import held_out, stratified_split
 
 SORTED = ["1"] * 700 + ["0"] * 300  # files sorted by label, as ChnSentiCorp is
 
@@ -45,6 +45,14 @@ def test_small_classes_land_in_both_parts():
     train_labels = {labels[index] for index in train}
     assert {"two", "three"} <= val_labels and {"two", "three", "one"} <= train_labels
     assert "one" not in val_labels
+
+
+def test_held_out_counts_what_the_split_holds_out():
+    labels = ["big"] * 50 + ["two"] * 2 + ["three"] * 3 + ["one"] + ["odd"] * 7
+    for fraction in (0.05, 0.1, 0.2, 0.5, 0.95):
+        _, validation = stratified_split(labels, validation_fraction=fraction)
+        counts = Counter(labels[index] for index in validation)
+        assert all(counts[label] == held_out(total, fraction) for label, total in Counter(labels).items())
 
 
 @pytest.mark.parametrize("fraction", [0.0, 1.0, -0.1, 1.5])

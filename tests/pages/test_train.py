@@ -22,6 +22,7 @@ from core.textdata.loading import read_path
 from pages.common.i18n import texts
 from pages.common.jobs import job_manager
 from pages.train_data import error_text
+from pages.train_try import INTEGRATION_STEPS
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {"train.epochs": 1, "train.hidden_size": 8, "train.embed_size": 8}
@@ -188,7 +189,9 @@ def test_training_evaluation_try_download_and_reload():
     probabilities = chart(app, "train.probabilities")["data"][0]
     np.testing.assert_allclose(array(probabilities["x"]), list(expected.probabilities.values()))
     attribution = array(chart(app, "train.attribution")["data"][0]["z"]).ravel()
-    reference = integrated_gradients(bundle, sentence, target=expected.label).scores
+    reference = integrated_gradients(bundle, sentence, target=expected.label, steps=INTEGRATION_STEPS)
+    np.testing.assert_allclose(reference.scores.sum(), reference.output - reference.baseline_output, rtol=0.02)
+    reference = reference.scores
     np.testing.assert_allclose(attribution[: len(reference)], reference, rtol=1e-6)
     app.segmented_control(key="train.method").set_value("gradient_x_input")
     app.run()
