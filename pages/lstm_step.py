@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core.figures.gates import PlayerLabels, frame_texts, gate_bars_figure, gate_heatmaps_figure
+from core.figures.gates import PlayerLabels, gate_heatmaps_figure, token_gate_bars_figure
 from core.figures.lstm_step import cell_path_figure, lstm_cell_figure
 from core.lessons.lstm_step import (
     DEFAULT_SENTENCE, EQUATIONS, CellPath, LSTMStepConfig, LSTMWalkthrough, build_lstm, cell_path, step_equations,
@@ -61,9 +61,8 @@ def animations(sentence: str, seed: int, step: int, lang: str):
     player = PlayerLabels(shared["play"], shared["pause"], shared["step_prefix"])
     cell = lstm_cell_figure(lesson.vectors(), lesson.tokens, words["diagram_notes"], words["frame_title"], player,
                             step=step)
-    _, _, tick_labels = frame_texts(lesson.tokens, words["frame_title"])
-    bars = gate_bars_figure(bar_values(lesson), words["gate_names"], [str(t) for t in range(1, lesson.seq_len + 1)],
-                            words["unit"], player, step=step, step_labels=tick_labels)
+    bars = token_gate_bars_figure(bar_values(lesson), words["gate_names"], lesson.tokens, words["frame_title"],
+                                  words["unit"], player, step=step)
     return cell, bars
 
 

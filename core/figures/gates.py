@@ -112,6 +112,20 @@ def gate_bars_figure(
     return start_player_at(figure, step, step_labels)
 
 
+def token_gate_bars_figure(
+    gates: Mapping[str, np.ndarray],
+    titles: Mapping[str, str],
+    tokens: Sequence[str],
+    frame_title: str,
+    unit_label: str,
+    player: PlayerLabels,
+    step: int = 1,
+) -> go.Figure:
+    """:func:`gate_bars_figure` over a sentence: frames "1" … "T", slider ticks "t · token", opened at ``step``."""
+    names, _, tick_labels = frame_texts(tokens, frame_title)
+    return gate_bars_figure(gates, titles, names, unit_label, player, step=step, step_labels=tick_labels)
+
+
 def gate_colorscale(name: str) -> list[list]:
     """White → the gate's color, for values in (0, 1); tanh-range gates use the shared diverging scale."""
     return [[0.0, "#FFFFFF"], [1.0, GATE_COLORS[name]]]

@@ -99,3 +99,15 @@ def test_small_helpers():
     assert [short_number(value) for value in (0.871, -0.05, 1.3, 10.5, -1.0)] == [".87", "-.05", "1.30", "10.50",
                                                                                   "-1.00"]
     assert short_number(-0.001) == ".00" == short_number(0.004)
+
+
+def test_token_gate_bars_name_frames_by_step_and_label_ticks_with_tokens():
+    from core.figures.gates import PlayerLabels, token_gate_bars_figure
+
+    values = {"forget": np.linspace(0, 1, 6).reshape(3, 2), "hidden": np.zeros((3, 2))}
+    figure = token_gate_bars_figure(values, {"forget": "f", "hidden": "h"}, ["我", "爱", "<b>"], "t={step} {token}",
+                                    "unit", PlayerLabels("play", "pause", "t = "), step=2)
+    assert [frame.name for frame in figure.frames] == ["1", "2", "3"]
+    ticks = [step.label for step in figure.layout.sliders[0].steps]
+    assert ticks == ["1 · 我", "2 · 爱", "3 · &lt;b&gt;"]
+    assert list(figure.data[0].y) == list(values["forget"][1])  # opened at step 2
