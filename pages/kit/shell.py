@@ -20,6 +20,8 @@ import torch
 from pages.kit.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, texts
 from pages.kit.registry import PAGES
 
+SWITCH_KEY = "lang.switch"  # the language switch widget's own key; the session's language stays under LANGUAGE_KEY
+
 # Served by this server itself: a classroom without internet still gets the tab icon (a material icon needs a font
 # server).
 ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
@@ -28,23 +30,33 @@ ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
 torch.set_num_threads(int(os.environ.get("RNN_EXPLORER_THREADS", "1")))
 
 
+def _language_switched() -> None:
+    chosen = st.session_state.get(SWITCH_KEY)
+    if chosen in LANGUAGES:  # the browser can send an empty value (after a page change): it changes nothing
+        st.session_state[LANGUAGE_KEY] = chosen
+
+
 def choose_language() -> None:
     """The language lives in the session and in the URL as ``?lang=zh`` (English is the default and leaves no trace).
 
     Set by hand rather than bound to the widget, because a bound widget would write its visible label (中文) and drop
-    a hand-written ``?lang=zh``.
+    a hand-written ``?lang=zh``. The switch has a key of its own, refilled from the session's language on every run:
+    after a page change the browser can send the switch's value as empty, and a switch keyed ``lang`` itself then
+    dropped a Chinese reader back to English (``?lang=None``) on their next click.
     """
-    if LANGUAGE_KEY not in st.session_state:
+    if st.session_state.get(LANGUAGE_KEY) not in LANGUAGES:
         requested = st.query_params.get(LANGUAGE_KEY, "en")
         by_name = {name: code for code, name in LANGUAGE_NAMES.items()}
         st.session_state[LANGUAGE_KEY] = requested if requested in LANGUAGES else by_name.get(requested, "en")
+    st.session_state[SWITCH_KEY] = st.session_state[LANGUAGE_KEY]
     with st.sidebar:
         st.segmented_control(
             "Language / 语言",
             options=list(LANGUAGES),
             format_func=LANGUAGE_NAMES.get,
-            key=LANGUAGE_KEY,
+            key=SWITCH_KEY,
             required=True,
+            on_change=_language_switched,
         )
     if st.session_state[LANGUAGE_KEY] == "en":
         st.query_params.pop(LANGUAGE_KEY, None)
