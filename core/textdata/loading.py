@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.sizes import MIB, UPLOAD_LIMIT_MIB, mebibytes
 from core.textdata.delimited import (Layout, detect_layout, iter_lines, iter_records, looks_like_header,
                                      looks_like_label_column)
 from core.textdata.encoding import decode
 from core.textdata.errors import DataError, Warning, join_names, warning
 from core.textdata.repair import check_widths
 
-MAX_BYTES = 50_000_000
+MAX_BYTES = UPLOAD_LIMIT_MIB * MIB  # 52,428,800 bytes: the server's maxUploadSize, in the same unit
 MAX_TEXT_CHARS = 20_000  # far beyond any review or message; the model reads a few hundred tokens anyway
 HEADER_SAMPLE = 1000  # records (spread over the file) used to judge whether the first one is a header
 _SEP_LINE = re.compile(r"^sep=(.)$")  # Excel's "sep=;" first line
@@ -54,20 +55,23 @@ class Table:
         return [row[index] for row in self.rows]
 
 
+def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
+    """Raise ``too_large`` (sizes in MiB) when ``size`` bytes exceed ``max_bytes``."""
+    if size > max_bytes:
+        raise DataError("too_large", size_mb=mebibytes(size), limit_mb=mebibytes(max_bytes))
+
+
 def read_path(path: str | Path, max_bytes: int = MAX_BYTES, max_text_chars: int = MAX_TEXT_CHARS) -> Table:
     """:func:`read_table` for a file on disk (the size is checked before anything is read)."""
     path = Path(path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise DataError("too_large", size_mb=_megabytes(size), limit_mb=_megabytes(max_bytes))
+    check_size(path.stat().st_size, max_bytes)
     return read_table(path.read_bytes(), path.name, max_bytes, max_text_chars)
 
 
 def read_table(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES,
                max_text_chars: int = MAX_TEXT_CHARS) -> Table:
     """Decode and parse an uploaded file. ``filename`` only breaks ties (".tsv", ".jsonl"); content decides."""
-    if len(data) > max_bytes:
-        raise DataError("too_large", size_mb=_megabytes(len(data)), limit_mb=_megabytes(max_bytes))
+    check_size(len(data), max_bytes)
     if not data.strip():
         raise DataError("empty_file")
     decoded = decode(data)
@@ -88,10 +92,6 @@ def read_table(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES,
         columns, rows, delimiter, form = _read_delimited(text, suffix, warnings)
     _cap_texts(rows, max_text_chars, warnings)
     return Table(columns, rows, decoded.encoding, delimiter, form, warnings)
-
-
-def _megabytes(size: int) -> float:
-    return round(size / 1_000_000, 1)
 
 
 def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[list[str], list[list[str]], str, str]:

@@ -170,7 +170,7 @@ def test_size_limit(tmp_path):
     with pytest.raises(DataError) as caught:
         read_table(data, max_bytes=1000)
     assert caught.value.code == "too_large"
-    assert caught.value.params == {"size_mb": round(len(data) / 1e6, 1), "limit_mb": 0.0}
+    assert caught.value.params == {"size_mb": round(len(data) / 2**20, 1), "limit_mb": 0.0}
     path = tmp_path / "big.csv"
     path.write_bytes(data)
     with pytest.raises(DataError):
