@@ -23,10 +23,10 @@ from pathlib import Path
 from core.classifier.bundle import CONFIG_FILE, WEIGHTS_FILE, bundle_files, load_bundle
 from core.classifier.training import TrainingConfig, train_classifier
 from core.jobs import ListReporter
-from core.textdata.columns import guess_columns
 from core.textdata.dataset import LabeledTexts
 from core.textdata.errors import DataError
 from core.textdata.loading import read_path
+from core.textdata.prepare import prepare
 
 BUNDLE_ZIP = "classifier.zip"
 
@@ -69,23 +69,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(path: str, text_col: str | None, label_col: str | None, merge_similar_labels: bool) -> LabeledTexts:
-    table = read_path(path)
-    notices = []
-    if text_col is None or label_col is None:
-        guess = guess_columns(table)
-        text_col = text_col or guess.text
-        label_col = label_col or guess.label
-        notices = list(guess.warnings)
-    for column in (text_col, label_col):
-        if column not in table.columns:
-            raise DataError("unknown_column", name=column)
-    data = LabeledTexts.from_table(table, text_col, label_col, merge_similar_labels=merge_similar_labels)
-    print(f"{path}: text column {text_col!r}, label column {label_col!r}, encoding {table.encoding}",
-          file=sys.stderr)
-    for code, params in notices + data.warnings:
+    prepared = prepare(read_path(path), text_col, label_col, merge_similar_labels)
+    print(f"{path}: text column {prepared.text_column!r}, label column {prepared.label_column!r}, "
+          f"encoding {prepared.table.encoding}", file=sys.stderr)
+    for code, params in prepared.notices:
         hint = " (add --merge-similar-labels to merge them)" if code == "similar_labels" else ""
         print(f"notice: {_describe_code(code, params)}{hint}", file=sys.stderr)
-    return data
+    return prepared.data
 
 
 def _describe_code(code: str, params: dict) -> str:

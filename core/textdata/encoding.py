@@ -162,13 +162,16 @@ def _decode_east_asian(data: bytes) -> Decoded | None:
         full = _strict(data, "cp932")
         if full is not None:
             return Decoded(full, "cp932", 0, True)
-    if weak_chinese is not None:
-        return weak_chinese
+    # GB18030 accepts nearly any byte pairs, Big5 included: a GBK decoding that only passed the row test competes
+    # with Big5 on frequent hanzi (most of the frequent ones are the same in traditional script).
+    candidates = [weak_chinese] if weak_chinese is not None else []
     big5 = sample.decode("big5", errors="ignore")
     if lead_byte_share(big5, "big5", _BIG5_COMMON) >= MIN_CHINESE_SHARE:
         full = _strict(data, "big5")
         if full is not None:
-            return Decoded(full, "big5", 0, True)
+            candidates.append(Decoded(full, "big5", 0, True))
+    if candidates:
+        return max(candidates, key=lambda decoded: frequent_hanzi_share(decoded.text[:SAMPLE_BYTES]))
     return None
 
 

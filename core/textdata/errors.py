@@ -40,6 +40,7 @@ ERROR_PARAMS: dict[str, tuple[str, ...]] = {
 WARNING_PARAMS: dict[str, tuple[str, ...]] = {
     "encoding_guess": ("encoding",),
     "encoding_repaired": ("count",),
+    "nul_bytes_removed": ("count",),
     "ragged_rows": ("count", "total"),
     "rows_repaired": ("count",),
     "bad_json_lines": ("count", "first_line"),

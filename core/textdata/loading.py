@@ -28,6 +28,7 @@ from core.textdata.repair import check_widths
 
 MAX_BYTES = UPLOAD_LIMIT_MIB * MIB  # 52,428,800 bytes: the server's maxUploadSize, in the same unit
 MAX_TEXT_CHARS = 20_000  # far beyond any review or message; the model reads a few hundred tokens anyway
+MAX_STRAY_NUL_SHARE = 0.01  # more NUL bytes than this share of the file: binary, not a damaged text
 HEADER_SAMPLE = 1000  # records (spread over the file) used to judge whether the first one is a header
 _SEP_LINE = re.compile(r"^sep=(.)$")  # Excel's "sep=;" first line
 
@@ -74,8 +75,8 @@ def read_table(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES,
     check_size(len(data), max_bytes)
     if not data.strip():
         raise DataError("empty_file")
-    decoded = decode(data)
     warnings: list[Warning] = []
+    decoded = _decode_forgiving_nuls(data, warnings)
     if decoded.guessed:
         warnings.append(warning("encoding_guess", encoding=decoded.encoding))
     if decoded.replaced:
@@ -92,6 +93,23 @@ def read_table(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES,
         columns, rows, delimiter, form = _read_delimited(text, suffix, warnings)
     _cap_texts(rows, max_text_chars, warnings)
     return Table(columns, rows, decoded.encoding, delimiter, form, warnings)
+
+
+def _decode_forgiving_nuls(data: bytes, warnings: list[Warning]):
+    """:func:`decode`, but a text file with a few stray NUL bytes (a bad export, a padded end) loses them with a
+    warning instead of being refused as binary; a file with many NULs is still binary."""
+    try:
+        return decode(data)
+    except DataError as error:
+        nuls = data.count(0)
+        if error.code != "binary_file" or nuls > MAX_STRAY_NUL_SHARE * len(data):
+            raise
+        try:
+            decoded = decode(data.replace(b"\x00", b""))
+        except DataError:
+            raise error from None  # not a text without its NULs either: binary after all
+        warnings.append(warning("nul_bytes_removed", count=nuls))
+        return decoded
 
 
 def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[list[str], list[list[str]], str, str]:
@@ -159,6 +177,18 @@ def _json_cell(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)  # numbers as written (1, 0.5), true/false, nested as JSON
 
 
+def _flatten(item: dict, prefix: str = "") -> dict[str, Any]:
+    """Nested objects as dotted columns: {"review": {"body": "..."}} -> {"review.body": "..."} (lists stay JSON)."""
+    flat: dict[str, Any] = {}
+    for key, value in item.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
 def _read_json(text: str, warnings: list[Warning]) -> tuple[list[str], list[list[str]], str]:
     """JSON Lines (one object per line), or one JSON array of objects."""
     objects: list[dict] = []
@@ -192,7 +222,8 @@ def _read_json(text: str, warnings: list[Warning]) -> tuple[list[str], list[list
         raise DataError("bad_json", line=bad_lines[0] if bad_lines else 1)
     if bad_lines:
         warnings.append(warning("bad_json_lines", count=len(bad_lines), first_line=bad_lines[0]))
-    columns = list(dict.fromkeys(str(key) for item in objects for key in item))
+    objects = [_flatten(item) for item in objects]
+    columns = list(dict.fromkeys(key for item in objects for key in item))
     rows = [[_json_cell(item.get(column)) for column in columns] for item in objects]
     return columns, rows, form
 
