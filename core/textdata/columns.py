@@ -126,10 +126,20 @@ def _best_pair(stats: list[ColumnStats], rows: int, relaxed: bool):
     return texts, labels, max(pairs, key=lambda pair: texts[pair[0]] + labels[pair[1]])
 
 
+def _refuse_single_label(table, stats: list[ColumnStats], texts: dict[str, float]) -> None:
+    """Raise ``one_class`` when the only label-like column holds one value: that says more than "no label"."""
+    single = [column.name for column in stats if column.distinct == 1 and column.filled >= 0.5
+              and column.name not in texts and name_hint(column.name, LABEL_HINTS)]
+    if len(single) == 1:
+        value = next(cell.strip() for cell in table.column(single[0]) if cell.strip())
+        raise DataError("one_class", label=value)
+
+
 def guess_columns(table, strict: bool = False) -> ColumnGuess:
     """Guess the text and label columns of a :class:`~core.textdata.loading.Table`.
 
-    Raises DataError: ``one_column``, ``no_text_column``, ``no_label_column``, and with ``strict`` also
+    Raises DataError: ``one_column``, ``no_text_column``, ``no_label_column``, ``one_class`` (a column named
+    like a label holds a single value), and with ``strict`` also
     ``ambiguous_columns`` when the best choice is a near tie or only the relaxed rules found one.
     """
     if len(table.columns) < 2:
@@ -144,6 +154,7 @@ def guess_columns(table, strict: bool = False) -> ColumnGuess:
         if pair is None:
             if not texts:
                 raise DataError("no_text_column", columns=join_names(table.columns))
+            _refuse_single_label(table, stats, texts)
             raise DataError("no_label_column", columns=join_names(table.columns), max_classes=MAX_CLASSES)
         texts, labels = relaxed_texts, relaxed_labels
     text, label = pair

@@ -57,6 +57,10 @@ WARNING_PARAMS: dict[str, tuple[str, ...]] = {
     "similar_labels_merged": ("groups",),
 }
 
+# Notices that only report what was done for the user (nothing to check); the rest ask the user to look.
+INFORMATIONAL: frozenset[str] = frozenset({"rows_repaired", "duplicate_columns", "empty_rows", "nul_bytes_removed",
+                                           "similar_labels_merged"})
+
 ERROR_CODES: tuple[str, ...] = tuple(ERROR_PARAMS)
 WARNING_CODES: tuple[str, ...] = tuple(WARNING_PARAMS)
 

@@ -50,6 +50,13 @@ def merge_labels(labels: Sequence[str], groups: Iterable[Sequence[str]]) -> list
     return [target.get(label, label) for label in labels]
 
 
+def align_labels(labels: Sequence[str], classes: Iterable[str]) -> list[str]:
+    """``labels`` spelled like the similar one of ``classes`` where there is one (a validation file's ``POS``
+    becomes the training file's ``pos``), others unchanged."""
+    spelling = {label_key(label): label for label in classes}
+    return [spelling.get(label_key(label), label) for label in labels]
+
+
 def describe_groups(groups: Iterable[Sequence[str]], limit: int = 5) -> str:
     """A language-neutral list for a message: “pos” = “POS”; “1” = “1.0” (at most ``limit`` groups)."""
     groups = list(groups)

@@ -3,7 +3,7 @@
 import pytest
 
 from core.textdata.dataset import LabeledTexts
-from core.textdata.labels import describe_groups, label_key, merge_labels, similar_label_groups
+from core.textdata.labels import align_labels, describe_groups, label_key, merge_labels, similar_label_groups
 from core.textdata.loading import Table
 
 
@@ -43,3 +43,7 @@ def test_from_table_reports_then_merges_before_rare_classes_are_dropped():
     assert merged.class_counts() == {"neg": 6, "pos": 7} and merged.similar_labels == ()
     assert merged.warnings == [("similar_labels_merged", {"groups": "“pos” = “POS”"})]
     assert merged.texts == kept.texts[:12] + ["text 12"]  # nothing dropped, texts untouched
+
+
+def test_align_labels_to_the_training_spelling():
+    assert align_labels(["POS", "neg ", "1.0", "other"], ["pos", "neg", "1"]) == ["pos", "neg", "1", "other"]
