@@ -108,19 +108,29 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 
 def _utf16_strict(data: bytes) -> str | None:
-    """The UTF-16 byte order (without BOM) that decodes ``data`` strictly into lines of text, else None."""
+    """The UTF-16 byte order (without BOM) that decodes ``data`` strictly into rows of a table, else None.
+
+    Rows of a table: at least two line breaks, no control characters, and nearly every line holds some ASCII
+    punctuation (a delimiter, a quote, a brace). The wrong byte order, or an ASCII file with a stray NUL read as
+    UTF-16, gives lines of random CJK characters without any.
+    """
     if len(data) % 2:
         return None
     found = []
     for codec in ("utf-16-le", "utf-16-be"):
-        try:
-            text = data[:SAMPLE_BYTES].decode(codec)
-        except UnicodeDecodeError:
+        text = _strict(data[:SAMPLE_BYTES], codec)
+        if text is None and len(data) > SAMPLE_BYTES:  # the cut may split a surrogate pair
+            text = _strict(data[:SAMPLE_BYTES - 2], codec)
+        if text is None or any(char < " " and char not in "\t\n\r" for char in text):
             continue
-        controls = sum(1 for char in text if char < " " and char not in "\t\n\r")
-        if ("\n" in text or "\r" in text) and controls == 0:
+        lines = [line for line in text.replace("\r", "\n").split("\n") if line.strip()]
+        punctuated = sum(1 for line in lines if any(char in _TABLE_PUNCTUATION for char in line))
+        if len(lines) >= 2 and punctuated >= 0.8 * len(lines):
             found.append(codec)
     return found[0] if len(found) == 1 else None
+
+
+_TABLE_PUNCTUATION = frozenset(',;|\t"{}[]:')
 
 
 def _strict(data: bytes, codec: str) -> str | None:

@@ -165,6 +165,10 @@ CASES = [
     Case("binary-noise", bytes(range(256)) * 8, "refused", ("binary_file",)),
     Case("stray-nuls", table_text(labelled(ENGLISH, repeat=12)).encode().replace(b"\n", b"\x00\n", 2), "loaded", ("nul_bytes_removed",),
          classes=2),
+    Case("one-stray-nul-before-a-line-end", table_text(labelled(ENGLISH, repeat=5)).encode().replace(b"\n", b"\x00\n", 1),
+         "loaded", ("nul_bytes_removed",), encoding="utf-8", classes=2),  # once mistaken for UTF-16-BE
+    Case("utf-16-le-no-bom-emoji-past-the-sample", (ZH_CSV + "😀 表情,pos\n" * 20_000).encode("utf-16-le"), "loaded",
+         encoding="utf-16-le", classes=2),
     # Sizes
     Case("huge-cell", table_text([("这是一段很长的文本。" * 500_000, "pos")] + labelled(ENGLISH)).encode(), "loaded",
          ("text_too_long",), classes=2),
