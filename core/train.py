@@ -25,6 +25,7 @@ from core.classifier.training import TrainingConfig, train_classifier
 from core.jobs import ListReporter
 from core.textdata.dataset import LabeledTexts
 from core.textdata.errors import DataError
+from core.textdata.labels import align_labels
 from core.textdata.loading import read_path
 from core.textdata.prepare import prepare
 
@@ -113,7 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         data = _load(args.data, args.text_col, args.label_col, args.merge_similar_labels)
         if args.val_file:
-            data = (data, _load(args.val_file, args.text_col, args.label_col, args.merge_similar_labels))
+            validation = _load(args.val_file, args.text_col, args.label_col, args.merge_similar_labels)
+            if args.merge_similar_labels:  # spell merged labels as the training file does ("POS" -> "pos")
+                validation = LabeledTexts(validation.texts, align_labels(validation.labels, data.classes),
+                                          validation.warnings)
+            data = (data, validation)
     except DataError as error:
         print(f"error: cannot use the data: {_describe(error)}", file=sys.stderr)
         return 2
