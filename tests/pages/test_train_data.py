@@ -93,3 +93,34 @@ def test_preview_download_is_escaped(monkeypatch):
     assert parsed[0] == ["text", "label"] and len(parsed) == 21
     assert [row[0] for row in parsed[1:5]] == ["'" + row[0] for row in rows[:4]]
     assert not any(row[0][:1] in "=+-@" for row in parsed[1:])
+
+
+def test_misclassified_download_is_escaped(monkeypatch):
+    from tests.pages.test_train import TINY, has_model, poll_until, start_training
+
+    made = []
+
+    def spy(columns, rows):
+        made.append((list(columns), safe_csv(columns, rows)))
+        return made[-1][1]
+
+    monkeypatch.setattr(notices, "safe_csv", spy)
+    hostile = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3+cmd|' /C x'!A0"]
+    # Labels unrelated to the texts: a one-epoch model gets many wrong, so the mistakes table has rows.
+    rows = [(f"{hostile[index % 4]} {index}", "ab"[(index * 7 // 3) % 2]) for index in range(60)]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([("text", "label"), *rows])
+    app = open_page("en")
+    upload(app, buffer.getvalue().encode())
+    start_training(app, TINY)
+    poll_until(app, has_model)
+    t = texts("train", "en")
+    names = t["results"]["misclassified_columns"]
+    header = [names[column] for column in ("text", "true", "predicted", "confidence")]
+    wrong = app.session_state["train.model"]["evaluation"]["misclassified"]
+    assert wrong, "the model got everything right: no mistakes table to download"
+    assert t["results"]["misclassified_download"] in [button.label for button in app.get("download_button")]
+    data = [content for columns, content in made if columns == header][-1]
+    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert parsed[0] == header and len(parsed) == len(wrong) + 1
+    assert [row[0] for row in parsed[1:]] == ["'" + row["text"] for row in wrong]
