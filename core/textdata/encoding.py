@@ -68,6 +68,7 @@ MIN_FREQUENT_HANZI = 0.4  # real Chinese: 0.6-0.75 of its hanzi among the 500 mo
 MIN_KOREAN_SHARE = 0.8  # real Korean: nearly all characters are KS X 1001 hangul
 MIN_KANA_SHARE = 0.1  # Japanese sentences are about half kana
 MIN_JAPANESE_SHARE = 0.9
+NORMALIZER_BYTES = 1 << 20  # charset-normalizer reads this much of a file
 MAX_CHAOS = 0.15  # charset-normalizer's mess ratio above which its best decoding is mojibake
 MAX_BROKEN_UTF8_SHARE = 0.01  # broken sequences per well-formed non-ASCII character
 
@@ -203,7 +204,7 @@ def _decode_broken_utf8(data: bytes) -> tuple[str, int] | None:
     """UTF-8 with a few invalid bytes: (text with U+FFFD, bad byte count) when they are rare, else None."""
     text = data.decode("utf-8", errors="replace")
     replaced = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
-    non_ascii = sum(1 for char in text if char >= "\x80") - replaced
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore")) - replaced  # C speed on 50 MiB
     if non_ascii and replaced <= MAX_BROKEN_UTF8_SHARE * non_ascii:
         return text, replaced
     return None
@@ -211,10 +212,11 @@ def _decode_broken_utf8(data: bytes) -> tuple[str, int] | None:
 
 def _decode_cyrillic(data: bytes) -> Decoded | None:
     """cp1251 when the decoding reads as Cyrillic text (mostly lowercase Cyrillic letters, vowels among them)."""
+    sample = _strict(data[:SAMPLE_BYTES], "cp1251")  # single-byte: any cut is a clean cut
+    if sample is None or not reads_as_cyrillic(sample):
+        return None
     text = _strict(data, "cp1251")
-    if text is not None and reads_as_cyrillic(text[:SAMPLE_BYTES]):
-        return Decoded(text, "cp1251", 0, True)
-    return None
+    return Decoded(text, "cp1251", 0, True) if text is not None else None
 
 
 def _decode_by_normalizer(data: bytes) -> Decoded | None:
@@ -223,7 +225,12 @@ def _decode_by_normalizer(data: bytes) -> Decoded | None:
         from charset_normalizer import from_bytes
     except ImportError:  # an optional last resort: the checks above cover the common encodings
         return None
-    best = from_bytes(data).best()
+    # Its verdict on the head of the file (cut at a line end) is as good as on 50 MiB and far quicker; the
+    # strict decode of the whole file below still has to succeed.
+    head = data[:NORMALIZER_BYTES]
+    if len(data) > NORMALIZER_BYTES and b"\n" in head:
+        head = head[:head.rindex(b"\n") + 1]
+    best = from_bytes(head).best()
     if best is None or best.chaos > MAX_CHAOS:
         return None
     text = _strict(data, best.encoding)
