@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.escape import latex_text
 from core.lessons.gradients import ChainSetup, build_model
 
 EPSILON = 1e-6  # torch adds it to the norm so a zero gradient never divides by zero
@@ -46,9 +47,21 @@ class ClippingResult:
     clipped_diff: float           # max relative |rule-clipped gradient − torch-clipped gradient|
 
     @property
+    def largest(self) -> int:
+        """Index of the batch with the largest gradient norm before clipping."""
+        return int(np.argmax(self.norms_before))
+
+    @property
     def clipped(self) -> np.ndarray:
         """(num_batches,) True where clipping changed the gradient."""
         return self.coefficients < 1
+
+
+def rule_latex(parameters_word: str, threshold_word: str) -> str:
+    """The clipping rule :func:`clip_by_total_norm` applies, with the page's words for "parameters" and "threshold"."""
+    parameters, threshold = latex_text(parameters_word), latex_text(threshold_word)
+    return (rf"\|g\| = \sqrt{{\textstyle\sum_{{\text{{{parameters}}}}} \sum g^2}}, \qquad "
+            rf"g \leftarrow g \cdot \min\!\left(1, \frac{{\text{{{threshold}}}}}{{\|g\| + 10^{{-6}}}}\right)")
 
 
 def total_norm(gradients: list[torch.Tensor]) -> torch.Tensor:

@@ -31,6 +31,11 @@ from core.gradients import jacobian_products, readout_weights, through_time
 from core.sequence_input import embed_tokens
 
 POWER_STEPS = (1, 5, 10, 20, 50)  # the tutorial's table rows
+CHAIN_EQUATION = (  # what measure_chain multiplies out, in torch's convention (the tutorial's transpose)
+    r"\frac{\partial h_k}{\partial h_{k-1}} = \operatorname{diag}(\varphi'(z_k))\,W_{hh}, \qquad "
+    r"\frac{\partial h_T}{\partial h_t} = \operatorname{diag}(\varphi'(z_T))\,W_{hh} \cdots "
+    r"\operatorname{diag}(\varphi'(z_{t+1}))\,W_{hh}"
+)
 
 
 @dataclass(frozen=True)

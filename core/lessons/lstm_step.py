@@ -43,6 +43,18 @@ EQUATIONS = (  # torch's form, one matrix for x and one for h per gate
     r"\tilde{C}_t = \tanh(W_{ig} x_t + W_{hg} h_{t-1} + b_g), \quad o_t = \sigma(W_{io} x_t + W_{ho} h_{t-1} + b_o)",
     r"C_t = f_t \odot C_{t-1} + i_t \odot \tilde{C}_t, \qquad h_t = o_t \odot \tanh(C_t), \qquad h_0 = C_0 = 0",
 )
+# The tutorial's stacked matrix W_f · [h_{t-1}, x_t] is torch's two blocks side by side (see weight_layout).
+LAYOUT_EQUATION = (r"W_f \cdot [h_{t-1}, x_t] + b_f = [\,W_{hf} \mid W_{if}\,] \begin{bmatrix} h_{t-1} \\ x_t "
+                   r"\end{bmatrix} + (b_{if} + b_{hf}) = W_{if} x_t + W_{hf} h_{t-1} + b_f")
+# The direct cell path against the RNN's chain (what cell_path measures).
+PATH_EQUATIONS = (
+    r"\frac{\partial C_t}{\partial C_{t-1}}\Big|_{\text{direct}} = \operatorname{diag}(f_t)"
+    r"\quad\Rightarrow\quad \frac{\partial C_T}{\partial C_t}\Big|_{\text{direct}} = "
+    r"\operatorname{diag}\Big(\prod_{k=t+1}^{T} f_k\Big)",
+    r"\text{RNN:}\quad \frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(\tanh'(z_t))\, W_{hh}"
+    r"\quad\Rightarrow\quad \frac{\partial h_T}{\partial h_t} = \prod_{k=t+1}^{T} "
+    r"\operatorname{diag}(\tanh'(z_k))\, W_{hh}",
+)
 
 
 @dataclass(frozen=True)

@@ -79,4 +79,4 @@ def test_preset_and_empty_sentence():
     assert len(chart_specs(app)[0]["frames"]) == 11
     app.text_input(key="lstm_step.text").set_value("   ").run()
     assert not app.exception
-    assert app.warning[0].value == texts("lstm_step", "en")["empty"]
+    assert app.warning[0].value == texts("common", "en")["messages"]["empty"]
