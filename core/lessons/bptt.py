@@ -29,7 +29,7 @@ from torch import nn
 
 from core.gradients import through_time
 from core.lessons import bmatrix
-from core.lessons.rnn_step import RNNStepConfig, build_network
+from core.lesson_models import RNNStepConfig, build_network
 from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
 

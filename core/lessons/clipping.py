@@ -21,6 +21,7 @@ from torch import nn
 
 from core.escape import latex_text
 from core.lessons.gradients import ChainSetup, build_model
+from core.seeding import generator as seeded_generator
 
 EPSILON = 1e-6  # torch adds it to the norm so a zero gradient never divides by zero
 
@@ -79,7 +80,7 @@ def clip_by_total_norm(gradients: list[torch.Tensor], threshold: float) -> tuple
 
 def batch(index: int, chain: ChainSetup, setup: ClippingSetup) -> tuple[torch.Tensor, torch.Tensor]:
     """Batch ``index``: inputs (seq_len, batch, input_size) and targets (batch, 1) = the first step's feature 0."""
-    generator = torch.Generator().manual_seed(1000 * chain.seed + index)
+    generator = seeded_generator(1000 * chain.seed + index)
     inputs = torch.randn(setup.seq_len, setup.batch_size, chain.input_size, generator=generator,
                          dtype=torch.float64)  # (seq_len, batch, input)
     return inputs, inputs[0, :, :1].clone()  # (batch, 1)
@@ -93,7 +94,7 @@ def clipping_demo(threshold: float, chain: ChainSetup = ChainSetup(), setup: Cli
     """
     rnn = build_model(chain)
     readout = nn.Linear(chain.hidden_size, 1).double()
-    generator = torch.Generator().manual_seed(int(chain.seed) + 1)
+    generator = seeded_generator(int(chain.seed) + 1)
     with torch.no_grad():
         for parameter in readout.parameters():
             parameter.uniform_(-chain.hidden_size**-0.5, chain.hidden_size**-0.5, generator=generator)

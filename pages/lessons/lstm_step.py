@@ -4,10 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from core.figures.lstm_step import cell_path_figure, lstm_cell_figure
+from core.lessons.cell_path import PATH_EQUATIONS, CellPath, cell_path
 from core.lessons.lstm_step import (
-    DEFAULT_SENTENCE, EQUATIONS, LAYOUT_EQUATION, PATH_EQUATIONS, CellPath, LSTMStepConfig, LSTMWalkthrough,
-    build_lstm, cell_path, step_equations, tokens_of, walkthrough, weight_layout,
+    DEFAULT_SENTENCE, EQUATIONS, LAYOUT_EQUATION, LSTMStepConfig, LSTMWalkthrough, build_lstm, step_equations,
+    walkthrough, weight_layout,
 )
+from core.sequence_input import tokens_of
 from pages.kit.chart import chart
 from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from core.figures.architectures import ArchitectureLabels, architecture_figure
-from core.lessons.architectures import ArchitectureRun, Reveal
 from core.figures.player import PlayerLabels
+from core.lessons.architectures import ArchitectureRun, Reveal
 
 WORDS = {"input_row": "input", "output_row": "output", "unit": "unit", "probability": "p", "divider": "context",
          "player": PlayerLabels("▶ Play", "▮▮ Pause", "frame ")}

@@ -4,7 +4,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.lessons import bmatrix
-from core.lessons.lstm_step import cell_path, walkthrough
+from core.lessons.cell_path import cell_path
+from core.lessons.lstm_step import walkthrough
 from pages.kit.i18n import texts
 from tests.pages.page_app import chart_specs, latex, page_opener
 
