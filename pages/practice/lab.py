@@ -10,7 +10,7 @@ from core.lab.records import LabView, collect
 from core.lab.tasks import MAX_SEQ_LEN, MIN_SEQ_LEN, TASKS
 from core.lab.training import PROBE_BATCH_SIZE, train_lab
 from pages.kit.i18n import texts
-from pages.kit.jobs import MAX_RUNNING, job_manager, session_owner
+from pages.kit.jobs import MAX_RUNNING, job_manager, session_job, session_owner
 from pages.kit.layout import device_note, how_to_read, page_header
 
 t = texts("lab")
@@ -32,7 +32,7 @@ CHART = {"displaylogo": False}
 
 
 def current_job():
-    return job_manager().get(st.session_state.get(JOB_KEY))
+    return session_job(JOB_KEY)
 
 
 def start(config: LabConfig) -> None:
