@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from core.lessons import bmatrix
+from core.lessons.trained.load import require_lesson_sizes, trained_model
 from core.lessons.lstm_step import seeded_recurrent, tokens_of
 from core.sequence_input import embed_tokens
 from core.trace import trace
@@ -95,11 +96,21 @@ def build_gru(seed: int, config: GRUStepConfig = GRUStepConfig()) -> nn.GRU:
     return seeded_recurrent("gru", config.input_size, config.hidden_size, seed)
 
 
-def walkthrough(sentence: str, seed: int, config: GRUStepConfig = GRUStepConfig()) -> GRUWalkthrough:
-    """Embed ``sentence``, run the seeded GRU over it through :func:`core.trace.trace`, keep every step."""
+def walkthrough(sentence: str, seed: int, config: GRUStepConfig = GRUStepConfig(),
+                trained: bool = False) -> GRUWalkthrough:
+    """Embed ``sentence``, run the seeded GRU over it through :func:`core.trace.trace`, keep every step.
+
+    ``trained=True`` reads the sentence with the shipped agreement model's word vectors and ``nn.GRU(3, 4)``
+    (:mod:`core.lessons.trained`) instead; ``seed`` then changes nothing.
+    """
     tokens, truncated = tokens_of(sentence, config.max_tokens)
-    module = build_gru(seed, config)
-    inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
+    if trained:
+        model = trained_model("gru")
+        require_lesson_sizes(model, config.input_size, config.hidden_size)
+        module, inputs = model.recurrent, model.embed(tokens)  # inputs: (seq_len, input)
+    else:
+        module = build_gru(seed, config)
+        inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
     with torch.no_grad():
         traced = trace(module, inputs)
         gates = {name: traced.gate(name) for name in GATES}  # each (seq_len, hidden)

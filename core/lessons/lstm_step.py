@@ -30,6 +30,7 @@ from torch import nn
 
 from core.gradients import through_time
 from core.lessons import bmatrix
+from core.lessons.trained.load import require_lesson_sizes, trained_model
 from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
 from core.weights import GATE_ORDER, TUTORIAL_ORDER, lstm_gate_weights
@@ -124,11 +125,21 @@ def tokens_of(sentence: str, limit: int) -> tuple[list[str], bool]:
     return every_token[:limit], len(every_token) > limit
 
 
-def walkthrough(sentence: str, seed: int, config: LSTMStepConfig = LSTMStepConfig()) -> LSTMWalkthrough:
-    """Embed ``sentence``, run the seeded LSTM over it through :func:`core.trace.trace`, keep every step."""
+def walkthrough(sentence: str, seed: int, config: LSTMStepConfig = LSTMStepConfig(),
+                trained: bool = False) -> LSTMWalkthrough:
+    """Embed ``sentence``, run the seeded LSTM over it through :func:`core.trace.trace`, keep every step.
+
+    ``trained=True`` reads the sentence with the shipped agreement model's word vectors and ``nn.LSTM(3, 4)``
+    (:mod:`core.lessons.trained`) instead; ``seed`` then changes nothing.
+    """
     tokens, truncated = tokens_of(sentence, config.max_tokens)
-    module = build_lstm(seed, config)
-    inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
+    if trained:
+        model = trained_model("lstm")
+        require_lesson_sizes(model, config.input_size, config.hidden_size)
+        module, inputs = model.recurrent, model.embed(tokens)  # inputs: (seq_len, input)
+    else:
+        module = build_lstm(seed, config)
+        inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
     with torch.no_grad():
         traced = trace(module, inputs)
         gates = {name: traced.gate(name) for name in GATES}  # each (seq_len, hidden)

@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from core.lessons import bmatrix
+from core.lessons.trained.load import require_lesson_sizes, trained_model
 from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
 
@@ -113,17 +114,25 @@ def shape_rows(rnn: nn.RNN, readout: nn.Linear) -> tuple[ShapeRow, ...]:
     )
 
 
-def run_lesson(sentence: str, seed: int, config: RNNStepConfig = RNNStepConfig()) -> RNNStepLesson:
+def run_lesson(sentence: str, seed: int, config: RNNStepConfig = RNNStepConfig(),
+               trained: bool = False) -> RNNStepLesson:
     """Embed ``sentence``, run the seeded network over it and keep every intermediate.
 
+    ``trained=True`` swaps in the shipped agreement model (:mod:`core.lessons.trained`): its learned word vectors,
+    its ``nn.RNN(3, 4)`` and its readout, whose two outputs are "was" / "were"; ``seed`` then changes nothing.
     Raises ValueError when the sentence has no tokens (the page turns that into a message).
     """
     all_tokens = split_tokens(sentence)
     if not all_tokens:
         raise ValueError("the sentence has no tokens")
     tokens = all_tokens[: config.max_tokens]
-    rnn, readout = build_network(seed, config)
-    inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
+    if trained:
+        model = trained_model("rnn")
+        require_lesson_sizes(model, config.input_size, config.hidden_size)
+        rnn, readout, inputs = model.recurrent, model.readout, model.embed(tokens)  # inputs: (seq_len, input)
+    else:
+        rnn, readout = build_network(seed, config)
+        inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
 
     with torch.no_grad():
         traced = trace(rnn, inputs)
