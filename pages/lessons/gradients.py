@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.device import select_device
 from core.figures.gradients import activation_figure, chain_figure, clipping_figure
-from core.lessons.clipping import ClippingResult, clipping_demo
+from core.lessons.clipping import ClippingSetup, ClippingResult, clipping_demo
 from core.lessons.gradients import (
     ChainSetup, JacobianChain, activation_curve, chain_latex, display_limit, find_token, float64_device, measure_chain,
     power_table, random_inputs, sentence_inputs,
@@ -194,7 +194,7 @@ st.markdown(t["exploding"]["text"])
 
 clipping_text = t["clipping"]
 st.subheader(clipping_text["title"])
-st.markdown(clipping_text["text"])
+st.markdown(clipping_text.format("text", steps=ClippingSetup().seq_len, batches=ClippingSetup().num_batches))
 formula_block(rf"\|g\| = \sqrt{{\textstyle\sum_{{\text{{{clipping_text['formula_params']}}}}} \sum g^2}}, \qquad "
               rf"g \leftarrow g \cdot \min\!\left(1, \frac{{\text{{{clipping_text['formula_threshold']}}}}}"
               r"{\|g\| + 10^{-6}}\right)")
