@@ -57,7 +57,9 @@ def test_lstm_story_matches_a_hand_computed_lstm(sentence):
     assert story.carried_to == pytest.approx(cell[s - 1, story.forget.unit], abs=1e-5)
     assert story.replaced_by == pytest.approx(cell[s, story.forget.unit], abs=1e-5)
     gap = (model.readout.weight[1] - model.readout.weight[0]).detach().numpy()
-    assert story.output.unit == int(np.abs(gap * hidden[-1]).argmax())
+    logits_last = model.readout(torch.from_numpy(hidden[-1])).detach()
+    sign = 1.0 if int(logits_last.argmax()) == 1 else -1.0
+    assert story.output.unit == int((sign * gap * hidden[-1]).argmax()) and story.contribution > 0
     assert story.output.value == pytest.approx(o[-1, story.output.unit], abs=1e-5)
     logits = model.readout(torch.from_numpy(hidden[-1])).detach()
     assert story.verb == ("was", "were")[int(logits.argmax())] == story.needed

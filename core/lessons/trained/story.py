@@ -10,8 +10,9 @@ a measurable event, found here by arg-max / arg-min over the trace, never typed 
 * **store**: the unit that writes the most at s: largest ``|i_s ⊙ C̃_s|`` (LSTM) or ``|(1 - z_s) ⊙ n_s|`` (GRU);
 * **hold**: the forgetting unit's state (the LSTM's cell ``C``, the GRU's ``h``) right after the old subject and
   right before the new one: what it carried across the fillers, and what it holds once the new subject is in;
-* **output**: at the last step T, the unit whose ``h_T`` moves the readout most toward its choice,
-  ``argmax_j |(W_hy[were] − W_hy[was])_j · h_T[j]|``, with the output gate ``o_T`` there (LSTM).
+* **output**: at the last step T, the unit whose ``h_T`` moves the readout most toward the verb it picks,
+  ``argmax_j ± (W_hy[were] − W_hy[was])_j · h_T[j]`` (+ for "were", − for "was"), with the output gate ``o_T``
+  there (LSTM).
 
 Steps are 1-based like t; units are 0-based like the tensors and the lessons' charts.
 """
@@ -55,7 +56,7 @@ class GateStory:
     carried_to: float | None  # the same unit's state one step before the new subject; None without an old subject
     replaced_by: float  # the same unit's state at the new subject's step
     output: StoryMoment  # the unit that drives the last prediction; value = o_T (LSTM) or h_T (GRU)
-    contribution: float  # (W_hy[were] − W_hy[was])_j · h_T[j] for that unit: > 0 pushes toward "were"
+    contribution: float  # that unit's share of the logit gap toward the picked verb, ± (W_hy[were] − W_hy[was])_j h_T[j]
     verb: str  # the verb the model picks at the last step
     verb_probability: float  # ŷ_T of that verb
     needed: str  # the verb the grammar needs there
@@ -110,9 +111,9 @@ def gate_story(kind: str, sentence: str, max_tokens: int = 16) -> GateStory | No
     store_unit = int(np.argmax(np.abs(written[subject])))
     state = gates["cell"] if kind == "lstm" else gates["hidden"]  # (T, H): what a unit carries between steps
     last = len(tokens) - 1
-    contributions = readout_gap * gates["hidden"][last]  # (H,)
-    output_unit = int(np.argmax(np.abs(contributions)))
     choice = int(np.argmax(probabilities[last]))
+    toward = (1.0 if choice == 1 else -1.0) * readout_gap * gates["hidden"][last]  # (H,): > 0 helps the choice
+    output_unit = int(np.argmax(toward))
     needed = labels_of(tokens)[last]
     return GateStory(
         kind=kind, tokens=tokens, previous_subject_step=None if previous is None else previous + 1,
@@ -122,7 +123,7 @@ def gate_story(kind: str, sentence: str, max_tokens: int = 16) -> GateStory | No
         carried_to=None if previous is None else float(state[subject - 1, forget_unit]),
         replaced_by=float(state[subject, forget_unit]),
         output=moment(last, output_unit, gates["output"] if kind == "lstm" else gates["hidden"]),
-        contribution=float(contributions[output_unit]), verb=LABELS[choice],
+        contribution=float(toward[output_unit]), verb=LABELS[choice],
         verb_probability=float(probabilities[last, choice]),
         needed=LABELS[needed] if needed != NO_LABEL else "",
     )
