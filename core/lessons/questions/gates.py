@@ -77,13 +77,15 @@ def lstm_step(sentence: str | None, seed: int, trained: bool = False, **_) -> tu
 def gru_step(sentence: str | None, seed: int, trained: bool = False, **_) -> tuple[Question, ...]:
     sentence = _sentence(sentence, TRAINED_SENTENCE if trained else gru_lesson.DEFAULT_SENTENCE)
     lesson = gru_lesson.walkthrough(sentence, seed, trained=trained)
-    lstm = gru_lesson.cell_facts("lstm", 3, 4)
-    gru = gru_lesson.cell_facts("gru", 3, 4)
+    sizes = gru_lesson.GRUStepConfig()
+    lstm = gru_lesson.cell_facts("lstm", sizes.input_size, sizes.hidden_size)
+    gru = gru_lesson.cell_facts("gru", sizes.input_size, sizes.hidden_size)
     saved = lstm.parameters - gru.parameters
     choices, index = number_choices(saved, (lstm.parameters // 4, gru.parameters, lstm.parameters), str)
     fewer = Question(
         id="gru_step.saved_parameters", lesson="gru_step", choices=choices, choices_are_keys=False, correct=index,
-        facts=(("lstm", str(lstm.parameters)), ("gru", str(gru.parameters)), ("saved", str(saved))),
+        facts=(("input", str(sizes.input_size)), ("hidden", str(sizes.hidden_size)), ("lstm", str(lstm.parameters)),
+               ("gru", str(gru.parameters)), ("saved", str(saved))),
     )
 
     last = lesson.seq_len - 1
