@@ -7,9 +7,11 @@ from core.figures.rnn_step import StepFigureLabels, matrix_heatmap, step_terms_f
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
 from core.lessons import bmatrix
 from core.lessons.rnn_step import DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, run_lesson, step_equations
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.trained_switch import default_sentence, model_card, trained_switch
 
 t = texts("rnn_step")
 common = texts("common")
@@ -18,14 +20,14 @@ CHART = {"displaylogo": False}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compute(sentence: str, seed: int) -> RNNStepLesson:
-    return run_lesson(sentence, seed, CONFIG)
+def compute(sentence: str, seed: int, trained: bool = False) -> RNNStepLesson:
+    return run_lesson(sentence, seed, CONFIG, trained=trained)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animations(sentence: str, seed: int, step: int, lang: str):
+def animations(sentence: str, seed: int, trained: bool, step: int, lang: str):
     """The two animated figures of one view (building frames costs more than running the model)."""
-    words, lesson = texts("rnn_step", lang), compute(sentence, seed)
+    words, lesson = texts("rnn_step", lang), compute(sentence, seed, trained)
     shared = {"play": common["play"], "pause": common["pause"], "step_prefix": common["step_prefix"]}
     unrolled = unrolled_figure(
         lesson.tokens, lesson.inputs, lesson.hidden, lesson.outputs, step=step,
@@ -41,8 +43,8 @@ def animations(sentence: str, seed: int, step: int, lang: str):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def heatmaps(sentence: str, seed: int, lang: str):
-    words, lesson = texts("rnn_step", lang), compute(sentence, seed)
+def heatmaps(sentence: str, seed: int, trained: bool, lang: str):
+    words, lesson = texts("rnn_step", lang), compute(sentence, seed, trained)
 
     def title(key, matrix) -> str:  # the shape in the title is read off the matrix drawn under it
         return words.format(key, rows=matrix.shape[0], columns=matrix.shape[1])
@@ -55,10 +57,13 @@ def heatmaps(sentence: str, seed: int, lang: str):
 
 
 page_header(t)
-sentence, seed = sentence_controls("rnn_step", t, DEFAULT_SENTENCE, max_chars=200)
+trained = trained_switch("rnn_step", DEFAULT_SENTENCE)
+sentence, seed = sentence_controls("rnn_step", t, default_sentence("rnn_step", DEFAULT_SENTENCE), max_chars=200)
+if trained:
+    model_card("rnn")
 
 try:
-    lesson = compute(sentence, seed)
+    lesson = compute(sentence, seed, trained)
 except ValueError:
     st.warning(t["empty"])
     st.stop()
@@ -71,13 +76,14 @@ for equation in EQUATIONS:
 st.markdown(t["formulas_text"])
 
 step = step_slider("rnn_step", t, lesson.seq_len)
-unrolled, terms = animations(sentence, seed, step, language())
+unrolled, terms = animations(sentence, seed, trained, step, language())
 
 st.subheader(t["unrolled_title"])
 st.plotly_chart(unrolled, key="rnn_step.unrolled", config=CHART)
 how_to_read(t["unrolled_how"])
 agreement(lesson.max_abs_diff, "torch.nn.RNN")
-st.caption(t["untrained"])
+if not trained:
+    st.caption(t["untrained"])
 
 st.subheader(t["step_title"])
 st.markdown(t.format("step_word", step=step, token=lesson.tokens[step - 1], previous=step - 1))
@@ -92,7 +98,7 @@ how_to_read(t.format("step_figure_how", hidden=CONFIG.hidden_size, outputs=CONFI
 
 st.subheader(t["weights_title"])
 st.markdown(t["weights_text"])
-for column, figure, name in zip(st.columns([3, 4, 4]), heatmaps(sentence, seed, language()),
+for column, figure, name in zip(st.columns([3, 4, 4]), heatmaps(sentence, seed, trained, language()),
                                 ("weight_input", "weight_hidden", "weight_output")):
     column.plotly_chart(figure, key=f"rnn_step.{name}", config=CHART)
 how_to_read(t["weights_how"])
@@ -109,3 +115,5 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True, key="rnn_step.shapes")
 st.caption(t["shapes_note"])
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has
+
+check_yourself("rnn_step", sentence, seed, trained)
