@@ -54,12 +54,12 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
                    "W_{xr}", "W_{xz}", "W_{xn}", "W_{hr}", "W_{hz}", "W_{hn}", "W_x"), ("lstm_step", "gru_step")),
     GlossaryEntry("gate_biases", "weights", r"b_i,\ b_f,\ b_g,\ b_o", ("b_i", "b_f", "b_g", "b_o"), ("lstm_step",)),
     GlossaryEntry("gru_biases", "weights", r"b_{x\cdot},\ b_{h\cdot}",
-                  ("b_{xr}", "b_{xz}", "b_{xn}", "b_{hr}", "b_{hz}", "b_{hn}", "b_x"), ("gru_step",)),
+                  ("b_{xr}", "b_{xz}", "b_{xn}", "b_{hr}", "b_{hz}", "b_{hn}", "b_x", "b_{xf}", "b_{hf}"), ("gru_step",)),
     GlossaryEntry("tutorial_weights", "weights", r"W_f,\ W_i,\ W_C,\ W_o,\ W_h",
                   ("W_f", "W_i", "W_C", "W_o", "W_h", "b_C"), ("lstm_step", "gru_step", "summary")),
     GlossaryEntry("input_gate", "gates", r"i_t", ("i_t",), ("lstm_step",)),
     GlossaryEntry("forget_gate", "gates", r"f_t", ("f_t", "f"), ("lstm_step",)),
-    GlossaryEntry("candidate", "gates", r"\tilde{C}_t", (r"\tilde{C}_t", "g_t", "g"), ("lstm_step",)),
+    GlossaryEntry("candidate", "gates", r"\tilde{C}_t", (r"\tilde{C}_t", "g_t"), ("lstm_step",)),
     GlossaryEntry("output_gate", "gates", r"o_t", ("o_t",), ("lstm_step",)),
     GlossaryEntry("reset_gate", "gates", r"r_t", ("r_t", "r"), ("gru_step",)),
     GlossaryEntry("update_gate", "gates", r"z_t", ("z_t", "z"), ("gru_step",)),
@@ -68,6 +68,7 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
     GlossaryEntry("tutorial_candidate", "gates", r"\tilde{h}_t", (r"\tilde{h}_t",), ("gru_step",)),
     GlossaryEntry("loss", "training", r"L,\ L_t", ("L", "L_t"), ("bptt",)),
     GlossaryEntry("one_hot", "training", r"e_c", ("e_c", "c"), ("bptt",)),
+    GlossaryEntry("gradient_vector", "training", r"g", ("g",), ("gradients",)),
     GlossaryEntry("delta", "training", r"\delta_t", (r"\delta",), ("bptt",)),
     GlossaryEntry("partial", "training", r"\partial L / \partial h_t", (r"\partial",), ("bptt",)),
     GlossaryEntry("immediate_partial", "training", r"\partial^{+}", (r"\partial^{+}",), ("summary",)),
@@ -91,7 +92,8 @@ GLOSSARY: tuple[GlossaryEntry, ...] = (
 LAYOUT_COMMANDS = frozenset({
     "left", "right", "big", "Big", "bigl", "bigr", "quad", "qquad", "cdot", "frac", "mid", "le", "ge", "in", "log",
     "times", "infty", "dots", "ldots", "cdots", "approx", "to", "rVert", "max", "min", "exp", "text", "mathrm",
-    "operatorname", "begin", "end", "tilde", "hat",
+    "operatorname", "begin", "end", "tilde", "hat", "leftarrow", "rightarrow", "Rightarrow", "sqrt", "textstyle",
+    "displaystyle", "Bigl", "Bigr",
 })
 TIME_INDEX = re.compile(r"^(?:[tTksj]|\d+|[tTk]\s*[-+−]\s*(?:\d+|n)|k,\s*j|t,\s*j)$")
 DECORATED = {r"\tilde{C}": "\u24b8", r"\tilde{h}": "\u24d7", r"\hat{y}": "\u24e8"}  # stand-ins while parsing
@@ -137,7 +139,7 @@ def symbols_in(latex: str) -> set[str]:
     for command in re.findall(r"\\([A-Za-z]+)", text):
         if command not in LAYOUT_COMMANDS:
             found.add("\\" + command)
-    text = re.sub(r"\\[A-Za-z]+", " ", text)
+    text = re.sub(r"\\[A-Za-z]+(?:_(?:\{[^{}]*\}|\w))?", " ", text)  # a command takes its own subscript along
     if re.search(r"\[\s*h_", text):
         found.add("[,]")
     stand_ins = "".join(DECORATED.values())

@@ -54,8 +54,9 @@ if result.truncated:
     st.info(t.format("truncated", count=MAX_TOKENS))
 
 st.subheader(t["model_title"])
-formula_block(r"h_t = \tanh(W_{xh}x_t + W_{hh}h_{t-1} + b_h), \qquad y_t = W_{hy}h_t + b_y")
-formula_block(r"L = \sum_{t \in S} L_t = -\sum_{t \in S} \log \operatorname{softmax}(y_t)_1")
+formula_block(r"h_t = \tanh(W_{xh}x_t + W_{hh}h_{t-1} + b_h), \qquad s_t = W_{hy}h_t + b_y, \qquad "
+              r"\hat{y}_t = \operatorname{softmax}(s_t)")
+formula_block(r"L = \sum_{t \in S} L_t = -\sum_{t \in S} \log \hat{y}_t[c], \qquad c = 1")
 st.markdown(t["model_text"] + " " + t.format("loss_value", value=f"{result.loss:.6f}"))
 
 st.subheader(t["animation_title"])
@@ -90,7 +91,7 @@ if step == 1:
 
 st.subheader(t["sum_title"])
 formula_block(r"\frac{\partial L}{\partial W_{hh}} = \sum_{t=1}^{T} \delta_t\, h_{t-1}^\top, \qquad "
-              r"\delta_t = (1 - h_t^2) \odot \frac{\partial L}{\partial h_t}")
+              r"\delta_t = \frac{\partial L}{\partial a_t} = (1 - h_t^2) \odot \frac{\partial L}{\partial h_t}")
 st.markdown(t["sum_text"])
 
 st.subheader(t["table_title"])

@@ -132,9 +132,9 @@ chain_fig, activation_fig = figures(setup, length, tuple(tokens), loss_position,
 
 st.subheader(t["chain_title"])
 st.markdown(t["chain_formula_text"])
-formula_block(r"\frac{\partial h_k}{\partial h_{k-1}} = \operatorname{diag}(\varphi'(z_k))\,W_{hh}, \qquad "
-              r"\frac{\partial h_T}{\partial h_t} = \operatorname{diag}(\varphi'(z_T))\,W_{hh} \cdots "
-              r"\operatorname{diag}(\varphi'(z_{t+1}))\,W_{hh}")
+formula_block(r"\frac{\partial h_k}{\partial h_{k-1}} = \operatorname{diag}(\varphi'(a_k))\,W_{hh}, \qquad "
+              r"\frac{\partial h_T}{\partial h_t} = \operatorname{diag}(\varphi'(a_T))\,W_{hh} \cdots "
+              r"\operatorname{diag}(\varphi'(a_{t+1}))\,W_{hh}")
 metrics = st.columns(4)
 metrics[0].metric(t["metric_radius"], short(chain.spectral_radius))
 metrics[1].metric(t["metric_sigma_max"], short(float(chain.singular_values[0])))

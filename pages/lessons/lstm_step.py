@@ -9,9 +9,12 @@ from core.lessons.lstm_step import (
     DEFAULT_SENTENCE, EQUATIONS, CellPath, LSTMStepConfig, LSTMWalkthrough, build_lstm, cell_path, step_equations,
     tokens_of, walkthrough, weight_layout,
 )
+from core.lessons.readings import read_cell_path
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.trained_switch import default_sentence, model_card, show_story, trained_switch
 
 t = texts("lstm_step")
 common = texts("common")
@@ -21,8 +24,8 @@ BAR_GATES = ("forget", "input", "candidate", "output", "cell", "hidden")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compute(sentence: str, seed: int) -> LSTMWalkthrough:
-    return walkthrough(sentence, seed, CONFIG)
+def compute(sentence: str, seed: int, trained: bool = False) -> LSTMWalkthrough:
+    return walkthrough(sentence, seed, CONFIG, trained=trained)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -54,9 +57,9 @@ def bar_values(lesson: LSTMWalkthrough) -> dict:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animations(sentence: str, seed: int, step: int, lang: str):
+def animations(sentence: str, seed: int, trained: bool, step: int, lang: str):
     """The animated cell and bars, opened at ``step`` (building frames costs more than running the model)."""
-    words, lesson = texts("lstm_step", lang), compute(sentence, seed)
+    words, lesson = texts("lstm_step", lang), compute(sentence, seed, trained)
     shared = texts("common", lang)
     player = PlayerLabels(shared["play"], shared["pause"], shared["step_prefix"])
     cell = lstm_cell_figure(lesson.vectors(), lesson.tokens, words["diagram_notes"], words["frame_title"], player,
@@ -67,16 +70,19 @@ def animations(sentence: str, seed: int, step: int, lang: str):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def heatmaps(sentence: str, seed: int, lang: str):
-    words, lesson = texts("lstm_step", lang), compute(sentence, seed)
+def heatmaps(sentence: str, seed: int, trained: bool, lang: str):
+    words, lesson = texts("lstm_step", lang), compute(sentence, seed, trained)
     return gate_heatmaps_figure(bar_values(lesson), words["gate_names"], lesson.tokens, words["unit"])
 
 
 page_header(t)
-sentence, seed = sentence_controls("lstm_step", t, DEFAULT_SENTENCE, max_chars=300)
+trained = trained_switch("lstm_step", DEFAULT_SENTENCE)
+sentence, seed = sentence_controls("lstm_step", t, default_sentence("lstm_step", DEFAULT_SENTENCE), max_chars=300)
+if trained:
+    model_card("lstm")
 
 try:
-    lesson = compute(sentence, seed)
+    lesson = compute(sentence, seed, trained)
 except ValueError:
     st.warning(t["empty"])
     st.stop()
@@ -90,18 +96,21 @@ st.markdown(t["equations_text"])
 
 step = step_slider("lstm_step", t, lesson.seq_len)
 
-cell_figure, bars_figure = animations(sentence, seed, step, language())
+cell_figure, bars_figure = animations(sentence, seed, trained, step, language())
 st.subheader(t["cell_title"])
 st.plotly_chart(cell_figure, key="lstm_step.cell", config=CHART)
 how_to_read(t.format("cell_how", hidden=CONFIG.hidden_size, input_size=CONFIG.input_size))
 agreement(lesson.max_abs_diff, "torch.nn.LSTM")
-st.caption(t["untrained"])
+if trained:
+    show_story("lstm", sentence, CONFIG.max_tokens)
+else:
+    st.caption(t["untrained"])
 
 st.subheader(t["bars_title"])
 st.plotly_chart(bars_figure, key="lstm_step.bars", config=CHART)
 how_to_read(t["bars_how"])
 with st.expander(t["heatmaps_title"]):
-    st.plotly_chart(heatmaps(sentence, seed, language()), key="lstm_step.heatmaps", config=CHART)
+    st.plotly_chart(heatmaps(sentence, seed, trained, language()), key="lstm_step.heatmaps", config=CHART)
     how_to_read(t["heatmaps_how"])
 
 st.subheader(t["step_title"])
@@ -121,8 +130,8 @@ st.markdown(t["layout_text"])
 table, shapes_line = layout_table(seed, language())
 st.dataframe(table, hide_index=True, key="lstm_step.layout")
 st.caption(t.format("layout_shapes", shapes=shapes_line))
-formula_block(r"W_f \cdot [h_{t-1}, x_t] + b_f = [\,W_{hf} \mid W_{if}\,] \begin{bmatrix} h_{t-1} \\ x_t "
-              r"\end{bmatrix} + (b_{if} + b_{hf}) = W_{if} x_t + W_{hf} h_{t-1} + b_f")
+formula_block(r"W_f \cdot [h_{t-1}, x_t] + b_f = [\,W_{hf} \mid W_{xf}\,] \begin{bmatrix} h_{t-1} \\ x_t "
+              r"\end{bmatrix} + (b_{xf} + b_{hf}) = W_{xf} x_t + W_{hf} h_{t-1} + b_f")
 agreement(lesson.tutorial_max_abs_diff, t["tutorial_form"])
 
 st.subheader(t["path_title"])
@@ -130,9 +139,9 @@ st.markdown(t["path_text"])
 formula_block(r"\frac{\partial C_t}{\partial C_{t-1}}\Big|_{\text{direct}} = \operatorname{diag}(f_t)"
               r"\quad\Rightarrow\quad \frac{\partial C_T}{\partial C_t}\Big|_{\text{direct}} = "
               r"\operatorname{diag}\Big(\prod_{k=t+1}^{T} f_k\Big)")
-formula_block(r"\text{RNN:}\quad \frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(\tanh'(z_t))\, W_{hh}"
+formula_block(r"\text{RNN:}\quad \frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(\tanh'(a_t))\, W_{hh}"
               r"\quad\Rightarrow\quad \frac{\partial h_T}{\partial h_t} = \prod_{k=t+1}^{T} "
-              r"\operatorname{diag}(\tanh'(z_k))\, W_{hh}")
+              r"\operatorname{diag}(\tanh'(a_k))\, W_{hh}")
 source_column, bias_column = st.columns([2, 3])
 with source_column:
     long_count = len(tokens_of(t["long_sentence"], CONFIG.max_path_tokens)[0])
@@ -152,6 +161,16 @@ second.metric(t["metric_cell_jacobian"], f"{path.cell_jacobian_norm[0]:.2e}")
 third.metric(t["metric_rnn_jacobian"], f"{path.rnn_jacobian_norm[0]:.2e}")
 fourth.metric(t["metric_mean_forget"], f"{path.mean_forget:.3f}")
 st.caption(t.format("metrics_note", count=len(path.tokens)))
-st.markdown(t.format("path_note", mean=path.mean_forget, product=path.forget_product_norm[0],
-                     rnn=path.rnn_jacobian_norm[0], spread=path.direct_path_spread))
+reading, words = read_cell_path(path), t["path_reading"]
+# Each sentence is picked by what the numbers above show, so moving the slider never leaves a claim they contradict.
+sentences = [words.format("numbers", mean=f"{reading.mean_forget:.2f}", product=f"{reading.direct_product:.1e}",
+                          rnn=f"{reading.rnn:.1e}"),
+             words[reading.forget_level], words["learn"],
+             words.format(reading.spread_level, spread=f"{reading.spread:.1f}" if reading.spread < 10
+                          else f"{reading.spread:.0f}")]
+if reading.all_paths_above_one:
+    sentences.append(words.format("above_one", all_paths=f"{reading.all_paths:.2f}"))
+st.markdown(" ".join(sentences))
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has
+
+check_yourself("lstm_step", sentence, seed, trained)

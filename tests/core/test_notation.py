@@ -92,3 +92,29 @@ def test_old_notation_clashes_stay_fixed():
             prose = " ".join(strings(load(lang, name)))
             assert "zₜ" not in prose and "z_t" not in prose and "yₜ" not in prose, (lang, name)
             assert "e₁" not in prose and "e_1" not in prose, (lang, name)
+
+
+def page_latex() -> list[str]:
+    """The fixed LaTeX the lesson pages pass to formula_block (f-string fields read as a number)."""
+    import ast
+
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "pages").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "formula_block":
+                parts = []
+                for piece in ast.walk(node.args[0]):
+                    if isinstance(piece, ast.Constant) and isinstance(piece.value, str):
+                        parts.append(piece.value)
+                    elif isinstance(piece, ast.FormattedValue):
+                        parts.append(" 1 ")
+                found.append("".join(parts))
+    return found
+
+
+def test_every_symbol_the_pages_print_in_latex_is_in_the_glossary():
+    latex = page_latex()
+    assert len(latex) >= 8
+    printed = set().union(*(symbols_in(formula) for formula in latex))
+    assert printed - covered_forms() == set()
+    assert not any("z_" in formula or "y_t" in formula.replace(r"\hat{y}_t", "") for formula in latex)
