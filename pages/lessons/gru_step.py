@@ -10,9 +10,11 @@ from core.lessons.gru_step import (
     DEFAULT_SENTENCE, EQUATIONS, TUTORIAL_EQUATIONS, CellFacts, CellTiming, GRUStepConfig, GRUWalkthrough,
     TimingConfig, cell_facts, step_equations, time_cell, walkthrough,
 )
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.trained_switch import default_sentence, model_card, show_story, trained_switch
 
 t = texts("gru_step")
 common = texts("common")
@@ -24,8 +26,8 @@ KINDS = ("lstm", "gru")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compute(sentence: str, seed: int) -> GRUWalkthrough:
-    return walkthrough(sentence, seed, CONFIG)
+def compute(sentence: str, seed: int, trained: bool = False) -> GRUWalkthrough:
+    return walkthrough(sentence, seed, CONFIG, trained=trained)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -45,9 +47,9 @@ def bar_values(lesson: GRUWalkthrough) -> dict:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animations(sentence: str, seed: int, step: int, lang: str):
+def animations(sentence: str, seed: int, trained: bool, step: int, lang: str):
     """The animated cell and bars, opened at ``step`` (building frames costs more than running the model)."""
-    words, lesson = texts("gru_step", lang), compute(sentence, seed)
+    words, lesson = texts("gru_step", lang), compute(sentence, seed, trained)
     shared = texts("common", lang)
     player = PlayerLabels(shared["play"], shared["pause"], shared["step_prefix"])
     cell = gru_cell_figure(lesson.vectors(), lesson.tokens, words["diagram_notes"], words["frame_title"], player,
@@ -58,9 +60,9 @@ def animations(sentence: str, seed: int, step: int, lang: str):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def static_figures(sentence: str, seed: int, lang: str):
+def static_figures(sentence: str, seed: int, trained: bool, lang: str):
     """The time × unit heatmaps and the conventions chart: the same for every step."""
-    words, lesson = texts("gru_step", lang), compute(sentence, seed)
+    words, lesson = texts("gru_step", lang), compute(sentence, seed, trained)
     heatmaps = gate_heatmaps_figure(bar_values(lesson), words["gate_names"], lesson.tokens, words["unit"])
     conventions = conventions_figure(lesson.hidden, lesson.tutorial_hidden, lesson.gates["update"],
                                      lesson.tutorial_update, lesson.tokens,
@@ -69,10 +71,13 @@ def static_figures(sentence: str, seed: int, lang: str):
 
 
 page_header(t)
-sentence, seed = sentence_controls("gru_step", t, DEFAULT_SENTENCE, max_chars=300)
+trained = trained_switch("gru_step", DEFAULT_SENTENCE)
+sentence, seed = sentence_controls("gru_step", t, default_sentence("gru_step", DEFAULT_SENTENCE), max_chars=300)
+if trained:
+    model_card("gru")
 
 try:
-    lesson = compute(sentence, seed)
+    lesson = compute(sentence, seed, trained)
 except ValueError:
     st.warning(t["empty"])
     st.stop()
@@ -86,13 +91,16 @@ st.markdown(t["equations_text"])
 
 step = step_slider("gru_step", t, lesson.seq_len)
 
-cell_figure, bars_figure = animations(sentence, seed, step, language())
-heatmaps_figure, conventions = static_figures(sentence, seed, language())
+cell_figure, bars_figure = animations(sentence, seed, trained, step, language())
+heatmaps_figure, conventions = static_figures(sentence, seed, trained, language())
 st.subheader(t["cell_title"])
 st.plotly_chart(cell_figure, key="gru_step.cell", config=CHART)
 how_to_read(t.format("cell_how", hidden=CONFIG.hidden_size, input_size=CONFIG.input_size))
 agreement(lesson.max_abs_diff, "torch.nn.GRU")
-st.caption(t["untrained"])
+if trained:
+    show_story("gru", sentence, CONFIG.max_tokens)
+else:
+    st.caption(t["untrained"])
 
 st.subheader(t["bars_title"])
 st.plotly_chart(bars_figure, key="gru_step.bars", config=CHART)
@@ -166,3 +174,5 @@ st.caption(t.format(
 ))
 st.markdown(t["compare_note"])
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has
+
+check_yourself("gru_step", sentence, seed, trained)
