@@ -9,6 +9,7 @@ from core.figures.bptt import backward_figure
 from core.lessons.bptt import MAX_TOKENS, BackwardPass, BPTTSetup, backward_pass, recursion_latex, term_latex
 from core.lessons.rnn_step import DEFAULT_SENTENCE
 from core.sequence_input import split_tokens
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.lesson_controls import keep_within, sentence_controls
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
@@ -110,3 +111,5 @@ st.dataframe(pd.DataFrame({
     column_config={columns[name]: st.column_config.NumberColumn(format="%.4f") for name in norm_columns})
 st.caption(t["table_note"])
 device_note(device)
+
+check_yourself("bptt", sentence, seed)

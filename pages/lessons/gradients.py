@@ -13,7 +13,9 @@ from core.lessons.gradients import (
     ChainSetup, JacobianChain, activation_curve, chain_latex, display_limit, find_token, float64_device, measure_chain,
     power_table, random_inputs, sentence_inputs,
 )
+from core.lessons.readings import read_chain
 from core.sequence_input import MAX_TOKENS, split_tokens
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.lesson_controls import keep_within
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
@@ -149,9 +151,11 @@ agreement(chain.autograd_diff, t["ref_chain"])
 if watch is not None:
     st.markdown(t.format("reach", source=tokens[loss_position], target=tokens[watch],
                          distance=loss_position - watch, value=f"{chain.measured[watch]:.3e}"))
-first = float(chain.measured[0])
-regime = "regime_vanishing" if first < 1e-3 else "regime_exploding" if first > 1e3 else "regime_steady"
-st.info(t.format(regime, steps=chain.loss_step, value=f"{first:.3e}"))
+regime = read_chain(chain, nonlinearity)
+st.info(t.format(f"regime_{regime.kind}", steps=chain.loss_step, value=f"{regime.first:.3e}"))
+if regime.saturation:  # say when tanh saturation, not W_hh, is what shapes the curve (the "Saturation" scenario)
+    st.caption(t.format(f"regime_saturation_{regime.saturation}", prediction=f"{regime.linear_prediction:.3e}",
+                        share=f"{regime.saturated_share:.0%}"))
 
 st.subheader(t["step_title"])
 keep_within("gradients.step", 1, chain.loss_step + 1)
@@ -211,3 +215,5 @@ st.markdown(clipping_text.format("summary", clipped=int(clipped.clipped.sum()), 
                                  after=f"{clipped.norms_after[largest]:.4g}"))
 agreement(clipped.clipped_diff, clipping_text["reference"])
 device_note(device)
+
+check_yourself("gradients", setup=setup)
