@@ -7,19 +7,12 @@ the sentence, seed and switches the learner set; texts come from ``assets/text/<
 from __future__ import annotations
 
 import hashlib
-import re
 
 import streamlit as st
 
+from core.escape import markdown_text
 from core.lessons.questions import Question, questions_for
 from pages.kit.i18n import Texts, texts
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-def escape_markdown(text: str) -> str:
-    """``text`` shown literally by st.markdown: facts carry the learner's own words."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -35,18 +28,18 @@ def choice_labels(question: Question, words: Texts) -> list[str]:
 def show_question(question: Question, number: int, words: Texts) -> None:
     """One question: prompt, a radio to commit to an answer, then the reveal with the numbers."""
     ui, table = words["ui"], words[question.lesson][question.name]
-    facts = {name: escape_markdown(value) for name, value in question.facts}
+    facts = {name: markdown_text(value) for name, value in question.facts}  # facts carry the learner's words
     labels = choice_labels(question, words)
     # The key follows the question's content: new inputs give a new question and a fresh, unanswered radio.
     key = "check." + hashlib.sha1(repr(question).encode()).hexdigest()[:12]
     with st.container(border=True):
         st.markdown(f"**{number}.** " + table["prompt"].format(**facts))
-        choice = st.radio(ui["choose"], range(len(labels)), index=None, format_func=lambda i: escape_markdown(labels[i]),
+        choice = st.radio(ui["choose"], range(len(labels)), index=None, format_func=lambda i: markdown_text(labels[i]),
                           key=f"{key}.choice", horizontal=True)
         if st.button(ui["reveal"], key=f"{key}.reveal", disabled=choice is None):
             st.session_state[f"{key}.shown"] = True
         if choice is not None and st.session_state.get(f"{key}.shown"):
-            answer = escape_markdown(labels[question.correct])
+            answer = markdown_text(labels[question.correct])
             if choice == question.correct:
                 st.success(ui["right"].format(answer=answer))
             else:

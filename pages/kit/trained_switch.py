@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.escape import markdown_text
 from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED_SENTENCE
 from core.lessons.trained.load import read_card
 from core.lessons.trained.story import GateStory, gate_story
-from pages.kit.check_yourself import escape_markdown
 from pages.kit.i18n import texts
 
 
@@ -47,7 +47,7 @@ def model_card(kind: str) -> None:
 def story_text(story: GateStory) -> str:
     """The three clauses of the gate story, with the model's own numbers."""
     words = texts("trained")["story"][story.kind]
-    token = lambda step: escape_markdown(story.tokens[step - 1])  # noqa: E731  (the learner's words)
+    token = lambda step: markdown_text(story.tokens[step - 1])  # noqa: E731  (the learner's words)
     parts = []
     if story.previous_subject_step is None:
         parts.append(words.format("first", step=story.forget.step, token=token(story.forget.step),

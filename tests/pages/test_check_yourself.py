@@ -3,12 +3,7 @@
 import pytest
 
 from core.lessons.questions import questions_for
-from pages.kit.check_yourself import escape_markdown
 from tests.pages.page_app import page_opener
-
-
-def test_escape_markdown_shows_learner_words_literally():
-    assert escape_markdown("**bold** [link](x) $x$") == r"\*\*bold\*\* \[link\]\(x\) \$x\$"
 
 
 @pytest.mark.parametrize("lesson, lang", [("why_sequences", "zh"), ("bptt", "en"), ("code", "en"),

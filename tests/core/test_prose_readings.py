@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from core.lessons.gradients import ChainSetup, measure_chain, random_inputs
-from core.lessons.lstm_step import cell_path
-from core.lessons.readings import read_cell_path, read_chain
+from core.lessons.cell_path import cell_path
+from core.lessons.cell_path_reading import read_cell_path
+from core.lessons.gradient_reading import read_chain
 
 TEXT_ROOT = Path(__file__).resolve().parents[2] / "assets" / "text"
 LONG = "the cat that my sister adopted from the shelter last winter already ate a whole bowl of food and was full"
@@ -40,14 +41,15 @@ def test_a_large_forget_bias_reads_as_slow_decay_and_explains_all_paths_above_on
 def test_the_gradient_scenarios_read_as_their_numbers(radius, nonlinearity, kind, saturation):
     setup = ChainSetup(radius=radius, nonlinearity=nonlinearity)
     chain = measure_chain(random_inputs(60, setup), setup)
-    regime = read_chain(chain, nonlinearity)
+    reading = read_chain(chain, nonlinearity)
     first = float(chain.measured[0])
-    assert regime.kind == kind == ("vanishing" if first < 1e-3 else "exploding" if first > 1e3 else "steady")
+    assert reading.regime == kind == ("vanishing" if first < 1e-3 else "exploding" if first > 1e3 else "steady")
     if nonlinearity == "tanh":
-        assert regime.saturated_share == pytest.approx(float((np.abs(chain.pre_activation) > 2).mean()))
-    assert regime.saturation == saturation
+        assert reading.inactive_share == pytest.approx(float((np.abs(chain.pre_activation) > 2).mean()))
+    assert reading.saturation == saturation
+    assert reading.linear_prediction == pytest.approx(chain.spectral_radius ** (len(chain.measured) - 1), rel=1e-6)
     if saturation == "tames":
-        assert first < regime.linear_prediction / 100
+        assert first < reading.linear_prediction / 100
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
