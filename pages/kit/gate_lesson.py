@@ -67,7 +67,7 @@ def gate_lesson(spec: GateLesson) -> tuple[Any, str, int, int, bool]:
     """Draw the shared part of a gate lesson; returns (walkthrough, sentence, seed, step, trained) for the page's own
     part."""
     page, t = spec.page, texts(spec.page)
-    page_header(t)
+    page_header(t, input=spec.input_size, hidden=spec.hidden_size)
     trained = trained_switch(page, spec.default_sentence)
     sentence, seed = sentence_controls(page, t, default_sentence(page, spec.default_sentence))
     if trained:

@@ -39,7 +39,8 @@ def animation(sentence: str, seed: int, loss_choice: int, device: str, lang: str
                            result.weight_grad, result.loss_steps, labels)
 
 
-page_header(t)
+NETWORK = BPTTSetup().network  # lesson 2's sizes, printed in the intro
+page_header(t, input=NETWORK.input_size, hidden=NETWORK.hidden_size, output=NETWORK.output_size)
 sentence, seed = sentence_controls("bptt", t, DEFAULT_SENTENCE, max_chars=200)
 
 tokens = split_tokens(sentence or "", MAX_TOKENS)

@@ -81,7 +81,7 @@ with bias_column:
 path = compute_path(t["long_sentence"] if source == "long" else sentence, seed, float(forget_bias))
 chart(cell_path_figure(path.forget_product_norm, path.cell_jacobian_norm, path.rnn_jacobian_norm, path.tokens,
                        t["path_labels"]), "lstm_step.path_chart")
-how_to_read(t["path_how"])
+how_to_read(t.format("path_how", input=CONFIG.input_size, hidden=CONFIG.hidden_size))
 first, second, third, fourth = st.columns(4)
 first.metric(t["metric_forget_product"], f"{path.forget_product_norm[0]:.2e}")
 second.metric(t["metric_cell_jacobian"], f"{path.cell_jacobian_norm[0]:.2e}")

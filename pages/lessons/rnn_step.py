@@ -56,7 +56,7 @@ def heatmaps(sentence: str, seed: int, trained: bool, lang: str):
     )
 
 
-page_header(t)
+page_header(t, input=CONFIG.input_size, hidden=CONFIG.hidden_size, output=CONFIG.output_size)
 trained = trained_switch("rnn_step", DEFAULT_SENTENCE)
 sentence, seed = sentence_controls("rnn_step", t, default_sentence("rnn_step", DEFAULT_SENTENCE), max_chars=200)
 if trained:
