@@ -75,7 +75,7 @@ def navigation():
         page = st.Page(entry.script, title=common["pages"][entry.name], icon=entry.icon, url_path=entry.name,
                        default=entry.name == "home")
         sections.setdefault(common[entry.section], []).append(page)
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)  # 13 pages: a collapsed menu would hide the last ones
 
 
 def run_app() -> None:
