@@ -13,14 +13,15 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from core.lessons.code import ParameterTable, parameter_table
 from core.lessons.timing import fastest_seconds, timing_conditions
+from core.parameter_count import ParameterTable, parameter_table
+from core.seeding import generator as seeded_generator, seeded_module
 
 # (section, ((formula name, LaTeX), ...)); the section and formula names are keys of the page's texts.
 CHEAT_SHEET: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("rnn", (
         ("rnn_hidden", r"h_t = \tanh(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h)"),
-        ("rnn_output", r"y_t = \mathrm{softmax}(W_{hy}\,h_t + b_y)"),
+        ("rnn_output", r"\hat{y}_t = \mathrm{softmax}(s_t), \quad s_t = W_{hy}\,h_t + b_y"),
     )),
     ("bptt", (
         ("bptt_sum", r"\frac{\partial L}{\partial W_{hh}} = \sum_{t=1}^{T} \frac{\partial L}{\partial h_t}"
@@ -40,9 +41,9 @@ CHEAT_SHEET: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("highway", r"\frac{\partial C_t}{\partial C_{t-1}} = \mathrm{diag}(f_t)"),
     )),
     ("gru", (
-        ("reset_gate", r"r_t = \sigma(W_{ir}\,x_t + b_{ir} + W_{hr}\,h_{t-1} + b_{hr})"),
-        ("update_gate", r"z_t = \sigma(W_{iz}\,x_t + b_{iz} + W_{hz}\,h_{t-1} + b_{hz})"),
-        ("new_gate", r"n_t = \tanh\!\big(W_{in}\,x_t + b_{in} + r_t \odot (W_{hn}\,h_{t-1} + b_{hn})\big)"),
+        ("reset_gate", r"r_t = \sigma(W_{xr}\,x_t + b_{xr} + W_{hr}\,h_{t-1} + b_{hr})"),
+        ("update_gate", r"z_t = \sigma(W_{xz}\,x_t + b_{xz} + W_{hz}\,h_{t-1} + b_{hz})"),
+        ("new_gate", r"n_t = \tanh\!\big(W_{xn}\,x_t + b_{xn} + r_t \odot (W_{hn}\,h_{t-1} + b_{hn})\big)"),
         ("gru_hidden", r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"),
     )),
 )
@@ -89,10 +90,11 @@ def build_models(width: int, heads: int, feedforward: int, seed: int = 0) -> tup
     """A one-layer ``nn.LSTM(width, width)`` and ``nn.TransformerEncoderLayer(width, heads, feedforward)``."""
     if width % heads:
         raise ValueError(f"width {width} must be divisible by heads {heads}")
-    torch.manual_seed(seed)
-    lstm = nn.LSTM(width, width, batch_first=True)
-    transformer = nn.TransformerEncoderLayer(width, heads, dim_feedforward=feedforward, dropout=0.0, batch_first=True)
-    return lstm.eval(), transformer.eval()
+    lstm, transformer = seeded_module(lambda: nn.ModuleList([
+        nn.LSTM(width, width, batch_first=True),
+        nn.TransformerEncoderLayer(width, heads, dim_feedforward=feedforward, dropout=0.0, batch_first=True),
+    ]), seed)
+    return lstm, transformer
 
 
 @torch.no_grad()
@@ -103,7 +105,7 @@ def compare_with_transformer(width: int = 64, heads: int = 4, feedforward: int =
     device = torch.device(device)
     lstm, transformer = build_models(width, heads, feedforward, seed)
     lstm, transformer = lstm.to(device), transformer.to(device)
-    generator = torch.Generator().manual_seed(seed)
+    generator = seeded_generator(seed)
     inputs = [torch.randn(batch_size, seq_len, width, generator=generator).to(device)  # (batch, seq_len, width)
               for seq_len in seq_lens]
     best = [{"lstm": float("inf"), "transformer": float("inf")} for _ in seq_lens]

@@ -20,7 +20,8 @@ import torch
 from pages.kit.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, texts
 from pages.kit.registry import PAGES
 
-SWITCH_KEY = "lang.switch"  # the language switch widget's own key; the session's language stays under LANGUAGE_KEY
+# The language switch widget; the language itself is kept under LANGUAGE_KEY (see choose_language).
+SWITCH_KEY = "lang_switch"
 
 # Served by this server itself: a classroom without internet still gets the tab icon (a material icon needs a font
 # server).
@@ -30,19 +31,14 @@ ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
 torch.set_num_threads(int(os.environ.get("RNN_EXPLORER_THREADS", "1")))
 
 
-def _language_switched() -> None:
-    chosen = st.session_state.get(SWITCH_KEY)
-    if chosen in LANGUAGES:  # the browser can send an empty value (after a page change): it changes nothing
-        st.session_state[LANGUAGE_KEY] = chosen
-
-
 def choose_language() -> None:
     """The language lives in the session and in the URL as ``?lang=zh`` (English is the default and leaves no trace).
 
-    Set by hand rather than bound to the widget, because a bound widget would write its visible label (中文) and drop
-    a hand-written ``?lang=zh``. The switch has a key of its own, refilled from the session's language on every run:
-    after a page change the browser can send the switch's value as empty, and a switch keyed ``lang`` itself then
-    dropped a Chinese reader back to English (``?lang=None``) on their next click.
+    The session keeps the language under its own key, and the switch is a separate widget copied from it on every
+    run: a widget's state is dropped when the navigation changes page, so a switch keyed ``lang`` itself would come
+    back empty (and write ``lang=None``) after a page change. Not bound to the URL, because a bound widget would write
+    its visible label (中文) and drop a hand-written ``?lang=zh``. The URL is written only when it must change: every
+    write makes the browser rewrite its address, and one racing a page change would keep the old page's path.
     """
     if st.session_state.get(LANGUAGE_KEY) not in LANGUAGES:
         requested = st.query_params.get(LANGUAGE_KEY, "en")
@@ -56,12 +52,19 @@ def choose_language() -> None:
             format_func=LANGUAGE_NAMES.get,
             key=SWITCH_KEY,
             required=True,
-            on_change=_language_switched,
+            on_change=_switch_language,
         )
-    if st.session_state[LANGUAGE_KEY] == "en":
-        st.query_params.pop(LANGUAGE_KEY, None)
-    else:
-        st.query_params[LANGUAGE_KEY] = st.session_state[LANGUAGE_KEY]
+    chosen = st.session_state[LANGUAGE_KEY]
+    if chosen == "en" and LANGUAGE_KEY in st.query_params:
+        del st.query_params[LANGUAGE_KEY]
+    elif chosen != "en" and st.query_params.get(LANGUAGE_KEY) != chosen:
+        st.query_params[LANGUAGE_KEY] = chosen
+
+
+def _switch_language() -> None:
+    chosen = st.session_state.get(SWITCH_KEY)
+    if chosen in LANGUAGES:
+        st.session_state[LANGUAGE_KEY] = chosen
 
 
 def navigation():
@@ -72,7 +75,7 @@ def navigation():
         page = st.Page(entry.script, title=common["pages"][entry.name], icon=entry.icon, url_path=entry.name,
                        default=entry.name == "home")
         sections.setdefault(common[entry.section], []).append(page)
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)  # 13 pages: a collapsed menu would hide the last ones
 
 
 def run_app() -> None:

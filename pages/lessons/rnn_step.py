@@ -3,46 +3,48 @@
 import pandas as pd
 import streamlit as st
 
+from core.escape import markdown_text
 from core.figures.rnn_step import StepFigureLabels, matrix_heatmap, step_terms_figure
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
 from core.lessons import bmatrix
 from core.lessons.rnn_step import DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, run_lesson, step_equations
+from pages.kit.chart import chart
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
+from pages.kit.labels import player_labels
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.messages import run_or_stop, truncated, untrained
+from pages.kit.trained_switch import default_sentence, model_card, trained_switch
 
 t = texts("rnn_step")
-common = texts("common")
 CONFIG = RNNStepConfig()
-CHART = {"displaylogo": False}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compute(sentence: str, seed: int) -> RNNStepLesson:
-    return run_lesson(sentence, seed, CONFIG)
+def compute(sentence: str, seed: int, trained: bool = False) -> RNNStepLesson:
+    return run_lesson(sentence, seed, CONFIG, trained=trained)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animations(sentence: str, seed: int, step: int, lang: str):
+def animations(sentence: str, seed: int, trained: bool, step: int, lang: str):
     """The two animated figures of one view (building frames costs more than running the model)."""
-    words, lesson = texts("rnn_step", lang), compute(sentence, seed)
-    shared = {"play": common["play"], "pause": common["pause"], "step_prefix": common["step_prefix"]}
+    words, lesson, player = texts("rnn_step", lang), compute(sentence, seed, trained), player_labels(lang)
     unrolled = unrolled_figure(
         lesson.tokens, lesson.inputs, lesson.hidden, lesson.outputs, step=step,
-        labels=UnrolledLabels(cell=words["cell_label"], initial_state=words["h0_label"], **shared),
+        labels=UnrolledLabels(player=player, cell=words["cell_label"], initial_state=words["h0_label"]),
     )
     terms = step_terms_figure(
         lesson.from_input, lesson.from_hidden, lesson.bias_hidden, lesson.pre_hidden, lesson.hidden,
         lesson.outputs, lesson.tokens, step=step,
-        labels=StepFigureLabels(from_input=words["terms"]["from_input"], from_hidden=words["terms"]["from_hidden"],
-                                bias=words["terms"]["bias"], unit=words["unit"], **shared),
+        labels=StepFigureLabels(player=player, unit=words["unit"], **words["terms"]),
     )
     return unrolled, terms
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def heatmaps(sentence: str, seed: int, lang: str):
-    words, lesson = texts("rnn_step", lang), compute(sentence, seed)
+def heatmaps(sentence: str, seed: int, trained: bool, lang: str):
+    words, lesson = texts("rnn_step", lang), compute(sentence, seed, trained)
 
     def title(key, matrix) -> str:  # the shape in the title is read off the matrix drawn under it
         return words.format(key, rows=matrix.shape[0], columns=matrix.shape[1])
@@ -54,16 +56,15 @@ def heatmaps(sentence: str, seed: int, lang: str):
     )
 
 
-page_header(t)
-sentence, seed = sentence_controls("rnn_step", t, DEFAULT_SENTENCE, max_chars=200)
+page_header(t, input=CONFIG.input_size, hidden=CONFIG.hidden_size, output=CONFIG.output_size)
+trained = trained_switch("rnn_step", DEFAULT_SENTENCE)
+sentence, seed = sentence_controls("rnn_step", t, default_sentence("rnn_step", DEFAULT_SENTENCE), max_chars=200)
+if trained:
+    model_card("rnn")
 
-try:
-    lesson = compute(sentence, seed)
-except ValueError:
-    st.warning(t["empty"])
-    st.stop()
+lesson = run_or_stop(compute, sentence, seed, trained)
 if lesson.truncated:
-    st.info(t.format("truncated", count=CONFIG.max_tokens))
+    truncated(CONFIG.max_tokens)
 
 st.subheader(t["formulas_title"])
 for equation in EQUATIONS:
@@ -71,30 +72,31 @@ for equation in EQUATIONS:
 st.markdown(t["formulas_text"])
 
 step = step_slider("rnn_step", t, lesson.seq_len)
-unrolled, terms = animations(sentence, seed, step, language())
+unrolled, terms = animations(sentence, seed, trained, step, language())
 
 st.subheader(t["unrolled_title"])
-st.plotly_chart(unrolled, key="rnn_step.unrolled", config=CHART)
+chart(unrolled, "rnn_step.unrolled")
 how_to_read(t["unrolled_how"])
 agreement(lesson.max_abs_diff, "torch.nn.RNN")
-st.caption(t["untrained"])
+if not trained:
+    untrained(t["untrained_note"])
 
 st.subheader(t["step_title"])
-st.markdown(t.format("step_word", step=step, token=lesson.tokens[step - 1], previous=step - 1))
+st.markdown(t.format("step_word", step=step, token=markdown_text(lesson.tokens[step - 1]), previous=step - 1))
 equations = step_equations(lesson, step)
 for heading, names in (("step_products", ("from_input", "from_hidden")), ("step_sum", ("sum",)),
                        ("step_tanh", ("hidden",)), ("step_output", ("logits", "output"))):
     st.markdown(f"**{t[heading]}**")
     for name in names:
         formula_block(equations[name])
-st.plotly_chart(terms, key="rnn_step.terms", config=CHART)
+chart(terms, "rnn_step.terms")
 how_to_read(t.format("step_figure_how", hidden=CONFIG.hidden_size, outputs=CONFIG.output_size))
 
 st.subheader(t["weights_title"])
 st.markdown(t["weights_text"])
-for column, figure, name in zip(st.columns([3, 4, 4]), heatmaps(sentence, seed, language()),
+for column, figure, name in zip(st.columns([3, 4, 4]), heatmaps(sentence, seed, trained, language()),
                                 ("weight_input", "weight_hidden", "weight_output")):
-    column.plotly_chart(figure, key=f"rnn_step.{name}", config=CHART)
+    chart(figure, f"rnn_step.{name}", column)
 how_to_read(t["weights_how"])
 st.markdown(f"**{t['biases']}**")
 formula_block(r"b_h = " + bmatrix(lesson.bias_hidden, 3) + r", \qquad b_y = " + bmatrix(lesson.bias_output, 3))
@@ -109,3 +111,5 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True, key="rnn_step.shapes")
 st.caption(t["shapes_note"])
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has
+
+check_yourself("rnn_step", sentence, seed, trained)
