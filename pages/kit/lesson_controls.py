@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from pages.kit.i18n import Texts, texts
+from pages.kit.shared_view import shared
 
 MAX_SEED = 99_999
 
@@ -40,14 +41,14 @@ def sentence_box(page: str, default: str, help: str | None = None, max_chars: in
                  label: str | None = None, key: str | None = None) -> str:
     """The sentence box, bound to the URL as ``<page>.text`` (or ``key``); returns the text ("" when cleared)."""
     text = (container or st).text_input(label or texts("common")["sentence"], value=default, max_chars=max_chars,
-                                        help=help, key=key or f"{page}.text", bind="query-params")
+                                        help=help, key=shared(key or f"{page}.text"), bind="query-params")
     return text or ""
 
 
 def seed_input(page: str, help: str | None = None, container=None) -> int:
     """The random seed, bound to the URL as ``<page>.seed``."""
     return int((container or st).number_input(texts("common")["seed"], min_value=0, max_value=MAX_SEED, value=0,
-                                               step=1, help=help, key=f"{page}.seed", bind="query-params"))
+                                               step=1, help=help, key=shared(f"{page}.seed"), bind="query-params"))
 
 
 def sentence_controls(page: str, t: Texts, default_sentence: str, max_chars: int = 300) -> tuple[str, int]:
@@ -70,7 +71,30 @@ def step_slider(page: str, t: Texts, seq_len: int, default: int | None = None) -
     if seq_len <= 1:
         st.caption(t["step_only_one"])
         return 1
-    keep_within(f"{page}.step", 1, seq_len)
+    key = shared(f"{page}.step")
+    keep_within(key, 1, seq_len)
     value = min(2, seq_len) if default is None else default
+    step_keys(key, value, seq_len)
     return st.slider(t["step_slider"], min_value=1, max_value=seq_len, value=value, help=t.get("step_help"),
-                     key=f"{page}.step", bind="query-params")
+                     key=key, bind="query-params")
+
+
+def _shift_step(key: str, default: int, delta: int, last: int) -> None:
+    current = st.session_state.get(key, default)
+    st.session_state[key] = min(max(int(current) + delta, 1), last)
+
+
+def step_keys(key: str, default: int, last: int) -> None:
+    """Previous/next buttons for the time step ``key``, also on ←/→ and on Page Up/Page Down (what presenter remotes
+    send) wherever the keyboard focus is; the shortcuts are shown on the buttons and in a hint."""
+    words = texts("lecture")
+    row = st.container(horizontal=True, vertical_alignment="center")
+    for label, icon, shortcut, delta in ((words["previous"], ":material/chevron_left:", "Left", -1),
+                                         (words["next"], ":material/chevron_right:", "Right", 1)):
+        row.button(label, icon=icon, shortcut=shortcut, key=f"{key}.{shortcut.lower()}", on_click=_shift_step,
+                   args=(key, default, delta, last))
+    for icon, shortcut, delta in ((":material/keyboard_double_arrow_up:", "PageUp", -1),
+                                  (":material/keyboard_double_arrow_down:", "PageDown", 1)):
+        row.button("", icon=icon, shortcut=shortcut, key=f"{key}.{shortcut.lower()}", on_click=_shift_step,
+                   args=(key, default, delta, last), help=words["keys_hint"])
+    row.caption(words["keys_hint"])

@@ -18,6 +18,9 @@ import streamlit as st
 import torch
 
 from pages.kit.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, texts
+from pages.kit.lecture import (follow_lecturer, follower_banner, lecturer_panel, presenter_layout_requested,
+                               remember_page, start_button, take_seat)
+from pages.kit.presenter import presenter_style
 from pages.kit.registry import PAGES
 
 # The language switch widget; the language itself is kept under LANGUAGE_KEY (see choose_language).
@@ -79,7 +82,22 @@ def navigation():
 
 
 def run_app() -> None:
-    """Everything a visit runs: config, language, then the chosen page."""
-    st.set_page_config(page_title="RNN Explorer", page_icon=str(ICON), layout="wide")
+    """Everything a visit runs: config, language, the lecture (if any), then the chosen page."""
+    presenting = presenter_layout_requested()  # ?present=1: large type, sidebar collapsed
+    st.set_page_config(page_title="RNN Explorer", page_icon=str(ICON), layout="wide",
+                       initial_sidebar_state="collapsed" if presenting else "auto")
     choose_language()
-    navigation().run()
+    seat = take_seat()
+    page = navigation()
+    remember_page(page.url_path or "home")  # the default page's path is empty
+    if presenting or (seat is not None and seat.presenter):  # the lecturer's screen is the projector's
+        presenter_style()
+    if seat is None:
+        start_button()
+    elif seat.presenter:
+        lecturer_panel(seat)
+    elif follow_lecturer(seat) is None:
+        start_button()  # the lecture ended: say so; the session is an ordinary one again
+    else:
+        follower_banner(seat)
+    page.run()

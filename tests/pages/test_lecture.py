@@ -1,0 +1,107 @@
+"""Lecture mode through app.py in AppTest: start a room, follow it, wrong keys, unknown and ended rooms.
+
+Lecturer and students are separate AppTest sessions of one process, so they share the server's room registry as
+real sessions do. (Fragments' timers do not fire in AppTest: each ``run()`` stands for the next poll.)
+"""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from pages.kit.lecture import CODE_KEY, SECRET_KEY, rooms
+from pages.kit.registry import BY_NAME
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_app(lang="en", **query) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state["lang"] = lang
+    for name, value in query.items():
+        app.query_params[name] = value
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def go_to(app: AppTest, page: str) -> None:
+    app.switch_page(str(BY_NAME[page].script.relative_to(ROOT)))
+    app.run()
+    assert not app.exception, app.exception
+
+
+def start_lecture(app: AppTest) -> tuple[str, str]:
+    app.button(key="lecture.start").click().run()
+    assert not app.exception, app.exception
+    code, secret = app.session_state[CODE_KEY], app.session_state[SECRET_KEY]
+    assert app.query_params["lecture"] == code and app.query_params["key"] == secret
+    return code, secret
+
+
+def text_of(app: AppTest) -> str:
+    return " ".join(element.value for element in [*app.markdown, *app.warning, *app.info, *app.subheader]
+                    if isinstance(element.value, str))
+
+
+def test_the_lecturer_gets_a_room_with_a_link_and_a_qr_code():
+    lecturer = open_app()
+    code, secret = start_lecture(lecturer)
+    assert rooms().is_presenter(code, secret)
+    sidebar = " ".join(element.value for element in lecturer.sidebar.subheader)
+    assert code in sidebar
+    assert lecturer.sidebar.code[0].value.endswith(f"/?lecture={code}")
+    assert len(lecturer.sidebar.get("image")) == 1  # the QR code
+    assert "0 following" in " ".join(element.value for element in lecturer.sidebar.markdown)
+
+
+def test_a_student_follows_page_and_inputs_in_their_own_language():
+    lecturer = open_app()
+    code, secret = start_lecture(lecturer)
+    go_to(lecturer, "rnn_step")
+    lecturer.text_input(key="rnn_step.text").set_value("rain falls on the old town").run()
+    lecturer.slider(key="rnn_step.step").set_value(4).run()
+    assert rooms().look(code, key=secret).published.view.as_dict()["rnn_step.step"] == 4
+
+    student = open_app("zh", lecture=code)
+    student.run()  # the poll after the first view: the switch to the lecturer's page
+    assert student.session_state["rnn_step.text"] == "rain falls on the old town"
+    assert student.slider(key="rnn_step.step").value == 4
+    assert "正在跟随讲师" in text_of(student)
+    assert any("\u4e00" <= character <= "\u9fff" for character in student.title[0].value)
+    lecturer.run()
+    assert "1 following" in " ".join(element.value for element in lecturer.sidebar.markdown)
+
+
+def test_a_wrong_key_is_a_follower_and_cannot_drive():
+    lecturer = open_app()
+    code, secret = start_lecture(lecturer)
+    go_to(lecturer, "rnn_step")
+    published = rooms().look(code, key=secret).published
+    intruder = open_app(lecture=code, key="not-the-key")
+    assert CODE_KEY in intruder.session_state and SECRET_KEY not in intruder.session_state
+    assert "key" not in intruder.query_params  # a wrong key does not stay in the address
+    assert not [button for button in intruder.sidebar.button if button.key == "lecture.end"]
+    intruder.run()
+    intruder.slider(key="rnn_step.step").set_value(1).run()
+    assert rooms().look(code, key=secret).published == published
+
+
+def test_unknown_and_malformed_codes_leave_the_app_working():
+    for code, expected in (("XXXXX", "There is no lecture XXXXX"), ("<b>hi</b>", "That lecture link is not valid")):
+        app = open_app(lecture=code)
+        assert expected in text_of(app)
+        assert "lecture" not in app.query_params
+        assert app.title and CODE_KEY not in app.session_state
+
+
+def test_an_ended_lecture_tells_its_students_and_frees_them():
+    lecturer = open_app()
+    code, _ = start_lecture(lecturer)
+    student = open_app("zh", lecture=code)
+    lecturer.sidebar.button(key="lecture.end").click().run()
+    assert CODE_KEY not in lecturer.session_state and "lecture" not in lecturer.query_params
+    student.run()
+    assert f"课堂 {code} 已经结束" in text_of(student)
+    assert CODE_KEY not in student.session_state
+    late = open_app(lecture=code)
+    assert f"The lecture {code} has ended" in text_of(late)
