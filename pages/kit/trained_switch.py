@@ -13,6 +13,7 @@ from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED_SENTENCE
 from core.lessons.trained.load import read_card
 from core.lessons.trained.story import GateStory, gate_story
 from pages.kit.i18n import texts
+from pages.kit.shared_view import shared
 
 
 def _swap_sentence(page: str, random_sentence: str) -> None:
@@ -29,7 +30,7 @@ def _swap_sentence(page: str, random_sentence: str) -> None:
 def trained_switch(page: str, random_sentence: str) -> bool:
     """The toggle (bound to the URL as ``<page>.trained``); True when the trained model is on."""
     words = texts("trained")
-    return st.toggle(words["switch"], key=f"{page}.trained", help=words["switch_help"], bind="query-params",
+    return st.toggle(words["switch"], key=shared(f"{page}.trained"), help=words["switch_help"], bind="query-params",
                      on_change=_swap_sentence, args=(page, random_sentence))
 
 

@@ -13,6 +13,7 @@ from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input, sentence_box
 from pages.kit.messages import empty_input, untrained
+from pages.kit.shared_view import shared
 
 t = texts("architectures")
 
@@ -51,7 +52,7 @@ sentence = sentence_box("architectures", t["default_sentence"], max_chars=200)
 left, right = st.columns([3, 1])
 with left:
     kind = st.segmented_control(t["architecture"], options=list(ARCHITECTURES), format_func=t["names"].get,
-                                default=ARCHITECTURES[0], required=True, key="architectures.view",
+                                default=ARCHITECTURES[0], required=True, key=shared("architectures.view"),
                                 bind="query-params")
 with right:
     seed = seed_input("architectures")

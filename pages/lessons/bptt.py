@@ -19,6 +19,7 @@ from pages.kit.labels import figure_labels, player_labels
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.messages import empty_input, truncated, untrained
+from pages.kit.shared_view import shared
 
 t = texts("bptt")
 ALL_STEPS = 0  # the loss picker's value for "a loss at every step"
@@ -47,7 +48,7 @@ tokens = split_tokens(sentence or "", MAX_TOKENS)
 if not tokens:
     empty_input()
 loss_choice = st.selectbox(
-    t["loss_label"], [ALL_STEPS, *range(1, len(tokens) + 1)], help=t["loss_help"], key="bptt.loss",
+    t["loss_label"], [ALL_STEPS, *range(1, len(tokens) + 1)], help=t["loss_help"], key=shared("bptt.loss"),
     format_func=lambda choice: t["loss_all"] if choice == ALL_STEPS
     else t.format("loss_step", step=choice, token=tokens[choice - 1]),
     bind="query-params",

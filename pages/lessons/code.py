@@ -18,6 +18,7 @@ from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input
+from pages.kit.shared_view import shared
 
 PASS_THRESHOLD = 1e-10  # float64 gradients written correctly agree to ~1e-16; a wrong line gives ~1
 TORCH_SYMBOLS = {"input": "i", "forget": "f", "candidate": "g", "output": "o"}
@@ -59,7 +60,7 @@ def classifier_parameters() -> tuple[ParameterTable, tuple[LayerCount, ...], int
 
 
 def number(label: str, key: str, low: int, high: int, default: int) -> int:
-    return int(st.number_input(label, min_value=low, max_value=high, value=default, step=1, key=f"code.{key}",
+    return int(st.number_input(label, min_value=low, max_value=high, value=default, step=1, key=shared(f"code.{key}"),
                                bind="query-params"))
 
 

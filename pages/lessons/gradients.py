@@ -21,6 +21,7 @@ from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.lesson_controls import preset_picker, seed_input, sentence_box, step_slider
 from pages.kit.messages import empty_input, truncated
+from pages.kit.shared_view import shared
 
 t = texts("gradients")
 controls = t["controls"]
@@ -71,21 +72,21 @@ st.pills(t["scenario_label"], list(SCENARIOS), format_func=t["scenarios"].get, k
          on_change=apply_scenario, help=t["scenario_help"])
 radius_column, activation_column, matrix_column, seed_column = st.columns([3, 2, 2, 1])
 radius = radius_column.slider(controls["radius"], 0.1, 3.0, 0.9, 0.05, help=controls["radius_help"],
-                              key="gradients.radius", bind="query-params")
+                              key=shared("gradients.radius"), bind="query-params")
 nonlinearity = activation_column.segmented_control(controls["nonlinearity"], ["tanh", "relu"], default="tanh",
-                                                   required=True, key="gradients.activation", bind="query-params")
+                                                   required=True, key=shared("gradients.activation"), bind="query-params")
 matrix = matrix_column.segmented_control(controls["matrix"], ["orthogonal", "gaussian"], default="orthogonal",
                                          format_func=controls.get, required=True, help=controls["matrix_help"],
-                                         key="gradients.matrix", bind="query-params")
+                                         key=shared("gradients.matrix"), bind="query-params")
 setup = ChainSetup(radius=float(radius), nonlinearity=nonlinearity, matrix=matrix,
                    seed=seed_input("gradients", controls["seed_help"], seed_column))
 
 source = st.segmented_control(controls["source"], ["random", "sentence"], default="random", format_func=controls.get,
-                              required=True, key="gradients.source", bind="query-params")
+                              required=True, key=shared("gradients.source"), bind="query-params")
 tokens: list[str] = []
 watch = None
 if source == "random":
-    length = st.slider(controls["length"], 2, 200, 60, help=controls["length_help"], key="gradients.length",
+    length = st.slider(controls["length"], 2, 200, 60, help=controls["length_help"], key=shared("gradients.length"),
                        bind="query-params")
     loss_position = length - 1
 else:
@@ -101,9 +102,9 @@ else:
     label = [f"{position + 1} · {token}" for position, token in enumerate(tokens)]
     start_column, reach_column = st.columns(2)
     loss_position = start_column.selectbox(controls["loss_word"], range(1, len(tokens)), index=start - 1,
-                                           format_func=label.__getitem__, key="gradients.start", bind="query-params")
+                                           format_func=label.__getitem__, key=shared("gradients.start"), bind="query-params")
     watch = reach_column.selectbox(controls["watch_word"], range(loss_position), index=min(reach, loss_position - 1),
-                                   format_func=label.__getitem__, key="gradients.reach", bind="query-params")
+                                   format_func=label.__getitem__, key=shared("gradients.reach"), bind="query-params")
     length = len(tokens)
 
 # The chain runs in float64 so 200 steps can reach 1e-60 without underflow; Apple MPS has no float64, so there the
@@ -154,7 +155,7 @@ else:
 
 st.subheader(t["powers_title"])
 st.markdown(t["powers_text"])
-factor = st.select_slider(t["factor"], FACTORS, value=0.5, key="gradients.factor", bind="query-params")
+factor = st.select_slider(t["factor"], FACTORS, value=0.5, key=shared("gradients.factor"), bind="query-params")
 columns, missing = t["powers_columns"], t["powers_missing"]
 rows = power_table(factor, chain)
 st.dataframe(pd.DataFrame({
@@ -174,7 +175,7 @@ st.subheader(clipping_text["title"])
 st.markdown(clipping_text.format("text", steps=ClippingSetup().seq_len, batches=ClippingSetup().num_batches))
 formula_block(rule_latex(clipping_text["formula_params"], clipping_text["formula_threshold"]))
 # 1.5 sits inside the default run's spread of norms, so the first view shows clipped and untouched batches side by side
-threshold = st.select_slider(clipping_text["threshold"], THRESHOLDS, value=1.5, key="gradients.threshold",
+threshold = st.select_slider(clipping_text["threshold"], THRESHOLDS, value=1.5, key=shared("gradients.threshold"),
                              bind="query-params")
 clipped = compute_clipping(float(threshold), setup, str(device))
 chart(clipping_figure(clipped.norms_before, clipped.norms_after, float(threshold),

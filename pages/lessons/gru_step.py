@@ -14,6 +14,7 @@ from pages.kit.check_yourself import check_yourself
 from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read
+from pages.kit.shared_view import shared
 
 t = texts("gru_step")
 CONFIG = GRUStepConfig()
@@ -46,7 +47,7 @@ def conventions(sentence: str, seed: int, trained: bool, lang: str):
 
 
 def size_input(label: str, key: str, default: int) -> int:
-    return int(st.number_input(label, min_value=1, max_value=512, value=default, step=1, key=f"gru_step.{key}",
+    return int(st.number_input(label, min_value=1, max_value=512, value=default, step=1, key=shared(f"gru_step.{key}"),
                                bind="query-params"))
 
 

@@ -16,6 +16,7 @@ from pages.kit.check_yourself import check_yourself
 from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read
+from pages.kit.shared_view import shared
 
 t = texts("lstm_step")
 CONFIG = LSTMStepConfig()
@@ -74,10 +75,10 @@ with source_column:
     long_count = len(tokens_of(t["long_sentence"], CONFIG.max_path_tokens)[0])
     source = st.segmented_control(t["path_source"], options=["long", "sentence"], default="long", required=True,
                                   format_func=lambda option: t["path_sources"][option].format(count=long_count),
-                                  key="lstm_step.path", bind="query-params")
+                                  key=shared("lstm_step.path"), bind="query-params")
 with bias_column:
     forget_bias = st.slider(t["forget_bias"], min_value=-2.0, max_value=4.0, value=0.0, step=0.5,
-                            help=t["forget_bias_help"], key="lstm_step.bias", bind="query-params")
+                            help=t["forget_bias_help"], key=shared("lstm_step.bias"), bind="query-params")
 path = compute_path(t["long_sentence"] if source == "long" else sentence, seed, float(forget_bias))
 chart(cell_path_figure(path.forget_product_norm, path.cell_jacobian_norm, path.rnn_jacobian_norm, path.tokens,
                        t["path_labels"]), "lstm_step.path_chart")

@@ -14,6 +14,7 @@ from pages.kit.i18n import texts
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.links import page_link
 from pages.kit.registry import PAGES
+from pages.kit.shared_view import shared
 
 REPEATS = 3
 WIDTHS = (32, 64, 128)  # d_model = LSTM hidden size; attention heads stay at 4, the feed-forward is 4 × width
@@ -67,7 +68,7 @@ st.table(pd.DataFrame({
 }), hide_index=True)
 
 width = st.segmented_control(t["versus"]["width"], options=list(WIDTHS), default=64, required=True,
-                             key="summary.width", bind="query-params")
+                             key=shared("summary.width"), bind="query-params")
 device = select_device()  # timing means most on the device the app trains on; the setup caption names it
 measured = comparison(int(width), str(device))
 timing_device = describe_device(device)

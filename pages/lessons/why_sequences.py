@@ -21,6 +21,7 @@ from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
 from pages.kit.layout import agreement, device_note, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input, sentence_box
+from pages.kit.shared_view import shared
 
 t = texts("why_sequences")
 CONFIG = RNNStepConfig()
@@ -153,8 +154,8 @@ else:
     left, right = st.columns(2)
     position = left.selectbox(words["position"], list(range(len(tokens) - 1)), index=0,
                               format_func=lambda index: f"{index + 1} · {tokens[index]}",
-                              key="why_sequences.position", bind="query-params")
-    replacement = right.text_input(words["replacement"], value="他", max_chars=40, key="why_sequences.swap",
+                              key=shared("why_sequences.position"), bind="query-params")
+    replacement = right.text_input(words["replacement"], value="他", max_chars=40, key=shared("why_sequences.swap"),
                                    bind="query-params")
     try:
         probe = memory(sentences[0], int(position), replacement or "", seed)

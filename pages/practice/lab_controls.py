@@ -17,6 +17,7 @@ from core.lab.config import CELLS, INITS, OPTIMIZERS, LabConfig, record_every_fo
 from core.lab.tasks import MAX_SEQ_LEN, MIN_SEQ_LEN, TASKS
 from pages.kit.i18n import LANGUAGES, Texts, texts
 from pages.kit.url_choices import forget, label_aliases, publish, seed_choice, seed_choices
+from pages.kit.shared_view import shared
 
 DEFAULTS = LabConfig()
 HIDDEN_SIZES = (8, 16, 32, 64, 128)
@@ -72,27 +73,27 @@ def settings_panel(t: Texts, seed_label: str, live: bool, on_reset: Callable[[],
         first, second, third, fourth = st.columns(4)
         task = first.selectbox(t["task"], TASKS, format_func=t["tasks"].get, help=t["task_help"], key="lab.task")
         seq_len = second.slider(t["seq_len"], MIN_SEQ_LEN, MAX_SEQ_LEN, DEFAULTS.seq_len, help=t["seq_len_help"],
-                                key="lab.seq_len", bind="query-params")
+                                key=shared("lab.seq_len"), bind="query-params")
         hidden_size = third.select_slider(t["hidden_size"], HIDDEN_SIZES, value=DEFAULTS.hidden_size,
-                                          key="lab.hidden_size", bind="query-params")
+                                          key=shared("lab.hidden_size"), bind="query-params")
         cells = fourth.pills(t["cells"], CELLS, selection_mode="multi", format_func=t["cell_names"].get,
                              key=CELLS_KEY) or []
         first, second, third, fourth = st.columns(4)
-        optimizer = first.selectbox(t["optimizer"], OPTIMIZERS, format_func=t["optimizers"].get, key="lab.optimizer")
+        optimizer = first.selectbox(t["optimizer"], OPTIMIZERS, format_func=t["optimizers"].get, key=shared("lab.optimizer"))
         learning_rate = second.select_slider(t["learning_rate"], LEARNING_RATES, value=DEFAULTS.learning_rate,
-                                             format_func=lambda v: f"{v:g}", key="lab.learning_rate",
+                                             format_func=lambda v: f"{v:g}", key=shared("lab.learning_rate"),
                                              bind="query-params")
-        clip = third.toggle(t["clip"], value=DEFAULTS.clip, help=t["clip_help"], key="lab.clip",
+        clip = third.toggle(t["clip"], value=DEFAULTS.clip, help=t["clip_help"], key=shared("lab.clip"),
                             bind="query-params")
         clip_threshold = fourth.number_input(t["clip_threshold"], min_value=0.01, max_value=100.0,
                                              value=DEFAULTS.clip_threshold, step=0.5, disabled=not clip,
-                                             key="lab.clip_threshold", bind="query-params")
+                                             key=shared("lab.clip_threshold"), bind="query-params")
         first, second, third, _ = st.columns(4)
-        init = first.selectbox(t["init"], INITS, format_func=t["inits"].get, help=t["init_help"], key="lab.init")
-        steps = second.select_slider(t["steps"], STEP_CHOICES, value=DEFAULTS.steps, key="lab.steps",
+        init = first.selectbox(t["init"], INITS, format_func=t["inits"].get, help=t["init_help"], key=shared("lab.init"))
+        steps = second.select_slider(t["steps"], STEP_CHOICES, value=DEFAULTS.steps, key=shared("lab.steps"),
                                      bind="query-params")
         seed = int(third.number_input(seed_label, min_value=0, max_value=99_999, value=DEFAULTS.seed, step=1,
-                                      key="lab.seed", bind="query-params"))
+                                      key=shared("lab.seed"), bind="query-params"))
         for key, value in (("lab.task", task), ("lab.optimizer", optimizer), ("lab.init", init)):
             publish(key, value, CODED[key][1])
         publish(CELLS_KEY, cells, list(DEFAULTS.cells))

@@ -105,3 +105,28 @@ def test_an_ended_lecture_tells_its_students_and_frees_them():
     assert CODE_KEY not in student.session_state
     late = open_app(lecture=code)
     assert f"The lecture {code} has ended" in text_of(late)
+
+
+def test_presenter_layout_enlarges_type_for_the_session():
+    from pages.kit.presenter import SCALE
+
+    plain, presenting = open_app(), open_app(present="1")
+    assert SCALE >= 1.25
+    assert not [element for element in plain.get("html") if "font-size" in element.value]
+    assert [element for element in presenting.get("html") if f"font-size: {SCALE * 100:.0f}%" in element.value]
+    go_to(presenting, "rnn_step")  # the navigation drops query parameters: the session keeps the layout
+    assert presenting.query_params["present"] == "1"
+    assert [element for element in presenting.get("html") if "font-size" in element.value]
+
+
+def test_page_specific_controls_follow_too():
+    lecturer = open_app()
+    code, _ = start_lecture(lecturer)
+    go_to(lecturer, "gradients")
+    radius = lecturer.slider(key="gradients.radius")
+    chosen = radius.max if radius.value != radius.max else radius.min
+    radius.set_value(chosen).run()
+    student = open_app(lecture=code)
+    student.run()
+    assert not student.exception, student.exception
+    assert student.slider(key="gradients.radius").value == chosen
