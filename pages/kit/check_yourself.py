@@ -12,6 +12,7 @@ import streamlit as st
 
 from core.escape import markdown_text
 from core.lessons.questions import Question, questions_for
+from pages.kit.class_question import class_question
 from pages.kit.i18n import Texts, texts
 
 
@@ -45,6 +46,7 @@ def show_question(question: Question, number: int, words: Texts) -> None:
             else:
                 st.warning(ui["wrong"].format(answer=answer))
             st.markdown(f"**{ui['why']}.** " + table["reveal"].format(**facts))
+        class_question(key, [markdown_text(label) for label in labels], question.correct, f"{key}.choice")
 
 
 def check_yourself(lesson: str, sentence: str | None = None, seed: int = 0, trained: bool = False,

@@ -51,7 +51,7 @@ class Seat:
         return self.secret is not None
 
 
-def _follower_id() -> str:
+def follower_id() -> str:
     """An anonymous id for this browser session: what the room counts and keys answers by; it names nobody."""
     if FOLLOWER_KEY not in st.session_state:
         st.session_state[FOLLOWER_KEY] = secrets.token_urlsafe(12)
@@ -82,7 +82,7 @@ def take_seat() -> Seat | None:
     if code is not None and code != st.session_state.get(CODE_KEY):
         try:
             presenter = rooms().is_presenter(code, st.query_params.get(KEY_PARAM))
-            state = rooms().look(code, follower_id=None if presenter else _follower_id())
+            state = rooms().look(code, follower_id=None if presenter else follower_id())
         except UnknownRoom:
             _leave("unknown", code)
             return None
@@ -234,7 +234,7 @@ def follow_lecturer(seat: Seat) -> RoomState | None:
     Returns the room's state, or None when the lecture is over (the session then leaves it).
     """
     try:
-        state = rooms().look(seat.code, follower_id=_follower_id())
+        state = rooms().look(seat.code, follower_id=follower_id())
     except UnknownRoom:
         state = None
     if state is None or state.ended:
@@ -275,7 +275,7 @@ def follower_banner(seat: Seat) -> None:
     (where :func:`follow_lecturer` applies the new view)."""
     t = texts("lecture")
     try:
-        state = rooms().look(seat.code, follower_id=_follower_id())
+        state = rooms().look(seat.code, follower_id=follower_id())
     except UnknownRoom:
         state = None
     following = st.session_state.get(FOLLOWING_KEY, True)

@@ -130,3 +130,30 @@ def test_page_specific_controls_follow_too():
     student.run()
     assert not student.exception, student.exception
     assert student.slider(key="gradients.radius").value == chosen
+
+
+def test_the_class_answers_a_question_once_and_sees_the_reveal():
+    lecturer = open_app()
+    code, secret = start_lecture(lecturer)
+    go_to(lecturer, "rnn_step")
+    ask = [button for button in lecturer.button if button.key.endswith(".class_ask")]
+    assert ask, "the lecturer can ask the class each Check-yourself question"
+    question_id = ask[0].key.removesuffix(".class_ask")
+    ask[0].click().run()
+    poll = rooms().look(code, key=secret).poll
+    assert poll.question_id == question_id and poll.answered == 0
+
+    student = open_app("zh", lecture=code)
+    student.run()
+    assert not [button for button in student.button if button.key.endswith(".class_ask")]  # students cannot ask
+    student.radio(key=f"{question_id}.choice").set_value(poll.correct_index).run()
+    student.button(key=f"{question_id}.class_answer").click().run()
+    assert not student.exception, student.exception
+    lecturer.run()
+    assert rooms().look(code, key=secret).poll.counts[poll.correct_index] == 1
+    assert "1 answered" in " ".join(caption.value for caption in lecturer.caption)
+    assert not [button for button in student.button if button.key.endswith(".class_answer")]  # one answer each
+
+    lecturer.button(key=f"{question_id}.class_reveal").click().run()
+    student.run()
+    assert any("正确答案" in box.value for box in student.success)
