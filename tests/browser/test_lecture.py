@@ -105,6 +105,22 @@ def test_a_student_follows_the_lecturer_and_cannot_drive(browser, server):
         assert parse_qs(urlparse(student.url).query).get("lang") == ["zh"]
         screenshot(student, "lecture_student_followed_page")
 
+        # Ask the class: the student's answer shows up in the lecturer's count, then the reveal reaches the student.
+        lecturer.locator('button:has-text("Ask the class") >> visible=true').first.click()
+        settle(lecturer)
+        answer = student.locator('button:has-text("提交") >> visible=true').first
+        seconds_until(student, lambda tab: answer.count() > 0)
+        # the first question is the one asked (no other radio comes before the Check-yourself section)
+        student.locator('[data-testid="stMain"] [data-testid="stRadio"] [role="radiogroup"] label').first.click()
+        settle(student)
+        student.locator('button:has-text("提交") >> visible=true').first.click()
+        seconds_until(lecturer, lambda tab: tab.locator("text=1 answered").count() > 0, limit=6)
+        assert lecturer.locator('[data-testid="stMain"] [data-testid="stVegaLiteChart"]').count()  # the live chart
+        screenshot(lecturer, "lecture_lecturer_question")
+        lecturer.locator('button:has-text("Reveal to the class") >> visible=true').first.click()
+        seconds_until(student, lambda tab: tab.locator("text=正确答案").count() > 0, limit=6)
+        screenshot(student, "lecture_student_question")
+
         # While following, the student's own edit is put back, and the lecturer's screen (and the room) never moves.
         lecturer_sentence, lecturer_step = sentence(lecturer), slider_value(lecturer)
         mine = student.locator('[data-testid="stMain"] [data-testid="stTextInput"] input').first
