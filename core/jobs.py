@@ -5,7 +5,8 @@ function ``target(config, reporter)`` in its own spawned process:
 
 - the page script only submits, polls ``job.records`` and asks to stop;
 - a server-wide cap (``max_running``) keeps a lecture hall of students from starting fifty trainings at once; the
-  rest wait in a queue whose position each session can show;
+  rest wait in a queue whose position each session can show; a full queue or an exhausted memory budget refuses
+  the job at once with :class:`core.job_admission.JobRefused` (see :class:`core.job_admission.Admission`);
 - the child is niced and uses few torch threads, so sessions that only read lessons stay responsive;
 - the reporter is the only channel back: plain records (dicts of numbers, lists, strings) and a final result.
 
@@ -26,6 +27,8 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
+
+from core.job_admission import Admission, JobRefused  # noqa: F401  (JobRefused: what submit raises)
 
 QUEUED, RUNNING, DONE, STOPPED, FAILED = "queued", "running", "done", "stopped", "failed"
 FINISHED = (DONE, STOPPED, FAILED)
@@ -162,6 +165,7 @@ class JobManager:
         grace_seconds: how long a stop request may be ignored before the process is killed.
         owner_alive: optional ``owner -> bool``; jobs of owners that are gone (closed browser tabs) are stopped.
         niceness: added to each child's nice value so page scripts win the CPU.
+        admission: queue limit and memory budget checked on submit (default: none).
     """
 
     def __init__(
@@ -172,6 +176,7 @@ class JobManager:
         owner_alive: Callable[[str], bool] | None = None,
         niceness: int = 10,
         poll_seconds: float = 0.05,
+        admission: Admission | None = None,
     ):
         if max_running < 1:
             raise ValueError("max_running must be at least 1")
@@ -181,6 +186,7 @@ class JobManager:
         self.owner_alive = owner_alive
         self.niceness = niceness
         self.poll_seconds = poll_seconds
+        self.admission = admission or Admission()
         self._context = multiprocessing.get_context("spawn")  # fork would copy the server's threads and locks
         self._lock = threading.RLock()
         self._jobs: dict[str, Job] = {}
@@ -192,12 +198,18 @@ class JobManager:
 
     # ----- public API -------------------------------------------------------------------------------------------
     def submit(self, target: Callable[[Any, Reporter], Any], config: Any, owner: str, label: str = "") -> Job:
-        """Queue ``target(config, reporter)``; it starts as soon as a slot is free."""
+        """Queue ``target(config, reporter)``; it starts as soon as a slot is free.
+
+        Raises :class:`JobRefused` when the server is full (queue limit or memory budget): nothing is queued.
+        """
         _target_name(target)  # fail now, in the page, rather than later in the child
         job = Job(target=target, config=config, owner=owner, label=label, manager=self)
         with self._lock:
             if self._closed:
                 raise RuntimeError("job manager is shut down")
+            # the queue limit only concerns a job that has to wait; the memory budget concerns every new job
+            must_wait = bool(self._queue) or len(self.running()) >= self.max_running
+            self.admission.check(waiting=len(self._queue), must_wait=must_wait)
             self._jobs[job.id] = job
             self._queue.append(job)
             self._start_waiting()
