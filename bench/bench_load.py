@@ -21,6 +21,7 @@ average is printed with each row: these machines are shared.
 Usage:
     python bench/bench_load.py [--mix stepping,experimenting,lab] [--students 30,100,200] [--duration S]
                                [--think S] [--ramp S] [--settle S] [--quick] [--url URL --pid PID[,PID]]
+                               [--option runner.postScriptGC=true]
 """
 
 from __future__ import annotations
@@ -321,13 +322,16 @@ def wait_healthy(base_url: str, process: subprocess.Popen | None = None, timeout
     raise RuntimeError(f"{base_url} not healthy after {timeout:.0f} s")
 
 
-def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` as a user runs it: from the repository (its .streamlit/config.toml), headless."""
+def start_server(log_path: Path, options: list[str]) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` as a user runs it: from the repository (its .streamlit/config.toml), headless.
+
+    ``options``: extra ``section.name=value`` settings, e.g. ``runner.postScriptGC=true`` to compare a setting."""
     port = free_port()
     log = open(log_path, "w")
+    extra = [f"--{option}" for option in options]
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port)],
+         "--server.address", "127.0.0.1", "--server.port", str(port), *extra],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     wait_healthy(base_url, process)
@@ -347,7 +351,7 @@ async def main_async(args) -> None:
         base_url = args.url.rstrip("/")
         pids = [int(pid) for pid in args.pid.split(",")] if args.pid else []
     else:
-        process, base_url = start_server(Path(args.log))
+        process, base_url = start_server(Path(args.log), args.option)
         pids = [process.pid]
     meter = ServerMeter(pids) if pids else None
     try:
@@ -358,6 +362,8 @@ async def main_async(args) -> None:
         await warm_up(base_url, pages, args.timeout)
         await asyncio.sleep(2)
         baseline = meter.rss() if meter else 0
+        if args.option:
+            print(f"options: {' '.join(args.option)}")
         print(f"server {base_url}  warm baseline RSS {_mb(baseline)} MB  think {args.think} s  ramp {args.ramp} s  "
               f"duration {args.duration} s  settle {args.settle} s  load {load_average()}  cores {os.cpu_count()}",
               flush=True)
@@ -392,6 +398,8 @@ def parse_args(argv=None):
     parser.add_argument("--url", help="an already running server (or proxy) instead of starting one")
     parser.add_argument("--pid", help="with --url: comma-separated server pids to measure (CPU, RSS)")
     parser.add_argument("--log", default="/tmp/rnn-explorer-bench-load.log", help="the started server's log")
+    parser.add_argument("--option", action="append", default=[], metavar="SECTION.NAME=VALUE",
+                        help="extra streamlit setting for the started server (repeatable), e.g. runner.postScriptGC=true")
     parser.add_argument("--quick", action="store_true", help="N=10, 15 s per mix, 10 s settle")
     args = parser.parse_args(argv)
     if args.quick:

@@ -189,6 +189,7 @@ class StreamlitSession:
         try:
             status = await asyncio.wait_for(asyncio.shield(run.done), timeout)
         except asyncio.TimeoutError as error:
+            run.done.cancel()
             raise ScriptTimeout(f"/{self.page}: no script_finished in {timeout:.0f} s") from error
         return RunResult(time.perf_counter() - run.started, status, tuple(run.exceptions), run.page_not_found,
                          tuple(run.texts))
@@ -204,7 +205,10 @@ class StreamlitSession:
             pass
         finally:
             if self._run is not None and not self._run.done.done():
-                self._run.done.set_exception(ConnectionError(f"/{self.page}: connection closed"))
+                if self.closed:  # we hung up ourselves: nobody waits for that run any more
+                    self._run.done.cancel()
+                else:
+                    self._run.done.set_exception(ConnectionError(f"/{self.page}: connection closed by the server"))
 
     def _handle(self, message: ForwardMsg) -> None:
         kind = message.WhichOneof("type")
