@@ -34,6 +34,14 @@ def child_pids(pid: int) -> list[int]:
     return found
 
 
+def physical_memory_bytes() -> int | None:
+    """The machine's RAM in bytes (``None`` where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
 def server_memory_bytes(pid: int | None = None) -> int | None:
     """Resident bytes of ``pid`` (default: this process) and of all its descendants; ``None`` without ``/proc``."""
     pid = os.getpid() if pid is None else pid

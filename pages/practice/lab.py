@@ -10,7 +10,7 @@ from core.lab.records import LabView, collect
 from core.lab.tasks import MAX_SEQ_LEN, MIN_SEQ_LEN, TASKS
 from core.lab.training import PROBE_BATCH_SIZE, train_lab
 from pages.kit.i18n import texts
-from pages.kit.jobs import MAX_RUNNING, job_manager, session_owner
+from pages.kit.jobs import MAX_RUNNING, job_manager, submit_job
 from pages.kit.layout import device_note, how_to_read, page_header
 
 t = texts("lab")
@@ -35,13 +35,17 @@ def current_job():
     return job_manager().get(st.session_state.get(JOB_KEY))
 
 
-def start(config: LabConfig) -> None:
+def start(config: LabConfig) -> bool:
+    """Submit the run; False (and a message already shown) when the server is full."""
     previous = current_job()
     if previous is not None:  # one lab run per session: a new Start replaces the old one (other pages' jobs stay)
         previous.stop()
         job_manager().forget(previous)
-    job = job_manager().submit(train_lab, config, owner=session_owner(), label="lab")
+    job = submit_job(train_lab, config, label="lab")
+    if job is None:
+        return False
     st.session_state[JOB_KEY] = job.id
+    return True
 
 
 def reset() -> None:
@@ -106,8 +110,8 @@ if start_clicked:
     except ValueError as error:
         st.error(t.format("bad_settings", reason=str(error)))
     else:
-        start(config)
-        st.rerun()  # redraw with the controls locked and the live panel polling
+        if start(config):
+            st.rerun()  # redraw with the controls locked and the live panel polling
 if stop_clicked and job is not None:
     job.stop()
     st.rerun()
