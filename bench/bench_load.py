@@ -129,6 +129,19 @@ class ServerMeter:
         self._sample()
         self._task = asyncio.create_task(self._sample_forever())
 
+    def job_processes(self) -> list[int]:
+        """Training jobs still alive: spawned children of the server (multiprocessing's resource tracker aside)."""
+        found = []
+        for pid in self.pids:
+            for child in _descendants(pid):
+                try:
+                    command = Path(f"/proc/{child}/cmdline").read_bytes()
+                except OSError:
+                    continue
+                if b"spawn_main" in command:
+                    found.append(child)
+        return found
+
     async def stop(self) -> None:
         self._sample()
         if self._task is not None:
@@ -345,6 +358,17 @@ async def warm_up(base_url: str, pages: list[str], timeout: float) -> None:
         await session.close()
 
 
+async def wait_for_jobs_to_end(meter: ServerMeter, timeout: float = 180.0) -> None:
+    """The lab's trainings outlive their closed tabs by the server's grace period: let them end before the next
+    phase, so they do not load it."""
+    started = time.monotonic()
+    while meter.job_processes() and time.monotonic() - started < timeout:
+        await asyncio.sleep(1.0)
+    left = meter.job_processes()
+    print(f"{'':13s} lab jobs ended {time.monotonic() - started:.0f} s after the phase"
+          + (f" ({len(left)} still running)" if left else ""), flush=True)
+
+
 async def main_async(args) -> None:
     process = None
     if args.url:
@@ -374,6 +398,8 @@ async def main_async(args) -> None:
                 if mix == "stepping":
                     idle_p95[students] = _percentile(result.tally.latencies, 0.95)
                 print_row(result, baseline, idle_p95)
+                if mix == "lab" and meter:
+                    await wait_for_jobs_to_end(meter)
         print("goals: stepping p95 <= 1 s at 200; experimenting p95 <= 2 s at 100; 0 errors; RSS after within "
               "+10% of warm; lab p95/idle <= 1.5 (idle = stepping at the same N)")
     finally:
