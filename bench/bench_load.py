@@ -130,7 +130,7 @@ class ServerMeter:
         self._task = asyncio.create_task(self._sample_forever())
 
     def job_processes(self) -> list[int]:
-        """Training jobs still alive: spawned children of the server (multiprocessing's resource tracker aside)."""
+        """Training jobs still alive: the server's job-worker children (``python -m core.job_worker``)."""
         found = []
         for pid in self.pids:
             for child in _descendants(pid):
@@ -138,7 +138,7 @@ class ServerMeter:
                     command = Path(f"/proc/{child}/cmdline").read_bytes()
                 except OSError:
                     continue
-                if b"spawn_main" in command:
+                if b"core.job_worker" in command or b"spawn_main" in command:
                     found.append(child)
         return found
 

@@ -22,6 +22,7 @@ from typing import Callable
 import torch
 from torch import Tensor, nn
 
+from core.seeding import generator as seeded_generator
 from core.trace import Trace, trace
 from core.weights import is_cell, layer_weights, module_kind
 
@@ -55,7 +56,7 @@ def readout_weights(size: int, dtype=torch.float32, device=None) -> Tensor:
     Seeded, not learned, so the same module and inputs always give the same gradients; scaled by
     1/√size so L stays O(1) whatever the width.
     """
-    generator = torch.Generator().manual_seed(0)
+    generator = seeded_generator(0)
     weights = torch.randn(size, generator=generator, dtype=torch.float64) / size**0.5  # (size,)
     return weights.to(dtype=dtype, device=device)
 

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from core.numpy_cells import NumpyLSTMCell, NumpyRNNCell, torch_rows_in_tutorial_order
+from core.seeding import generator as seeded_generator
 
 __all__ = ["gradient_errors", "gradient_check", "relative_error"]
 
@@ -38,7 +39,7 @@ def gradient_errors(cell: nn.RNNCell | nn.LSTMCell, batch_size: int = 3, seed: i
     is_lstm = isinstance(cell, nn.LSTMCell)
     reference = copy.deepcopy(cell).double().cpu()
     numpy_cell = (NumpyLSTMCell if is_lstm else NumpyRNNCell).from_torch(reference)
-    generator = torch.Generator().manual_seed(seed)
+    generator = seeded_generator(seed)
 
     def random(*shape):
         return torch.randn(*shape, generator=generator, dtype=torch.float64)

@@ -15,6 +15,8 @@ import zlib
 
 import torch
 
+from core.seeding import generator
+
 MAX_TOKENS = 24  # lessons animate every step; longer inputs stop being readable
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -37,8 +39,7 @@ def token_vector(token: str, input_size: int, seed: int) -> torch.Tensor:
     Returns a float32 tensor of shape (input_size,).
     """
     key = zlib.crc32(token.encode("utf-8")) ^ (seed * 2654435761 % 2**32)
-    generator = torch.Generator().manual_seed(key)
-    return torch.randn(input_size, generator=generator)
+    return torch.randn(input_size, generator=generator(key))
 
 
 def embed_tokens(tokens: list[str], input_size: int, seed: int) -> torch.Tensor:
@@ -48,7 +49,9 @@ def embed_tokens(tokens: list[str], input_size: int, seed: int) -> torch.Tensor:
     return torch.stack([token_vector(token, input_size, seed) for token in tokens])  # (seq_len, input_size)
 
 
-def seeded_module(factory, seed: int):
-    """Build a torch module with weights drawn from ``seed`` (the lessons' seed control)."""
-    torch.manual_seed(seed)
-    return factory()
+def tokens_of(sentence: str, limit: int) -> tuple[list[str], bool]:
+    """The sentence's first ``limit`` tokens and whether it had more; ValueError when it has none."""
+    every_token = split_tokens(sentence, max_tokens=10**6)
+    if not every_token:
+        raise ValueError("the sentence has no tokens")
+    return every_token[:limit], len(every_token) > limit

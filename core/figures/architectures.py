@@ -10,13 +10,14 @@ scrub replay the run in the browser. Every text is escaped: tokens are the learn
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.style import DIVERGING, GATE_COLORS, add_time_player
+from core.escape import plotly_text
+from core.figures.player import PlayerLabels, add_time_player
+from core.figures.style import DIVERGING, GATE_COLORS
 from core.lessons.architectures import ArchitectureRun
 
 EMITTED_COLOR = "#2C3E50"  # outputs y_t: a neutral ink, so they don't read as the output gate's purple
@@ -29,14 +30,12 @@ class ArchitectureLabels:
 
     frame_captions: tuple[str, ...]  # one per reveal, shown as the figure title of that frame
     band_names: tuple[str, ...]  # one per band, e.g. ("h_t",) or ("h_f (→)", "h_b (←)")
-    input_row: str = "input"
-    output_row: str = "output"
-    unit: str = "unit"
-    probability: str = "p"
-    divider: str = "context"  # label at the encoder / decoder boundary
-    play: str = "▶ Play"
-    pause: str = "▮▮ Pause"
-    step: str = "frame "
+    input_row: str
+    output_row: str
+    unit: str
+    probability: str
+    divider: str  # label at the encoder / decoder boundary
+    player: PlayerLabels  # its step prefix names a frame ("frame ")
 
 
 def architecture_figure(run: ArchitectureRun, labels: ArchitectureLabels) -> go.Figure:
@@ -47,8 +46,8 @@ def architecture_figure(run: ArchitectureRun, labels: ArchitectureLabels) -> go.
         raise ValueError(f"{run.bands} bands but {len(labels.band_names)} band names")
     rows, columns = run.states.shape
     hidden_size = run.hidden_size
-    column_names = [html.escape(label) if label else "·" for label in run.input_labels]
-    unit_text = np.array([[f"{html.escape(labels.band_names[row // hidden_size])} · {labels.unit} {row % hidden_size}"
+    column_names = [plotly_text(label) if label else "·" for label in run.input_labels]
+    unit_text = np.array([[f"{plotly_text(labels.band_names[row // hidden_size])} · {labels.unit} {row % hidden_size}"
                            f" · {column_names[column]}" for column in range(columns)] for row in range(rows)])
 
     frames = []
@@ -65,7 +64,7 @@ def architecture_figure(run: ArchitectureRun, labels: ArchitectureLabels) -> go.
             _outline(reveal.column, band_rows.start, band_rows.stop),
         ]
         frames.append(go.Frame(name=str(index + 1), data=traces, traces=[0, 1, 2],
-                               layout={"title": {"text": html.escape(labels.frame_captions[index])}}))
+                               layout={"title": {"text": plotly_text(labels.frame_captions[index])}}))
     ticks = [band * hidden_size + (hidden_size - 1) / 2 for band in range(run.bands)]
     # Three rows on one shared x axis: y = outputs (top), y2 = states, y3 = inputs (bottom).
     shapes = [_line(x0=-0.6, x1=columns - 0.4, y=band * hidden_size - 0.5, yref="y2") for band in range(1, run.bands)]
@@ -74,22 +73,21 @@ def architecture_figure(run: ArchitectureRun, labels: ArchitectureLabels) -> go.
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": run.divider - 0.5, "x1": run.divider - 0.5,
                        "y0": 0, "y1": 1, "line": {"color": "black", "width": 2, "dash": "dash"}})
         annotations.append({"x": run.divider - 0.5, "y": 1.0, "xref": "x", "yref": "paper", "showarrow": False,
-                            "text": html.escape(labels.divider), "xanchor": "center", "yanchor": "bottom"})
+                            "text": plotly_text(labels.divider), "xanchor": "center", "yanchor": "bottom"})
     layout = {
-        "title": {"text": html.escape(labels.frame_captions[0])},
+        "title": {"text": plotly_text(labels.frame_captions[0])},
         "height": 460, "showlegend": False, "margin": {"l": 10, "r": 10, "t": 60, "b": 90},
         "xaxis": {"range": [-0.6, columns - 0.4], "showticklabels": False, "showgrid": False, "zeroline": False},
         "yaxis": {"domain": [0.84, 1.0], "range": [-1, 1.6], "tickvals": [0], "showgrid": False, "zeroline": False,
-                  "ticktext": [html.escape(labels.output_row)], "tickfont": {"color": EMITTED_COLOR}},
+                  "ticktext": [plotly_text(labels.output_row)], "tickfont": {"color": EMITTED_COLOR}},
         "yaxis2": {"domain": [0.2, 0.8], "range": [rows - 0.5, -0.5], "tickvals": ticks,
-                   "ticktext": [html.escape(name) for name in labels.band_names]},
+                   "ticktext": [plotly_text(name) for name in labels.band_names]},
         "yaxis3": {"domain": [0.0, 0.16], "range": [-1.6, 1], "tickvals": [0], "showgrid": False, "zeroline": False,
-                   "ticktext": [html.escape(labels.input_row)], "tickfont": {"color": GATE_COLORS["input_x"]}},
+                   "ticktext": [plotly_text(labels.input_row)], "tickfont": {"color": GATE_COLORS["input_x"]}},
         "shapes": shapes, "annotations": annotations,
     }
     figure = go.Figure(data=list(frames[0].data) + [_inputs(run, column_names)], layout=layout, frames=frames)
-    return add_time_player(figure, [frame.name for frame in frames], labels.play, labels.pause, labels.step,
-                           frame_ms=700)
+    return add_time_player(figure, [frame.name for frame in frames], labels.player, frame_ms=700)
 
 
 def _line(x0: float, x1: float, y: float, yref: str) -> dict:
@@ -110,9 +108,9 @@ def _outputs(run: ArchitectureRun, emitted: np.ndarray, labels: ArchitectureLabe
     columns = np.flatnonzero(emitted)
     return go.Scatter(
         yaxis="y", x=columns.tolist(), y=[0.0] * len(columns), mode="markers+text",
-        text=[html.escape(run.output_labels[column]) for column in columns], textposition="top center",
+        text=[plotly_text(run.output_labels[column]) for column in columns], textposition="top center",
         customdata=[run.output_probability[column] for column in columns],
-        hovertemplate=f"%{{text}}<br>{html.escape(labels.probability)} = %{{customdata:.6f}}<extra></extra>",
+        hovertemplate=f"%{{text}}<br>{plotly_text(labels.probability)} = %{{customdata:.6f}}<extra></extra>",
         marker={"size": 12, "color": EMITTED_COLOR, "symbol": "diamond"},
     )
 

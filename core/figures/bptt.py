@@ -14,34 +14,36 @@ Hover shows every value at full precision.
 
 from __future__ import annotations
 
-import html
-from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.figures.style import DIVERGING, GATE_COLORS, add_time_player
+from core.escape import plotly_text
+from core.figures.player import PlayerLabels, add_time_player
+from core.figures.style import DIVERGING, GATE_COLORS
 
 FADED = "#D5D8DC"
 MAX_NODE_SIZE = 44
 MIN_NODE_SIZE = 12
 
-DEFAULT_LABELS = {
-    "chain_title": "Unrolled network: ∂L/∂h<sub>t</sub> arriving from the right",
-    "grad_title": "Components of ∂L/∂h<sub>t</sub>",
-    "term_title": "This step's term δ<sub>t</sub> h<sub>t−1</sub><sup>T</sup>",
-    "sum_title": "Running sum Σ",
-    "autograd_title": "autograd: weight_hh_l0.grad",
-    "unit_axis": "hidden unit",
-    "column_axis": "column j",
-    "row_axis": "row i",
-    "loss": "L",
-    "norm": "‖∂L/∂h‖",
-    "play": "▶ Play",
-    "pause": "▮▮ Pause",
-    "step_prefix": "t = ",
-}
+@dataclass(frozen=True)
+class BackwardLabels:
+    """Every word the backward-pass figure draws (plotly's HTML subset allowed); pages fill it from their texts."""
+
+    chain_title: str
+    grad_title: str
+    term_title: str
+    sum_title: str
+    autograd_title: str
+    unit_axis: str
+    column_axis: str
+    row_axis: str
+    loss: str
+    norm: str
+    player: PlayerLabels
 
 
 def backward_figure(
@@ -51,7 +53,7 @@ def backward_figure(
     running_sums: np.ndarray,
     weight_grad: np.ndarray,
     loss_steps: Sequence[int],
-    labels: Mapping[str, str] = DEFAULT_LABELS,
+    labels: BackwardLabels,
 ) -> go.Figure:
     """Build the animated backward pass.
 
@@ -62,7 +64,7 @@ def backward_figure(
         running_sums: (T, H, H) in backward frame order: entry k sums the terms of the last k + 1 positions.
         weight_grad: (H, H) autograd's gradient of W_hh.
         loss_steps: 0-based positions carrying a loss term.
-        labels: the words drawn (keys of ``DEFAULT_LABELS``).
+        labels: the words drawn (a :class:`BackwardLabels`).
     Frames are named by the 1-based step they reach: "T", …, "1".
     """
     grad_hidden = np.asarray(grad_hidden, float)
@@ -71,8 +73,7 @@ def backward_figure(
         raise ValueError("tokens, grad_hidden and terms must agree on seq_len and hidden_size")
     if running_sums.shape != terms.shape or weight_grad.shape != (hidden_size, hidden_size):
         raise ValueError("running_sums must be (T, H, H) and weight_grad (H, H)")
-    labels = {**DEFAULT_LABELS, **labels}
-    safe_tokens = [html.escape(str(token)) for token in tokens]
+    safe_tokens = [plotly_text(token) for token in tokens]
     norms = np.linalg.norm(grad_hidden, axis=1)  # (T,)
     matrix_range = float(max(np.abs(terms).max(), np.abs(running_sums).max(), np.abs(weight_grad).max(), 1e-12))
     grad_range = float(max(np.abs(grad_hidden).max(), 1e-12))
@@ -80,8 +81,8 @@ def backward_figure(
     fig = make_subplots(
         rows=3, cols=3, specs=[[{"colspan": 3}, None, None], [{"colspan": 3}, None, None], [{}, {}, {}]],
         row_heights=[0.27, 0.23, 0.5], vertical_spacing=0.1, horizontal_spacing=0.07,
-        subplot_titles=[labels["chain_title"], labels["grad_title"], labels["term_title"], labels["sum_title"],
-                        labels["autograd_title"]],
+        subplot_titles=[labels.chain_title, labels.grad_title, labels.term_title, labels.sum_title,
+                        labels.autograd_title],
     )
     steps = np.arange(1, seq_len + 1)
     fig.add_trace(go.Scatter(x=steps, y=np.zeros(seq_len), mode="lines", line={"color": "#AAB7B8", "width": 2},
@@ -92,7 +93,7 @@ def backward_figure(
     fig.add_trace(go.Scatter(
         x=loss_x, y=np.full(len(loss_x), 1.3), mode="markers+text", showlegend=False, hoverinfo="skip",
         marker={"symbol": "diamond", "size": 16, "color": GATE_COLORS["gradient"]}, textposition="top center",
-        text=[f"{labels['loss']}<sub>{x}</sub>" for x in loss_x],
+        text=[f"{labels.loss}<sub>{x}</sub>" for x in loss_x],
     ), row=1, col=1)
     first_dynamic = len(fig.data)
     vectors = ["<br>".join(f"{value:.8g}" for value in row) for row in grad_hidden]
@@ -100,7 +101,7 @@ def backward_figure(
     fig.add_trace(go.Scatter(
         x=steps, y=np.zeros(seq_len), mode="markers", showlegend=False, marker=nodes["marker"],
         customdata=np.stack([norms, steps], axis=1), hovertext=vectors,
-        hovertemplate=f"t = %{{customdata[1]}}<br>{labels['norm']} = %{{customdata[0]:.8g}}<br>"
+        hovertemplate=f"t = %{{customdata[1]}}<br>{labels.norm} = %{{customdata[0]:.8g}}<br>"
                       "∂L/∂h<sub>t</sub> =<br>%{hovertext}<extra></extra>",
     ), row=1, col=1)
     fig.add_trace(go.Scatter(x=steps, y=np.full(seq_len, 0.72), mode="text", showlegend=False, hoverinfo="skip",
@@ -134,13 +135,13 @@ def backward_figure(
     fig.update_xaxes(range=[0.4, seq_len + 0.6], dtick=1, showticklabels=False, row=1, col=1, showgrid=False)
     fig.update_yaxes(range=[-1.2, 2.0], visible=False, row=1, col=1)
     fig.update_xaxes(range=[0.5, seq_len + 0.5], dtick=1, tickprefix="t = ", row=2, col=1)
-    fig.update_yaxes(title_text=labels["unit_axis"], autorange="reversed", dtick=1, row=2, col=1)
+    fig.update_yaxes(title_text=labels.unit_axis, autorange="reversed", dtick=1, row=2, col=1)
     for col in (1, 2, 3):
-        fig.update_xaxes(range=[0.5, hidden_size + 0.5], dtick=1, title_text=labels["column_axis"], constrain="domain",
+        fig.update_xaxes(range=[0.5, hidden_size + 0.5], dtick=1, title_text=labels.column_axis, constrain="domain",
                          row=3, col=col)
         fig.update_yaxes(dtick=1, autorange="reversed", row=3, col=col, scaleanchor=f"x{2 + col}", constrain="domain")
-    fig.update_yaxes(title_text=labels["row_axis"], row=3, col=1)
-    add_time_player(fig, names, labels["play"], labels["pause"], labels["step_prefix"])
+    fig.update_yaxes(title_text=labels.row_axis, row=3, col=1)
+    add_time_player(fig, names, labels.player, start=1)
     fig.layout.updatemenus[0].y, fig.layout.sliders[0].y = -0.11, -0.07  # clear of the matrices' axis titles
     return fig
 
@@ -168,12 +169,12 @@ def _frame_traces(k: int, grad_hidden: np.ndarray, norms: np.ndarray, terms: np.
     ]
 
 
-def _matrix_heatmap(matrix: np.ndarray, labels: Mapping[str, str], symbol: str) -> go.Heatmap:
+def _matrix_heatmap(matrix: np.ndarray, labels: BackwardLabels, symbol: str) -> go.Heatmap:
     """A hidden × hidden matrix with its values printed in the cells."""
     size = matrix.shape[0]
     return go.Heatmap(
         z=matrix, x=np.arange(1, size + 1), y=np.arange(1, size + 1), coloraxis="coloraxis2",
         texttemplate="%{z:.3f}" if size <= 6 else None,
-        hovertemplate=f"{labels['row_axis']} %{{y}}, {labels['column_axis']} %{{x}}<br>{symbol} = %{{z:.8g}}"
+        hovertemplate=f"{labels.row_axis} %{{y}}, {labels.column_axis} %{{x}}<br>{symbol} = %{{z:.8g}}"
                       "<extra></extra>",
     )

@@ -13,8 +13,9 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.gates import HOVER_DIGITS, PlayerLabels, start_player_at
-from core.figures.style import DIVERGING, add_time_player
+from core.figures.gates import HOVER_DIGITS
+from core.figures.player import PlayerLabels, add_time_player
+from core.figures.style import DIVERGING
 
 SQUARE_SIZE = 23  # pixels; one square per vector entry on the diagram
 SQUARE_GAP = 0.5  # data units between the squares of one chip
@@ -188,5 +189,4 @@ def diagram_figure(
         xaxis={"range": list(diagram.x_range), "visible": False, "fixedrange": True},
         yaxis={"range": list(diagram.y_range), "visible": False, "fixedrange": True},
     )
-    add_time_player(figure, list(frame_names), player.play, player.pause, player.step_prefix)
-    return start_player_at(figure, step, step_labels)
+    return add_time_player(figure, list(frame_names), player, start=step, tick_labels=step_labels)

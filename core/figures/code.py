@@ -3,20 +3,31 @@ timing, and where a model's parameters live."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
 from core.figures.log_axis import log_ticks, tick_text
-from core.figures.style import CELL_COLORS, GATE_COLORS, add_time_player
+from core.figures.player import PlayerLabels, add_time_player
+from core.figures.style import CELL_COLORS, GATE_COLORS
 
 FUSED_COLOR = "#34495E"  # the fused nn.LSTM bar; the loop gets the LSTM's own color
 PENDING_COLOR = "#E5E8E8"  # a cell call the loop has not made yet
-DEFAULT_LOOP_LABELS = {
-    "step_axis": "time step t", "layer_axis": "layer", "layer": "layer", "call": "call", "norm": "‖h‖ (row 1)",
-    "gap": "max |Δ| vs nn.LSTM", "play": "▶ Play", "pause": "▮▮ Pause", "step_prefix": "nn.LSTMCell call ",
-}
+
+
+@dataclass(frozen=True)
+class LoopLabels:
+    """Every word of :func:`loop_figure`; the player's step prefix names a call ("nn.LSTMCell call ")."""
+
+    step_axis: str
+    layer_axis: str
+    layer: str
+    call: str
+    norm: str
+    gap: str
+    player: PlayerLabels
 
 
 def gradient_error_figure(names: Sequence[str], errors: Sequence[float], threshold: float, axis_title: str,
@@ -86,21 +97,20 @@ def parameter_figure(labels: Sequence[str], counts: Sequence[int], axis_title: s
 
 
 def loop_figure(calls: Sequence[tuple[int, int]], hidden_norms: np.ndarray, gaps: np.ndarray,
-                labels: Mapping[str, str] = DEFAULT_LOOP_LABELS) -> go.Figure:
+                labels: LoopLabels) -> go.Figure:
     """The hand-written LSTM loop replayed one ``nn.LSTMCell`` call per frame on a (layer × time step) grid.
 
     Args:
         calls: (step, layer) of every call, 0-based, in the order the loop made them; one frame each.
         hidden_norms: (S, L) ‖h_t‖ after each call, printed in its square once the call is made.
         gaps: (S, L) each call's max |Δ| to nn.LSTM, in the hover.
-        labels: the words drawn (keys of ``DEFAULT_LOOP_LABELS``).
+        labels: the words drawn (a :class:`LoopLabels`).
     The first view shows every call made (the last frame); Play replays them from the first.
     """
     hidden_norms, gaps = np.asarray(hidden_norms, float), np.asarray(gaps, float)
     steps, layers = hidden_norms.shape
     if gaps.shape != hidden_norms.shape or len(calls) != steps * layers:
         raise ValueError("need one call per (step, layer) square and gaps shaped like hidden_norms")
-    labels = {**DEFAULT_LOOP_LABELS, **labels}
     order = {call: index for index, call in enumerate(calls)}  # (step, layer) -> call number
     squares = [(step, layer) for layer in range(layers) for step in range(steps)]
     x = [step + 1 for step, _ in squares]
@@ -122,20 +132,19 @@ def loop_figure(calls: Sequence[tuple[int, int]], hidden_norms: np.ndarray, gaps
     figure = go.Figure(go.Scatter(
         x=x, y=y, mode="markers+text", marker={"symbol": "square", "size": 38, **last["marker"]},
         text=last["text"], textfont={"color": "white", "size": 11}, customdata=customdata, showlegend=False,
-        hovertemplate=(f"t = %{{x}}, {labels['layer']} %{{y}}<br>{labels['call']} #%{{customdata[0]}}<br>"
-                       f"{labels['norm']} = %{{customdata[1]:.8g}}<br>{labels['gap']} = %{{customdata[2]:.3e}}"
+        hovertemplate=(f"t = %{{x}}, {labels.layer} %{{y}}<br>{labels.call} #%{{customdata[0]}}<br>"
+                       f"{labels.norm} = %{{customdata[1]:.8g}}<br>{labels.gap} = %{{customdata[2]:.3e}}"
                        "<extra></extra>"),
     ))
     names = [str(index + 1) for index in range(len(calls))]  # short: the slider prints every one
     figure.frames = [go.Frame(name=name, data=[state(index)], traces=[0]) for index, name in enumerate(names)]
-    figure.update_xaxes(title=labels["step_axis"], range=[0.4, steps + 0.6], dtick=1, showgrid=False, zeroline=False)
-    figure.update_yaxes(title=labels["layer_axis"], range=[0.4, layers + 0.6], dtick=1, showgrid=False,
+    figure.update_xaxes(title=labels.step_axis, range=[0.4, steps + 0.6], dtick=1, showgrid=False, zeroline=False)
+    figure.update_yaxes(title=labels.layer_axis, range=[0.4, layers + 0.6], dtick=1, showgrid=False,
                         zeroline=False)
     figure.update_layout(height=190 + 50 * layers, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          plot_bgcolor="white")
-    add_time_player(figure, names, labels["play"], labels["pause"], labels["step_prefix"], frame_ms=500)
+    add_time_player(figure, names, labels.player, start=len(names), frame_ms=500)
     figure.layout.updatemenus[0].buttons[0].args[1]["transition"]["duration"] = 0  # a call happens, it doesn't fade in
-    figure.layout.sliders[0].active = len(names) - 1
     figure.layout.sliders[0].update(y=-0.3, pad={"t": 10})
     figure.layout.updatemenus[0].update(y=-0.38)
     return figure

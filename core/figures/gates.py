@@ -11,48 +11,22 @@ Units are numbered from 0, like the tensor's own indices (and the RNN lesson's h
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.figures.style import DIVERGING, GATE_COLORS, add_time_player
+from core.escape import plotly_text
+from core.figures.player import PlayerLabels, add_time_player
+from core.figures.style import DIVERGING, GATE_COLORS
 
 HOVER_DIGITS = ".7g"  # float32 carries about 7 significant digits: hover shows all of them
 
 
-@dataclass(frozen=True)
-class PlayerLabels:
-    """The words on a time player, in the page's language."""
-
-    play: str  # button that animates through every step
-    pause: str  # button that stops the animation
-    step_prefix: str  # shown before the current frame name, e.g. "t = "
-
-
-def start_player_at(figure: go.Figure, step: int, step_labels: Sequence[str] | None) -> go.Figure:
-    """Point the time player at ``step`` (1-based) and write ``step_labels`` under its ticks.
-
-    The current-step readout moves to the slider's right end, where the Play / Pause buttons cannot cover it.
-    """
-    slider = figure.layout.sliders[0]
-    slider.active = step - 1
-    slider.currentvalue.xanchor = "right"
-    if step_labels is not None:
-        if len(step_labels) != len(slider.steps):
-            raise ValueError(f"the slider has {len(slider.steps)} steps but {len(step_labels)} labels were given")
-        slider.steps = [{**tick.to_plotly_json(), "label": label} for tick, label in zip(slider.steps, step_labels)]
-        # Room for the last tick's label, which is centred on the slider's right end.
-        figure.update_layout(margin={"r": max(figure.layout.margin.r or 0, 50)})
-    return figure
-
-
 def frame_texts(tokens: Sequence[str], frame_title: str) -> tuple[list[str], list[str], list[str]]:
     """Frame names ("1" … "T"), frame titles and slider tick labels ("t · token") for a token sequence."""
-    safe = [html.escape(str(token)) for token in tokens]
+    safe = [plotly_text(token) for token in tokens]
     names = [str(step) for step in range(1, len(safe) + 1)]
     titles = [frame_title.format(step=step, token=token) for step, token in enumerate(safe, start=1)]
     labels = [f"{step} · {token}" for step, token in enumerate(safe, start=1)]
@@ -108,8 +82,7 @@ def gate_bars_figure(
                      for step, frame in enumerate(frame_names)]
     figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 50, "b": 90}, bargap=0.15)
     figure.update_xaxes(showticklabels=False)
-    add_time_player(figure, list(frame_names), player.play, player.pause, player.step_prefix)
-    return start_player_at(figure, step, step_labels)
+    return add_time_player(figure, list(frame_names), player, start=step, tick_labels=step_labels)
 
 
 def token_gate_bars_figure(

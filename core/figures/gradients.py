@@ -1,51 +1,64 @@
 """Figures of lesson 4: the Jacobian chain's norm against its predictions, tanh saturation, gradient clipping.
 
-Builders are pure: arrays in, plotly Figure out, every word passed in through ``labels`` (keys of the
-``DEFAULT_*`` dictionaries). Animated figures get one frame per visited step, thinned to at most ``max_frames``
+Builders are pure: arrays in, plotly Figure out, every word passed in through ``labels`` (the
+``*Labels`` dataclasses, filled by the page from its texts). Animated figures get one frame per visited step, thinned to at most ``max_frames``
 so a 200-step chain stays light to send; hover shows full precision.
 """
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.escape import plotly_text
 from core.figures.log_axis import log_ticks, tick_text
-from core.figures.style import GATE_COLORS, add_time_player
+from core.figures.player import PlayerLabels, add_time_player
+from core.figures.style import GATE_COLORS
 
 MAX_FRAMES = 60
 FRAME_MS = 150  # up to 60 frames: a whole chain plays in about 9 s
 BOUND_COLOR = "#566573"
 
-DEFAULT_CHAIN_LABELS = {
-    "measured": "measured ‖∂h<sub>T</sub>/∂h<sub>t</sub>‖",
-    "upper": "Π σ<sub>max</sub>·max φ′ (upper bound)",
-    "lower": "Π σ<sub>min</sub>·min φ′ (lower bound)",
-    "weight": "σ<sub>max</sub><sup>T−t</sup>",
-    "radius": "ρ<sup>T−t</sup>",
-    "x_axis": "step t",
-    "y_axis": "norm (log scale)",
-    "play": "▶ Play", "pause": "▮▮ Pause", "step_prefix": "t = ",
-}
-DEFAULT_ACTIVATION_LABELS = {
-    "value_title": "φ(z) with this step's z<sub>t</sub>",
-    "slope_title": "φ′(z): the factor each step multiplies in",
-    "all_steps": "all steps",
-    "this_step": "this step",
-    "play": "▶ Play", "pause": "▮▮ Pause", "step_prefix": "t = ",
-}
-DEFAULT_CLIPPING_LABELS = {
-    "before": "‖g‖ before clipping",
-    "after": "‖g‖ after clipping",
-    "threshold": "threshold",
-    "x_axis": "batch",
-    "y_axis": "gradient norm (log scale)",
-}
+
+@dataclass(frozen=True)
+class ChainLabels:
+    """Every word of :func:`chain_figure`."""
+
+    measured: str
+    upper: str
+    lower: str
+    weight: str
+    radius: str
+    x_axis: str
+    y_axis: str
+    player: PlayerLabels
+
+
+@dataclass(frozen=True)
+class ActivationLabels:
+    """Every word of :func:`activation_figure`."""
+
+    value_title: str
+    slope_title: str
+    all_steps: str
+    this_step: str
+    player: PlayerLabels
+
+
+@dataclass(frozen=True)
+class ClippingLabels:
+    """Every word of :func:`clipping_figure`."""
+
+    before: str
+    after: str
+    threshold: str
+    x_axis: str
+    y_axis: str
 
 
 def frame_positions(last: int, max_frames: int = MAX_FRAMES) -> list[int]:
@@ -67,7 +80,7 @@ def chain_figure(
     lower: np.ndarray,
     weight_bound: np.ndarray,
     radius_rate: np.ndarray,
-    labels: Mapping[str, str] = DEFAULT_CHAIN_LABELS,
+    labels: ChainLabels,
     tick_labels: Sequence[str] | None = None,
     highlight: int | None = None,
     max_frames: int = MAX_FRAMES,
@@ -85,22 +98,21 @@ def chain_figure(
     for curve in (upper, lower, weight_bound, radius_rate):
         if len(curve) != count:
             raise ValueError("all curves need one value per step")
-    labels = {**DEFAULT_CHAIN_LABELS, **labels}
     steps = np.arange(1, count + 1)
     fig = go.Figure()
     references = [("upper", upper, "dash", GATE_COLORS["forget"]), ("lower", lower, "dot", GATE_COLORS["input"]),
                   ("weight", weight_bound, "dashdot", BOUND_COLOR), ("radius", radius_rate, "longdash", "#A569BD")]
     for key, curve, dash, color in references:
         fig.add_trace(go.Scatter(
-            x=steps, y=_positive(curve), mode="lines", name=labels[key], line={"dash": dash, "color": color},
-            hovertemplate=f"t = %{{x}}<br>{labels[key]} = %{{y:.8g}}<extra></extra>",
+            x=steps, y=_positive(curve), mode="lines", name=getattr(labels, key), line={"dash": dash, "color": color},
+            hovertemplate=f"t = %{{x}}<br>{getattr(labels, key)} = %{{y:.8g}}<extra></extra>",
         ))
     positions = frame_positions(count - 1, max_frames)
     curve, newest = _chain_frame(positions[-1], measured)  # the first view shows the whole measured chain
     fig.add_trace(go.Scatter(
-        x=steps, y=curve["y"], mode="lines+markers", name=labels["measured"],
+        x=steps, y=curve["y"], mode="lines+markers", name=labels.measured,
         line={"color": GATE_COLORS["gradient"], "width": 3}, marker={"size": 5},
-        hovertemplate=f"t = %{{x}}<br>{labels['measured']} = %{{y:.8g}}<extra></extra>",
+        hovertemplate=f"t = %{{x}}<br>{labels.measured} = %{{y:.8g}}<extra></extra>",
     ))
     fig.add_trace(go.Scatter(
         x=newest["x"], y=newest["y"], mode="markers", showlegend=False, hoverinfo="skip",
@@ -117,22 +129,21 @@ def chain_figure(
     references_high = np.nanmax(_positive(np.concatenate([upper, lower, weight_bound, radius_rate])))
     low = max(min(low, references_low), low * 1e-4)  # show the predictions, but never let them squash the data
     high = min(max(high, references_high), high * 1e4)
-    fig.update_yaxes(type="log", range=[math.log10(low) - 0.3, math.log10(high) + 0.3], title_text=labels["y_axis"],
+    fig.update_yaxes(type="log", range=[math.log10(low) - 0.3, math.log10(high) + 0.3], title_text=labels.y_axis,
                      exponentformat="power")
     xaxis = {"range": [0.5, count + 0.5]}
     if tick_labels is None:
-        xaxis["title_text"] = labels["x_axis"]
+        xaxis["title_text"] = labels.x_axis
     else:  # the words stand in for the axis title, which would collide with the player below them
-        xaxis.update(tickvals=steps, ticktext=[html.escape(str(label)) for label in tick_labels], tickangle=-40)
+        xaxis.update(tickvals=steps, ticktext=[plotly_text(label) for label in tick_labels], tickangle=-40)
     fig.update_xaxes(**xaxis)
     if highlight is not None:
         fig.add_vline(x=highlight + 1, line={"color": GATE_COLORS["gradient"], "width": 1, "dash": "dot"})
     fig.update_layout(height=470, margin={"l": 60, "r": 20, "t": 30, "b": 140}, plot_bgcolor="white",
                       legend={"orientation": "h", "y": 1.12, "x": 0}, hovermode="closest")
-    fig = add_time_player(fig, [str(position + 1) for position in positions], labels["play"], labels["pause"],
-                          labels["step_prefix"], frame_ms=FRAME_MS)
+    fig = add_time_player(fig, [str(position + 1) for position in positions], labels.player,
+                          start=len(positions), frame_ms=FRAME_MS)
     # The view opens on the finished chain; Play replays the backward pass from t = T.
-    fig.layout.sliders[0].active = len(positions) - 1
     fig.layout.updatemenus[0].buttons[0].args[1]["fromcurrent"] = False
     return fig
 
@@ -154,7 +165,7 @@ def activation_figure(
     pre_activation: np.ndarray,
     value: np.ndarray,
     slope: np.ndarray,
-    labels: Mapping[str, str] = DEFAULT_ACTIVATION_LABELS,
+    labels: ActivationLabels,
     max_frames: int = MAX_FRAMES,
 ) -> go.Figure:
     """φ and φ′ as curves with the run's own z_t as points: all steps faint, the current step bold, over t.
@@ -167,14 +178,13 @@ def activation_figure(
     pre_activation = np.asarray(pre_activation, float)
     if not pre_activation.shape == np.shape(value) == np.shape(slope):
         raise ValueError("pre_activation, value and slope must all be (T, H)")
-    labels = {**DEFAULT_ACTIVATION_LABELS, **labels}
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[labels["value_title"], labels["slope_title"]],
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[labels.value_title, labels.slope_title],
                         horizontal_spacing=0.08)
     for col, curve, points in ((1, curve_value, value), (2, curve_slope, slope)):
         fig.add_trace(go.Scatter(x=curve_z, y=curve, mode="lines", line={"color": GATE_COLORS["hidden"]},
                                  showlegend=False, hoverinfo="skip"), row=1, col=col)
         fig.add_trace(go.Scatter(
-            x=pre_activation.ravel(), y=np.asarray(points, float).ravel(), mode="markers", name=labels["all_steps"],
+            x=pre_activation.ravel(), y=np.asarray(points, float).ravel(), mode="markers", name=labels.all_steps,
             marker={"size": 5, "color": "#BFC9CA", "opacity": 0.5}, showlegend=col == 1,
             hovertemplate="z = %{x:.8g}<br>%{y:.8g}<extra></extra>",
         ), row=1, col=col)
@@ -185,7 +195,7 @@ def activation_figure(
     for col, points in ((1, value), (2, slope)):
         fig.add_trace(go.Scatter(
             x=pre_activation[positions[0]], y=np.asarray(points, float)[positions[0]], mode="markers",
-            name=labels["this_step"], showlegend=col == 1, customdata=units,
+            name=labels.this_step, showlegend=col == 1, customdata=units,
             marker={"size": 11, "color": GATE_COLORS["gradient"], "line": {"width": 1, "color": "#1B2631"}},
             hovertemplate="unit %{customdata}<br>z = %{x:.8g}<br>%{y:.8g}<extra></extra>",
         ), row=1, col=col)
@@ -198,37 +208,36 @@ def activation_figure(
                   for position in positions]
     fig.update_layout(height=440, margin={"l": 40, "r": 20, "t": 90, "b": 120}, plot_bgcolor="white",
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.16, "xanchor": "right", "x": 1})
-    return add_time_player(fig, [str(position + 1) for position in positions], labels["play"], labels["pause"],
-                           labels["step_prefix"], frame_ms=FRAME_MS)
+    return add_time_player(fig, [str(position + 1) for position in positions], labels.player,
+                           frame_ms=FRAME_MS)
 
 
 def clipping_figure(
     norms_before: np.ndarray,
     norms_after: np.ndarray,
     threshold: float,
-    labels: Mapping[str, str] = DEFAULT_CLIPPING_LABELS,
+    labels: ClippingLabels,
 ) -> go.Figure:
     """Each batch's total gradient norm before and after clipping, with the threshold line, on a log axis."""
     if len(norms_before) != len(norms_after):
         raise ValueError("need one norm before and after per batch")
-    labels = {**DEFAULT_CLIPPING_LABELS, **labels}
     batches = np.arange(1, len(norms_before) + 1)
     fig = go.Figure([
-        go.Bar(x=batches, y=_positive(norms_before), name=labels["before"], marker_color="#ABB2B9",
-               hovertemplate=f"{labels['x_axis']} %{{x}}<br>{labels['before']} = %{{y:.8g}}<extra></extra>"),
-        go.Bar(x=batches, y=_positive(norms_after), name=labels["after"], marker_color=GATE_COLORS["gradient"],
-               hovertemplate=f"{labels['x_axis']} %{{x}}<br>{labels['after']} = %{{y:.8g}}<extra></extra>"),
+        go.Bar(x=batches, y=_positive(norms_before), name=labels.before, marker_color="#ABB2B9",
+               hovertemplate=f"{labels.x_axis} %{{x}}<br>{labels.before} = %{{y:.8g}}<extra></extra>"),
+        go.Bar(x=batches, y=_positive(norms_after), name=labels.after, marker_color=GATE_COLORS["gradient"],
+               hovertemplate=f"{labels.x_axis} %{{x}}<br>{labels.after} = %{{y:.8g}}<extra></extra>"),
     ])
     fig.add_hline(y=threshold, line={"color": "#1B2631", "dash": "dash"})
     # add_hline's own annotation lands at y = threshold in log10 units on a log axis: place it by hand.
     fig.add_annotation(x=1, xref="paper", xanchor="right", y=math.log10(threshold), yref="y", yanchor="bottom",
-                       text=f"{labels['threshold']} = {threshold:g}", showarrow=False)
+                       text=f"{labels.threshold} = {threshold:g}", showarrow=False)
     shown = _positive(np.concatenate([norms_before, norms_after, [threshold]]))
     low, high = math.log10(np.nanmin(shown)) - 0.5, math.log10(np.nanmax(shown)) + 0.3
     ticks = log_ticks(low, high)
-    fig.update_yaxes(type="log", title_text=labels["y_axis"], range=[low, high],  # bars grow from the axis floor
+    fig.update_yaxes(type="log", title_text=labels.y_axis, range=[low, high],  # bars grow from the axis floor
                      tickvals=ticks, ticktext=[tick_text(tick) for tick in ticks])
-    fig.update_xaxes(title_text=labels["x_axis"], dtick=1)
+    fig.update_xaxes(title_text=labels.x_axis, dtick=1)
     fig.update_layout(barmode="group", height=360, margin={"l": 60, "r": 20, "t": 30, "b": 40},
                       plot_bgcolor="white", legend={"orientation": "h", "y": 1.12, "x": 0})
     return fig

@@ -5,15 +5,16 @@ Pure builders: arrays in, ``go.Figure`` out; every word on them comes in as an a
 
 from __future__ import annotations
 
-import html
 from typing import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.escape import plotly_text
 from core.figures.cell_diagram import Chip, Diagram, Node, Wire, diagram_figure
-from core.figures.gates import HOVER_DIGITS, PlayerLabels, frame_texts
+from core.figures.gates import HOVER_DIGITS, frame_texts
+from core.figures.player import PlayerLabels
 from core.figures.style import GATE_COLORS
 
 HIGHWAY = 8.0  # height of the h_{t-1} → h_t line along the top
@@ -105,7 +106,7 @@ def conventions_figure(
     figure = make_subplots(rows=1, cols=2, subplot_titles=[labels["hidden_title"], labels["update_title"]],
                            horizontal_spacing=0.12)
     steps, units = np.indices(np.asarray(torch_hidden).shape)
-    names = [f"t = {step + 1} · {html.escape(str(tokens[step]))}, {labels['unit']} {unit}"
+    names = [f"t = {step + 1} · {plotly_text(tokens[step])}, {labels['unit']} {unit}"
              for step, unit in zip(steps.ravel(), units.ravel())]
     pairs = (
         (torch_hidden, tutorial_hidden, GATE_COLORS["hidden"], (-1.0, 1.0)),

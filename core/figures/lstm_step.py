@@ -11,7 +11,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.figures.cell_diagram import Chip, Diagram, Node, Wire, diagram_figure
-from core.figures.gates import PlayerLabels, frame_texts
+from core.figures.gates import frame_texts
+from core.figures.player import PlayerLabels
 from core.figures.style import CELL_COLORS, GATE_COLORS
 
 HIGHWAY = 8.0  # height of the cell-state line along the top

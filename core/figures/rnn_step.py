@@ -12,8 +12,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.figures.style import DIVERGING, GATE_COLORS, add_time_player
-from core.figures.unrolled import label_slider_steps
+from core.figures.player import PlayerLabels, add_time_player, token_ticks
+from core.figures.style import DIVERGING, GATE_COLORS
 
 TERM_COLORS = {
     "from_input": GATE_COLORS["input_x"],  # W_xh · x_t: what the new token brings
@@ -48,8 +48,10 @@ def matrix_heatmap(matrix: np.ndarray, title: str, row_symbol: str, column_symbo
 
 @dataclass(frozen=True)
 class StepFigureLabels:
-    """Words of :func:`step_terms_figure` (plotly's HTML subset allowed)."""
+    """Words of :func:`step_terms_figure` (plotly's HTML subset allowed); the defaults are symbols, not words."""
 
+    player: PlayerLabels
+    unit: str
     terms_title: str = "z<sub>t</sub> = W<sub>xh</sub>·x<sub>t</sub> + W<sub>hh</sub>·h<sub>t−1</sub> + b<sub>h</sub>"
     tanh_title: str = "h<sub>t</sub> = tanh(z<sub>t</sub>)"
     output_title: str = "y<sub>t</sub> = softmax(W<sub>hy</sub>·h<sub>t</sub> + b<sub>y</sub>)"
@@ -59,15 +61,11 @@ class StepFigureLabels:
     pre_hidden: str = "z<sub>t</sub>"
     hidden: str = "h<sub>t</sub>"
     output: str = "y<sub>t</sub>"
-    unit: str = "unit"
-    play: str = "▶ Play"
-    pause: str = "▮▮ Pause"
-    step_prefix: str = "t = "
 
 
 def step_terms_figure(from_input: np.ndarray, from_hidden: np.ndarray, bias: np.ndarray, pre_hidden: np.ndarray,
                       hidden: np.ndarray, outputs: np.ndarray, tokens: Sequence[str],
-                      labels: StepFigureLabels = StepFigureLabels(), step: int = 1) -> go.Figure:
+                      labels: StepFigureLabels, step: int = 1) -> go.Figure:
     """One RNN step taken apart, one frame per step.
 
     Left: per hidden unit, the three terms stacked (they add up to z_t, marked ◆) and h_t = tanh(z_t) (●).
@@ -140,7 +138,5 @@ def step_terms_figure(from_input: np.ndarray, from_hidden: np.ndarray, bias: np.
     fig.update_yaxes(range=[0, 1.15], fixedrange=True, row=1, col=3)
     fig.update_layout(barmode="relative", height=480, margin={"l": 10, "r": 50, "t": 50, "b": 170},
                       legend={"orientation": "h", "y": -0.45, "yanchor": "top", "x": 0.0})
-    add_time_player(fig, [str(t) for t in range(1, seq_len + 1)], labels.play, labels.pause, labels.step_prefix)
-    fig.layout.sliders[0].active = step - 1
-    label_slider_steps(fig, tokens)
-    return fig
+    return add_time_player(fig, [str(t) for t in range(1, seq_len + 1)], labels.player, start=step,
+                           tick_labels=token_ticks(tokens))

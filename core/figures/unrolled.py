@@ -9,14 +9,15 @@ all run in the browser. Reusable by every lesson: pass the arrays of any RNN / L
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.style import CELL_COLORS, DIVERGING, GATE_COLORS, SEQUENTIAL, add_time_player
+from core.escape import plotly_text
+from core.figures.player import PlayerLabels, add_time_player, token_ticks
+from core.figures.style import CELL_COLORS, DIVERGING, GATE_COLORS, SEQUENTIAL
 
 BOX_HALF_WIDTH = 0.38   # a box spans t ± this on the x axis
 BOX_TOP = 0.55          # the top edge of a box
@@ -29,9 +30,13 @@ MAX_CAPTION_VALUES = 8  # longer vectors are shortened with "…" in the caption
 
 @dataclass(frozen=True)
 class UnrolledLabels:
-    """Every word the figure draws (plotly's small HTML subset allowed); pages fill it from their texts."""
+    """Every word the figure draws (plotly's small HTML subset allowed); pages fill it from their texts.
 
-    cell: str = "RNN"                       # written in each box
+    The defaults are mathematical symbols, the same in every language; words have no default.
+    """
+
+    player: PlayerLabels
+    cell: str                               # written in each box
     input_symbol: str = "x"
     hidden_symbol: str = "h"
     output_symbol: str = "y"
@@ -40,9 +45,6 @@ class UnrolledLabels:
     hidden_weight: str | None = "W<sub>hh</sub>"
     output_weight: str | None = "W<sub>hy</sub>"
     initial_state: str = "h<sub>0</sub> = 0"
-    play: str = "▶ Play"
-    pause: str = "▮▮ Pause"
-    step_prefix: str = "t = "
     title: str | None = None
 
 
@@ -52,7 +54,8 @@ def unrolled_figure(
     hidden: np.ndarray,
     outputs: np.ndarray | None = None,
     cell_state: np.ndarray | None = None,
-    labels: UnrolledLabels = UnrolledLabels(),
+    *,
+    labels: UnrolledLabels,
     step: int = 1,
     color: str = CELL_COLORS["rnn"],
     captions: Sequence[str] | None = None,
@@ -82,7 +85,7 @@ def unrolled_figure(
     if captions is not None and len(captions) != seq_len:
         raise ValueError(f"need {seq_len} captions, got {len(captions)}")
 
-    safe_tokens = [html.escape(str(token)) for token in tokens]
+    safe_tokens = [plotly_text(token) for token in tokens]
     hidden_y = -0.15 if cell_state is not None else 0.0
     strips = [  # (values, y, symbol, drawn as probabilities?) in trace order
         (inputs, INPUT_Y, labels.input_symbol, False),
@@ -137,26 +140,8 @@ def unrolled_figure(
         yaxis={"visible": False, "range": [INPUT_Y - 0.9, upper + 2.0], "fixedrange": True},
         plot_bgcolor="rgba(0,0,0,0)", showlegend=False, hoverlabel={"namelength": -1},
     )
-    add_time_player(fig, [str(t) for t in range(1, seq_len + 1)], labels.play, labels.pause, labels.step_prefix)
-    fig.layout.sliders[0].active = step - 1
-    label_slider_steps(fig, tokens)
-    return fig
-
-
-def label_slider_steps(fig: go.Figure, tokens: Sequence[str]) -> go.Figure:
-    """Write "t · token" under each tick of the time player's slider (tokens are user text: escaped).
-
-    The current-step readout moves to the slider's right end, where the Play / Pause buttons cannot cover it.
-    """
-    slider = fig.layout.sliders[0]
-    slider.currentvalue.xanchor = "right"  # the player's buttons sit over the slider's left end
-    if len(slider.steps) != len(tokens):
-        raise ValueError(f"the slider has {len(slider.steps)} steps but {len(tokens)} tokens were given")
-    slider.steps = [
-        {**tick.to_plotly_json(), "label": f"{t} · {html.escape(str(token))}"}
-        for t, (tick, token) in enumerate(zip(slider.steps, tokens), start=1)
-    ]
-    return fig
+    return add_time_player(fig, [str(t) for t in range(1, seq_len + 1)], labels.player, start=step,
+                           tick_labels=token_ticks(tokens))
 
 
 def _square_size(seq_len: int, widest: int) -> int:
@@ -222,7 +207,7 @@ def _boxes(seq_len: int, color: str) -> go.Scatter:
 
 
 def _caption(step: int, tokens: list[str], strips, labels: UnrolledLabels, decimals: int) -> str:
-    lines = [f"<b>{labels.step_prefix}{step} · {tokens[step - 1]}</b>"]
+    lines = [f"<b>{labels.player.step_prefix}{step} · {tokens[step - 1]}</b>"]
     for values, _, symbol, _ in strips:
         row = values[step - 1]
         shown = ", ".join(f"{value:.{decimals}f}" for value in row[:MAX_CAPTION_VALUES])

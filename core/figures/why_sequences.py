@@ -5,12 +5,12 @@ Pure builders: numpy arrays and label strings in, a plotly ``Figure`` out. User 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
+from core.escape import plotly_text
 from core.figures.style import DIVERGING, GATE_COLORS
 
 DNA_COLORS = {"A": "#27AE60", "C": "#2E86DE", "G": "#F39C12", "T": "#C0392B"}
@@ -26,7 +26,7 @@ def token_vectors_figure(tokens: Sequence[str], vectors: np.ndarray, title: str,
     vectors = np.asarray(vectors, dtype=float)  # (T, input_size)
     if vectors.ndim != 2 or len(vectors) != len(tokens):
         raise ValueError(f"need one vector per token, got {len(tokens)} tokens and shape {vectors.shape}")
-    columns = [f"{t} · {html.escape(str(token))}" for t, token in enumerate(tokens, start=1)]
+    columns = [f"{t} · {plotly_text(token)}" for t, token in enumerate(tokens, start=1)]
     bound = float(np.abs(vectors).max()) if vectors.size else 1.0
     fig = go.Figure(go.Heatmap(
         z=vectors.T, x=columns, y=[f"{symbol}[{i}]" for i in range(vectors.shape[1])], colorscale=DIVERGING,
@@ -80,7 +80,7 @@ def final_states_figure(names: Sequence[str], lengths: Sequence[int], final_hidd
     final_hidden = np.asarray(final_hidden, dtype=float)  # (sentences, hidden_size)
     if final_hidden.ndim != 2 or len(final_hidden) != len(names) or len(lengths) != len(names):
         raise ValueError("need one name, one length and one final state per sentence")
-    rows = [f"{html.escape(str(name))} (T = {length})" for name, length in zip(names, lengths)]
+    rows = [f"{plotly_text(name)} (T = {length})" for name, length in zip(names, lengths)]
     fig = go.Figure(go.Heatmap(
         z=final_hidden, x=[f"{symbol}[{i}]" for i in range(final_hidden.shape[1])], y=rows, colorscale=DIVERGING,
         zmin=-1, zmax=1, texttemplate="%{z:.3f}", xgap=2, ygap=2, showscale=False,
@@ -104,7 +104,7 @@ def memory_gap_figure(tokens: Sequence[str], changed_tokens: Sequence[str], step
     if not len(tokens) == len(changed_tokens) == len(step_gap):
         raise ValueError("tokens, changed_tokens and step_gap need one entry per step")
     steps = [
-        f"{t} · {html.escape(str(a))}" if a == b else f"{t} · {html.escape(str(a))}→{html.escape(str(b))}"
+        f"{t} · {plotly_text(a)}" if a == b else f"{t} · {plotly_text(a)}→{plotly_text(b)}"
         for t, (a, b) in enumerate(zip(tokens, changed_tokens), start=1)
     ]
     fig = go.Figure(go.Bar(

@@ -17,7 +17,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from core.sequence_input import embed_tokens, seeded_module
+from core.seeding import seeded_module
+from core.sequence_input import embed_tokens
 from core.trace import trace
 
 ARCHITECTURES = ("many_to_one", "one_to_many", "many_to_many", "seq2seq", "bidirectional")
@@ -173,9 +174,10 @@ def _generate(cell: nn.LSTMCell, embedding: nn.Embedding, head: nn.Linear, first
 
 def _decoder(seed: int, vocabulary_size: int, output_size: int):
     """A seeded decoder: (cell, word embedding over the whole vocabulary, head over its first output_size words)."""
-    torch.manual_seed(seed)
-    return (nn.LSTMCell(INPUT_SIZE, HIDDEN_SIZE), nn.Embedding(vocabulary_size, INPUT_SIZE),
-            nn.Linear(HIDDEN_SIZE, output_size))
+    cell, embedding, head = seeded_module(lambda: nn.ModuleList([
+        nn.LSTMCell(INPUT_SIZE, HIDDEN_SIZE), nn.Embedding(vocabulary_size, INPUT_SIZE),
+        nn.Linear(HIDDEN_SIZE, output_size)]), seed)
+    return cell, embedding, head
 
 
 @torch.no_grad()

@@ -29,11 +29,17 @@ from torch import nn
 
 from core.gradients import through_time
 from core.lessons import bmatrix
-from core.lessons.rnn_step import RNNStepConfig, build_network
+from core.lesson_models import RNNStepConfig, build_network
 from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
 
 MAX_TOKENS = 12  # the backward animation draws every step; longer chains stop being readable
+MODEL_EQUATIONS = (  # the network and the loss backward_pass differentiates (target class 1 at every step in S)
+    r"h_t = \tanh(W_{xh}x_t + W_{hh}h_{t-1} + b_h), \qquad y_t = W_{hy}h_t + b_y",
+    r"L = \sum_{t \in S} L_t = -\sum_{t \in S} \log \operatorname{softmax}(y_t)_1",
+)
+SUM_EQUATION = (r"\frac{\partial L}{\partial W_{hh}} = \sum_{t=1}^{T} \delta_t\, h_{t-1}^\top, \qquad "
+                r"\delta_t = (1 - h_t^2) \odot \frac{\partial L}{\partial h_t}")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.escape import latex_text
 from core.lessons.gradients import ChainSetup, build_model
+from core.seeding import generator as seeded_generator
 
 EPSILON = 1e-6  # torch adds it to the norm so a zero gradient never divides by zero
 
@@ -46,9 +48,21 @@ class ClippingResult:
     clipped_diff: float           # max relative |rule-clipped gradient − torch-clipped gradient|
 
     @property
+    def largest(self) -> int:
+        """Index of the batch with the largest gradient norm before clipping."""
+        return int(np.argmax(self.norms_before))
+
+    @property
     def clipped(self) -> np.ndarray:
         """(num_batches,) True where clipping changed the gradient."""
         return self.coefficients < 1
+
+
+def rule_latex(parameters_word: str, threshold_word: str) -> str:
+    """The clipping rule :func:`clip_by_total_norm` applies, with the page's words for "parameters" and "threshold"."""
+    parameters, threshold = latex_text(parameters_word), latex_text(threshold_word)
+    return (rf"\|g\| = \sqrt{{\textstyle\sum_{{\text{{{parameters}}}}} \sum g^2}}, \qquad "
+            rf"g \leftarrow g \cdot \min\!\left(1, \frac{{\text{{{threshold}}}}}{{\|g\| + 10^{{-6}}}}\right)")
 
 
 def total_norm(gradients: list[torch.Tensor]) -> torch.Tensor:
@@ -66,7 +80,7 @@ def clip_by_total_norm(gradients: list[torch.Tensor], threshold: float) -> tuple
 
 def batch(index: int, chain: ChainSetup, setup: ClippingSetup) -> tuple[torch.Tensor, torch.Tensor]:
     """Batch ``index``: inputs (seq_len, batch, input_size) and targets (batch, 1) = the first step's feature 0."""
-    generator = torch.Generator().manual_seed(1000 * chain.seed + index)
+    generator = seeded_generator(1000 * chain.seed + index)
     inputs = torch.randn(setup.seq_len, setup.batch_size, chain.input_size, generator=generator,
                          dtype=torch.float64)  # (seq_len, batch, input)
     return inputs, inputs[0, :, :1].clone()  # (batch, 1)
@@ -80,7 +94,7 @@ def clipping_demo(threshold: float, chain: ChainSetup = ChainSetup(), setup: Cli
     """
     rnn = build_model(chain)
     readout = nn.Linear(chain.hidden_size, 1).double()
-    generator = torch.Generator().manual_seed(int(chain.seed) + 1)
+    generator = seeded_generator(int(chain.seed) + 1)
     with torch.no_grad():
         for parameter in readout.parameters():
             parameter.uniform_(-chain.hidden_size**-0.5, chain.hidden_size**-0.5, generator=generator)

@@ -21,6 +21,8 @@ from core.custom_lstm import CustomLSTM
 from core.lessons.timing import fastest_seconds, timing_conditions
 from core.numpy_cells import NumpyLSTMCell
 from core.numpy_check import gradient_errors
+from core.parameter_count import ParameterTable, parameter_table
+from core.seeding import generator as seeded_generator, seeded_module
 
 # What the gradient check reports, in reading order: forward values first, then every gradient.
 CHECKED = ("hidden", "cell", "weight", "bias", "input", "hidden_prev", "cell_prev")
@@ -65,8 +67,7 @@ def gradient_check(batch_size: int, input_size: int, hidden_size: int, seed: int
     for name, value in (("batch_size", batch_size), ("input_size", input_size), ("hidden_size", hidden_size)):
         if not 1 <= value <= MAX_CHECK_SIZE:
             raise ValueError(f"{name} must be between 1 and {MAX_CHECK_SIZE}, got {value}")
-    torch.manual_seed(seed)
-    cell = nn.LSTMCell(input_size, hidden_size)
+    cell = seeded_module(lambda: nn.LSTMCell(input_size, hidden_size), seed)
     errors = gradient_errors(cell, batch_size=batch_size, seed=seed)
     numpy_cell = NumpyLSTMCell.from_torch(cell)
     state = (batch_size, hidden_size)
@@ -107,10 +108,11 @@ class CustomAgreement:
 
 def _models(sizes: LSTMSizes, seed: int, device: torch.device,
             dtype: torch.dtype = torch.float32) -> tuple[nn.LSTM, CustomLSTM, torch.Tensor]:
-    torch.manual_seed(seed)
-    fused = nn.LSTM(sizes.input_size, sizes.hidden_size, sizes.num_layers).to(device=device, dtype=dtype)
+    fused = seeded_module(lambda: nn.LSTM(sizes.input_size, sizes.hidden_size, sizes.num_layers), seed)
+    fused = fused.to(device=device, dtype=dtype)
     custom = CustomLSTM.from_lstm(fused)
-    x = torch.randn(sizes.seq_len, sizes.batch_size, sizes.input_size, device=device, dtype=dtype)  # (T, N, input)
+    x = torch.randn(sizes.seq_len, sizes.batch_size, sizes.input_size, dtype=dtype,
+                    generator=seeded_generator(seed)).to(device)  # (T, N, input)
     return fused, custom, x
 
 
@@ -217,42 +219,6 @@ def speed_comparison(sizes: LSTMSizes, device: torch.device | str = "cpu", repea
     with timing_conditions(device) as threads:
         seconds, rounds = fastest_seconds({"custom": step(custom), "fused": step(fused)}, repeats, device)
     return SpeedComparison(str(device), threads, seconds["custom"], seconds["fused"], rounds)
-
-
-@dataclass(frozen=True)
-class ParameterTable:
-    """Every parameter tensor of a module: name, shape, count; plus their sum per block."""
-
-    names: tuple[str, ...]  # from named_parameters()
-    shapes: tuple[tuple[int, ...], ...]
-    counts: tuple[int, ...]
-    groups: tuple[str, ...]  # per tensor: "embedding", "rnn.l0", "rnn.l1", …, "classifier"
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts)
-
-    def group_totals(self) -> dict[str, int]:
-        """Parameter count per block, in the module's order."""
-        totals: dict[str, int] = {}
-        for group, count in zip(self.groups, self.counts):
-            totals[group] = totals.get(group, 0) + count
-        return totals
-
-
-def parameter_table(module: nn.Module, root: str | None = None) -> ParameterTable:
-    """Read ``module.named_parameters()``, grouped by top-level submodule; recurrent tensors also by layer (both
-    directions together). Tensors owned by ``module`` itself are grouped under ``root`` (default: its class name)."""
-    root = root or type(module).__name__
-    names, shapes, counts, groups = [], [], [], []
-    for name, parameter in module.named_parameters():
-        names.append(name)
-        shapes.append(tuple(parameter.shape))
-        counts.append(parameter.numel())
-        block = name.split(".")[0] if "." in name else root
-        layer = re.search(r"_l(\d+)", name)
-        groups.append(f"{block}.l{layer.group(1)}" if layer else block)
-    return ParameterTable(tuple(names), tuple(shapes), tuple(counts), tuple(groups))
 
 
 def text_classifier(vocab_size: int = 10_000, embed_size: int = 128, hidden_size: int = 256, num_layers: int = 2,

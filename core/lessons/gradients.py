@@ -28,9 +28,15 @@ import torch
 from torch import nn
 
 from core.gradients import jacobian_products, readout_weights, through_time
+from core.seeding import generator as seeded_generator
 from core.sequence_input import embed_tokens
 
 POWER_STEPS = (1, 5, 10, 20, 50)  # the tutorial's table rows
+CHAIN_EQUATION = (  # what measure_chain multiplies out, in torch's convention (the tutorial's transpose)
+    r"\frac{\partial h_k}{\partial h_{k-1}} = \operatorname{diag}(\varphi'(z_k))\,W_{hh}, \qquad "
+    r"\frac{\partial h_T}{\partial h_t} = \operatorname{diag}(\varphi'(z_T))\,W_{hh} \cdots "
+    r"\operatorname{diag}(\varphi'(z_{t+1}))\,W_{hh}"
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,7 @@ def build_model(setup: ChainSetup) -> nn.RNN:
     # float64 so chains of 200 steps can reach 1e-60 without float32 underflow hiding the trend
     rnn = nn.RNN(setup.input_size, setup.hidden_size, nonlinearity=setup.nonlinearity).double()
     # A private generator: the seed alone fixes the weights, whatever else touched torch's global random state.
-    generator = torch.Generator().manual_seed(int(setup.seed))
+    generator = seeded_generator(int(setup.seed))
     bound = setup.hidden_size**-0.5  # torch's default U(-1/√H, 1/√H) for W_ih and the biases
     with torch.no_grad():
         for parameter in (rnn.weight_ih_l0, rnn.bias_ih_l0, rnn.bias_hh_l0):
@@ -103,7 +109,7 @@ def random_inputs(seq_len: int, setup: ChainSetup) -> torch.Tensor:
     """(seq_len, input_size) float64 standard normal inputs drawn from the setup's seed."""
     if seq_len < 1:
         raise ValueError("seq_len must be at least 1")
-    generator = torch.Generator().manual_seed(setup.seed + 1)
+    generator = seeded_generator(setup.seed + 1)
     return torch.randn(seq_len, setup.input_size, generator=generator, dtype=torch.float64)
 
 

@@ -18,7 +18,6 @@ Two differences from the tutorial, both shown numerically by :func:`walkthrough`
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 
@@ -27,8 +26,10 @@ import torch
 from torch import nn
 
 from core.lessons import bmatrix
-from core.lessons.lstm_step import seeded_recurrent, tokens_of
-from core.sequence_input import embed_tokens
+from core.lesson_models import seeded_recurrent
+from core.lessons.timing import timing_conditions
+from core.seeding import generator as seeded_generator
+from core.sequence_input import embed_tokens, tokens_of
 from core.trace import trace
 from core.weights import GATE_ORDER, layer_weights
 
@@ -43,7 +44,6 @@ TUTORIAL_EQUATIONS = (  # the tutorial's form: one matrix over [h, x], reset bef
     r"\tilde{h}_t = \tanh(W_h \cdot [r_t \odot h_{t-1}, x_t] + b_h)",
     r"h_t = (1 - z'_t) \odot h_{t-1} + z'_t \odot \tilde{h}_t, \qquad z'_t = 1 - z_t",
 )
-_CPU_TIMING = threading.Lock()  # serialises CPU timings, which change torch's process-wide thread count
 SIGMOID_GATES = frozenset({"input", "forget", "output", "reset", "update"})  # the tutorial's "gates": σ valves
 
 
@@ -257,21 +257,14 @@ def time_cell(kind: str, input_size: int, hidden_size: int, batch_size: int = Ti
     only ever adds time. On the CPU the passes run on one thread: with every core busy, torch's worker threads
     wait on each other and the numbers turn to noise (tens of milliseconds for a sub-millisecond pass).
     """
-    if torch.device(device).type != "cpu":
+    with timing_conditions(torch.device(device)):  # one timing at a time; one thread on the CPU
         return _time_cell(kind, input_size, hidden_size, batch_size, seq_len, repeats, device, seed)
-    with _CPU_TIMING:  # the thread count is process-wide: one measurement at a time, then restore it
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return _time_cell(kind, input_size, hidden_size, batch_size, seq_len, repeats, device, seed)
-        finally:
-            torch.set_num_threads(threads)
 
 
 def _time_cell(kind, input_size, hidden_size, batch_size, seq_len, repeats, device, seed) -> CellTiming:
     module = seeded_recurrent(kind, input_size, hidden_size, seed).to(device).train()
-    generator = torch.Generator().manual_seed(seed)
-    batch = torch.randn(seq_len, batch_size, input_size, generator=generator).to(device)  # (seq_len, batch, D)
+    batch = torch.randn(seq_len, batch_size, input_size, generator=seeded_generator(seed))  # (seq_len, batch, D)
+    batch = batch.to(device)
     device_type = torch.device(device).type
 
     def wait() -> None:

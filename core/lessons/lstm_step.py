@@ -13,24 +13,20 @@ with ``b_* = b_i* + b_h*`` (torch keeps two biases that always appear summed). T
 as ``σ(W_f · [h_{t-1}, x_t] + b_f)`` with ``W_f = [W_hf | W_if]`` (H, H + D), in the order f, i, C̃, o; the lesson
 evaluates both forms and reports the gap (``tutorial_max_abs_diff``).
 
-Why the cell path helps: along the direct (additive) path ``∂C_t/∂C_{t-1} = diag(f_t)``, so
-``∂C_T/∂C_t ≈ diag(∏_{k=t+1}^{T} f_k)``; an RNN multiplies ``W_hhᵀ diag(tanh')`` instead. :func:`cell_path`
-puts ∏f next to the RNN's measured ``‖∂h_T/∂h_t‖₂`` and the LSTM's own measured ``‖∂C_T/∂C_t‖₂`` (every path,
-from autograd), so the simplification can be seen.
+Why the cell path helps is measured in :mod:`core.lessons.cell_path`.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
-from core.gradients import through_time
+from core.lesson_models import seeded_recurrent
 from core.lessons import bmatrix
-from core.sequence_input import embed_tokens, split_tokens
+from core.sequence_input import embed_tokens, tokens_of
 from core.trace import trace
 from core.weights import GATE_ORDER, TUTORIAL_ORDER, lstm_gate_weights
 
@@ -43,6 +39,9 @@ EQUATIONS = (  # torch's form, one matrix for x and one for h per gate
     r"\tilde{C}_t = \tanh(W_{ig} x_t + W_{hg} h_{t-1} + b_g), \quad o_t = \sigma(W_{io} x_t + W_{ho} h_{t-1} + b_o)",
     r"C_t = f_t \odot C_{t-1} + i_t \odot \tilde{C}_t, \qquad h_t = o_t \odot \tanh(C_t), \qquad h_0 = C_0 = 0",
 )
+# The tutorial's stacked matrix W_f · [h_{t-1}, x_t] is torch's two blocks side by side (see weight_layout).
+LAYOUT_EQUATION = (r"W_f \cdot [h_{t-1}, x_t] + b_f = [\,W_{hf} \mid W_{if}\,] \begin{bmatrix} h_{t-1} \\ x_t "
+                   r"\end{bmatrix} + (b_{if} + b_{hf}) = W_{if} x_t + W_{hf} h_{t-1} + b_f")
 
 
 @dataclass(frozen=True)
@@ -53,21 +52,6 @@ class LSTMStepConfig:
     hidden_size: int = 4  # H: entries of h_t and C_t
     max_tokens: int = 16  # longest sentence the step-by-step animation unrolls
     max_path_tokens: int = 60  # longest sequence the gradient comparison reads
-
-
-def seeded_recurrent(kind: str, input_size: int, hidden_size: int, seed: int) -> nn.RNNBase:
-    """``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` with torch's default init U(-1/√H, 1/√H) drawn from ``seed``.
-
-    A private generator keeps the weights a function of the seed alone, whatever else in the server process
-    touched torch's global random state. RNN, LSTM and GRU with one seed share nothing but the draw order.
-    """
-    module = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind](input_size, hidden_size)
-    generator = torch.Generator().manual_seed(int(seed))
-    bound = 1.0 / math.sqrt(hidden_size)
-    with torch.no_grad():
-        for parameter in module.parameters():
-            parameter.uniform_(-bound, bound, generator=generator)
-    return module.eval()
 
 
 def build_lstm(seed: int, config: LSTMStepConfig = LSTMStepConfig(), forget_bias: float = 0.0) -> nn.LSTM:
@@ -114,14 +98,6 @@ class LSTMWalkthrough:
             **self.gates, "kept": self.kept, "written": self.written, "cell": self.cell,
             "squashed_cell": self.squashed_cell, "hidden": self.hidden,
         }
-
-
-def tokens_of(sentence: str, limit: int) -> tuple[list[str], bool]:
-    """The sentence's first ``limit`` tokens and whether it had more; ValueError when it has none."""
-    every_token = split_tokens(sentence, max_tokens=10**6)
-    if not every_token:
-        raise ValueError("the sentence has no tokens")
-    return every_token[:limit], len(every_token) > limit
 
 
 def walkthrough(sentence: str, seed: int, config: LSTMStepConfig = LSTMStepConfig()) -> LSTMWalkthrough:
@@ -262,58 +238,3 @@ def step_equations(lesson: LSTMWalkthrough, step: int, decimals: int = 2) -> dic
         + matrix(lesson.squashed_cell[index]) + " = " + matrix(lesson.hidden[index]),
     )
     return equations
-
-
-@dataclass(frozen=True)
-class CellPath:
-    """How much of a change at step t still reaches step T, three ways. Index t = 0 … T-1 (T = seq_len)."""
-
-    tokens: tuple[str, ...]
-    forget_product: np.ndarray  # (T, H)  ∏_{k=t+1}^{T} f_k per unit; 1 at t = T
-    forget_product_norm: np.ndarray  # (T,)  ‖diag(∏ f)‖₂ = the largest unit's product
-    cell_jacobian_norm: np.ndarray  # (T,)  ‖∂C_T/∂C_t‖₂, every path, from autograd
-    rnn_jacobian_norm: np.ndarray  # (T,)  ‖∂h_T/∂h_t‖₂ of an nn.RNN with the same sizes, seed and input
-    mean_forget: float  # average forget-gate value over the sequence
-
-    @property
-    def direct_path_spread(self) -> float:
-        """Largest factor between the measured ‖∂C_T/∂C_t‖₂ and the direct-path ∏f, over t where both are > 0."""
-        both = (self.cell_jacobian_norm > 0) & (self.forget_product_norm > 0)
-        ratio = np.log(self.cell_jacobian_norm[both].astype(float) / self.forget_product_norm[both].astype(float))
-        return float(np.exp(np.abs(ratio).max())) if ratio.size else 1.0
-
-
-def cell_path(sentence: str, seed: int, forget_bias: float = 0.0,
-              config: LSTMStepConfig = LSTMStepConfig()) -> CellPath:
-    """Compare the LSTM's cell path with a plain RNN's hidden path on ``sentence``.
-
-    The LSTM is the lesson's (same seed) with ``forget_bias`` added to its forget-gate bias. ``‖∂C_T/∂C_t‖₂``
-    comes from :func:`core.gradients.through_time` with loss ``C_T[j]`` for each unit j: each run's ∂L/∂C_t is
-    row j of the Jacobian, every path through the gates included.
-    """
-    tokens, _ = tokens_of(sentence, config.max_path_tokens)
-    inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
-    lstm = build_lstm(seed, config, forget_bias)
-    rnn = seeded_recurrent("rnn", config.input_size, config.hidden_size, seed)
-
-    with torch.no_grad():
-        forget = trace(lstm, inputs).gate("forget")  # (seq_len, hidden)
-    # Reverse cumulative product of f_{t+1} … f_T; the empty product at t = T is 1.
-    later = torch.cat([forget[1:], forget.new_ones(1, config.hidden_size)])  # (seq_len, hidden): f_{t+1}
-    forget_product = later.flip(0).cumprod(0).flip(0)  # (seq_len, hidden)
-
-    rows = []
-    for unit in range(config.hidden_size):
-        gradients = through_time(lstm, inputs, loss=lambda traced, unit=unit: traced.c_n[0, unit])
-        rows.append(gradients.cell[:, 0])  # (seq_len, hidden): row `unit` of ∂C_T/∂C_t for every t
-    jacobians = torch.stack(rows, dim=1)  # (seq_len, hidden, hidden)
-    rnn_norms = through_time(rnn, inputs).jacobian_norms  # (seq_len,)
-
-    return CellPath(
-        tokens=tuple(tokens),
-        forget_product=forget_product.numpy().copy(),
-        forget_product_norm=forget_product.max(dim=1).values.numpy().copy(),
-        cell_jacobian_norm=torch.linalg.matrix_norm(jacobians, ord=2).detach().numpy().copy(),
-        rnn_jacobian_norm=rnn_norms.detach().numpy().copy(),
-        mean_forget=float(forget.mean()),
-    )

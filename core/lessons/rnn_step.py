@@ -15,13 +15,13 @@ against its fused forward (``max_abs_diff``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
+from core.lesson_models import RNNStepConfig, build_network
 from core.lessons import bmatrix
 from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
@@ -31,16 +31,6 @@ EQUATIONS = (
     r"h_t = \tanh\left(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h\right), \qquad h_0 = 0",
     r"y_t = \operatorname{softmax}\left(W_{hy}\,h_t + b_y\right)",
 )
-
-
-@dataclass(frozen=True)
-class RNNStepConfig:
-    """Sizes of the lesson's network (the tutorial's worked example)."""
-
-    input_size: int = 3   # d: features of each token vector x_t
-    hidden_size: int = 4  # h: size of the memory h_t
-    output_size: int = 2  # o: entries of the softmax output y_t
-    max_tokens: int = 12  # longest sentence the lesson unrolls; longer drawings stop being readable
 
 
 @dataclass(frozen=True)
@@ -78,24 +68,6 @@ class RNNStepLesson:
     @property
     def seq_len(self) -> int:
         return len(self.tokens)
-
-
-def build_network(seed: int, config: RNNStepConfig = RNNStepConfig()) -> tuple[nn.RNN, nn.Linear]:
-    """The lesson's ``nn.RNN`` and readout ``nn.Linear``, weights drawn from ``seed``.
-
-    The draw repeats torch's default initialisation, U(-1/√h, 1/√h) for the RNN and U(-1/√fan_in, 1/√fan_in) for
-    the readout, from a private generator: the page's seed alone fixes the weights, whatever else touched torch's
-    global random state in this server process.
-    """
-    rnn = nn.RNN(config.input_size, config.hidden_size)
-    readout = nn.Linear(config.hidden_size, config.output_size)
-    generator = torch.Generator().manual_seed(int(seed))
-    with torch.no_grad():
-        for module, fan_in in ((rnn, config.hidden_size), (readout, config.hidden_size)):
-            bound = 1.0 / math.sqrt(fan_in)
-            for parameter in module.parameters():
-                parameter.uniform_(-bound, bound, generator=generator)
-    return rnn.eval(), readout.eval()
 
 
 def shape_rows(rnn: nn.RNN, readout: nn.Linear) -> tuple[ShapeRow, ...]:

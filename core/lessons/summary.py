@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from core.lessons.code import ParameterTable, parameter_table
 from core.lessons.timing import fastest_seconds, timing_conditions
+from core.parameter_count import ParameterTable, parameter_table
+from core.seeding import generator as seeded_generator, seeded_module
 
 # (section, ((formula name, LaTeX), ...)); the section and formula names are keys of the page's texts.
 CHEAT_SHEET: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -89,10 +90,11 @@ def build_models(width: int, heads: int, feedforward: int, seed: int = 0) -> tup
     """A one-layer ``nn.LSTM(width, width)`` and ``nn.TransformerEncoderLayer(width, heads, feedforward)``."""
     if width % heads:
         raise ValueError(f"width {width} must be divisible by heads {heads}")
-    torch.manual_seed(seed)
-    lstm = nn.LSTM(width, width, batch_first=True)
-    transformer = nn.TransformerEncoderLayer(width, heads, dim_feedforward=feedforward, dropout=0.0, batch_first=True)
-    return lstm.eval(), transformer.eval()
+    lstm, transformer = seeded_module(lambda: nn.ModuleList([
+        nn.LSTM(width, width, batch_first=True),
+        nn.TransformerEncoderLayer(width, heads, dim_feedforward=feedforward, dropout=0.0, batch_first=True),
+    ]), seed)
+    return lstm, transformer
 
 
 @torch.no_grad()
@@ -103,7 +105,7 @@ def compare_with_transformer(width: int = 64, heads: int = 4, feedforward: int =
     device = torch.device(device)
     lstm, transformer = build_models(width, heads, feedforward, seed)
     lstm, transformer = lstm.to(device), transformer.to(device)
-    generator = torch.Generator().manual_seed(seed)
+    generator = seeded_generator(seed)
     inputs = [torch.randn(batch_size, seq_len, width, generator=generator).to(device)  # (batch, seq_len, width)
               for seq_len in seq_lens]
     best = [{"lstm": float("inf"), "transformer": float("inf")} for _ in seq_lens]

@@ -1,6 +1,7 @@
 """Timing small torch workloads fairly on a shared machine: a warm-up, turns, the minimum, and one CPU thread.
 
-Used by the lessons that measure (the loop-vs-fused LSTM, LSTM vs Transformer); results are plain floats.
+Used by every lesson that measures (LSTM vs GRU cells, the loop-vs-fused LSTM, LSTM vs Transformer): its one lock
+guards torch's process-wide thread count. Results are plain floats.
 """
 
 from __future__ import annotations

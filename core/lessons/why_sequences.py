@@ -12,7 +12,6 @@ weights) so the numbers carry over between the two pages:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.lessons.rnn_step import RNNStepConfig, build_network
+from core.lesson_models import RNNStepConfig, build_network
+from core.seeding import seeded_module
 from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
 
@@ -69,13 +69,9 @@ def sequence_examples(sentence: str, seed: int, config: RNNStepConfig = RNNStepC
 
 def build_feedforward(window: int, seed: int, config: RNNStepConfig = RNNStepConfig()) -> nn.Sequential:
     """``tanh(W · concat(x_1 … x_window) + b)``: W (hidden_size, window * input_size), drawn from ``seed``."""
-    model = nn.Sequential(nn.Linear(window * config.input_size, config.hidden_size), nn.Tanh())
-    generator = torch.Generator().manual_seed(int(seed) + 7919)  # a different draw from the RNN's weights
-    bound = 1.0 / math.sqrt(window * config.input_size)
-    with torch.no_grad():
-        for parameter in model.parameters():
-            parameter.uniform_(-bound, bound, generator=generator)
-    return model.eval()
+    # seed + 7919: a different draw from the RNN's weights
+    return seeded_module(lambda: nn.Sequential(nn.Linear(window * config.input_size, config.hidden_size), nn.Tanh()),
+                         int(seed) + 7919)
 
 
 def parameter_count(module: nn.Module) -> int:

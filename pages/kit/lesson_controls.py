@@ -1,14 +1,19 @@
 """The controls every sentence-driven lesson shares: preset picker, sentence box, seed, and the step slider.
 
 The sentence box, seed and step are bound to the URL (``<page>.text``, ``<page>.seed``, ``<page>.step``), so a link
-reopens the same view; the preset picker only copies an example into the box.
+reopens the same view; the preset picker only copies an example into the box. Each control takes an optional
+``container`` (a column) to draw into.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from pages.kit.i18n import Texts, texts
+
+MAX_SEED = 99_999
 
 
 def keep_within(key: str, low: int, high: int) -> None:
@@ -25,30 +30,47 @@ def _copy_preset(page: str) -> None:
         st.session_state[f"{page}.text"] = chosen
 
 
+def preset_picker(page: str, presets: Sequence[str], placeholder: str, container=None) -> None:
+    """A picker that copies an example sentence into the page's sentence box (``<page>.text``)."""
+    (container or st).selectbox(texts("common")["preset"], presets, index=None, placeholder=placeholder,
+                                key=f"{page}.preset", on_change=_copy_preset, args=(page,))
+
+
+def sentence_box(page: str, default: str, help: str | None = None, max_chars: int = 300, container=None,
+                 label: str | None = None, key: str | None = None) -> str:
+    """The sentence box, bound to the URL as ``<page>.text`` (or ``key``); returns the text ("" when cleared)."""
+    text = (container or st).text_input(label or texts("common")["sentence"], value=default, max_chars=max_chars,
+                                        help=help, key=key or f"{page}.text", bind="query-params")
+    return text or ""
+
+
+def seed_input(page: str, help: str | None = None, container=None) -> int:
+    """The random seed, bound to the URL as ``<page>.seed``."""
+    return int((container or st).number_input(texts("common")["seed"], min_value=0, max_value=MAX_SEED, value=0,
+                                               step=1, help=help, key=f"{page}.seed", bind="query-params"))
+
+
 def sentence_controls(page: str, t: Texts, default_sentence: str, max_chars: int = 300) -> tuple[str, int]:
     """Preset picker, sentence box and seed in one row; returns (sentence, seed).
 
     ``t`` must hold ``presets``, ``preset_placeholder``, ``sentence_help`` and ``seed_help``.
     """
-    common = texts("common")
     left, middle, right = st.columns([2, 3, 1])
-    with left:
-        st.selectbox(common["preset"], t["presets"], index=None, placeholder=t["preset_placeholder"],
-                     key=f"{page}.preset", on_change=_copy_preset, args=(page,))
-    with middle:
-        sentence = st.text_input(common["sentence"], value=default_sentence, max_chars=max_chars,
-                                 help=t["sentence_help"], key=f"{page}.text", bind="query-params")
-    with right:
-        seed = int(st.number_input(common["seed"], min_value=0, max_value=99_999, value=0, step=1,
-                                   help=t["seed_help"], key=f"{page}.seed", bind="query-params"))
-    return sentence or "", seed
+    preset_picker(page, t["presets"], t["preset_placeholder"], left)
+    sentence = sentence_box(page, default_sentence, t["sentence_help"], max_chars, middle)
+    return sentence, seed_input(page, t["seed_help"], right)
 
 
-def step_slider(page: str, t: Texts, seq_len: int) -> int:
-    """The time step whose formulas are written out (1-based); a one-step input needs no slider."""
+def step_slider(page: str, t: Texts, seq_len: int, default: int | None = None) -> int:
+    """The time step whose formulas are written out (1-based, ``<page>.step``); a one-step input needs no slider.
+
+    ``t`` holds ``step_slider`` (and, where used, ``step_help`` and ``step_only_one``); ``default`` is step 2 unless
+    given.
+    """
     if seq_len <= 1:
         st.caption(t["step_only_one"])
         return 1
     keep_within(f"{page}.step", 1, seq_len)
-    return st.slider(t["step_slider"], min_value=1, max_value=seq_len, value=min(2, seq_len), help=t["step_help"],
+    value = min(2, seq_len) if default is None else default
+    return st.slider(t["step_slider"], min_value=1, max_value=seq_len, value=value, help=t.get("step_help"),
                      key=f"{page}.step", bind="query-params")

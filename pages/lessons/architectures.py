@@ -6,11 +6,14 @@ import streamlit as st
 from core.figures.architectures import ArchitectureLabels, architecture_figure
 from core.lessons.architectures import ARCHITECTURES, ArchitectureRun, run_architecture
 from core.sequence_input import split_tokens
+from pages.kit.chart import chart
 from pages.kit.i18n import language, texts
+from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, how_to_read, page_header
+from pages.kit.lesson_controls import seed_input, sentence_box
+from pages.kit.messages import empty_input, untrained
 
 t = texts("architectures")
-common = texts("common")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -23,11 +26,10 @@ def figure(kind: str, tokens: tuple[str, ...], seed: int, lang: str):
     """The animated figure; cached per view (building 5–70 frames costs more than the model)."""
     labels = tuple(t["labels"][kind])
     run = compute(kind, tokens, seed, labels)
-    return architecture_figure(run, ArchitectureLabels(
-        frame_captions=tuple(caption(run, reveal) for reveal in run.reveals),
+    return architecture_figure(run, figure_labels(
+        ArchitectureLabels, t, frame_captions=tuple(caption(run, reveal) for reveal in run.reveals),
         band_names=(t["bands"]["forward"], t["bands"]["backward"]) if run.bands == 2 else (t["bands"]["hidden"],),
-        input_row=t["input_row"], output_row=t["output_row"], unit=t["unit"], probability=t["probability"],
-        divider=t["divider"], play=common["play"], pause=common["pause"], step=t["frame"],
+        player=player_labels(lang, step_prefix=t["frame"]),
     ))
 
 
@@ -44,29 +46,26 @@ def caption(run: ArchitectureRun, reveal) -> str:
 
 
 page_header(t)
-sentence = st.text_input(common["sentence"], value=t["default_sentence"], key="architectures.text",
-                         bind="query-params", max_chars=200)
+sentence = sentence_box("architectures", t["default_sentence"], max_chars=200)
 left, right = st.columns([3, 1])
 with left:
     kind = st.segmented_control(t["architecture"], options=list(ARCHITECTURES), format_func=t["names"].get,
                                 default=ARCHITECTURES[0], required=True, key="architectures.view",
                                 bind="query-params")
 with right:
-    seed = int(st.number_input(common["seed"], min_value=0, max_value=99_999, value=0, step=1,
-                               key="architectures.seed", bind="query-params"))
+    seed = seed_input("architectures")
 
-tokens = tuple(split_tokens(sentence or ""))
+tokens = tuple(split_tokens(sentence))
 if not tokens:
-    st.warning(t["empty"])
-    st.stop()
+    empty_input()
 
 labels = tuple(t["labels"][kind])
 run = compute(kind, tokens, seed, labels)
 st.markdown(t["explain"][kind])
-st.plotly_chart(figure(kind, tokens, seed, language()), key="architectures.figure", config={"displaylogo": False})
+chart(figure(kind, tokens, seed, language()), "architectures.figure")
 how_to_read(t["how_to_read"])
 agreement(run.max_abs_diff, run.reference)
-st.info(t["untrained"])
+untrained(t["untrained_note"])
 
 shapes, emitted = st.columns([3, 2])
 with shapes:

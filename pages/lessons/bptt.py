@@ -5,17 +5,21 @@ import pandas as pd
 import streamlit as st
 
 from core.device import select_device
-from core.figures.bptt import backward_figure
-from core.lessons.bptt import MAX_TOKENS, BackwardPass, BPTTSetup, backward_pass, recursion_latex, term_latex
+from core.escape import markdown_text
+from core.figures.bptt import BackwardLabels, backward_figure
+from core.lessons.bptt import (
+    MAX_TOKENS, MODEL_EQUATIONS, SUM_EQUATION, BackwardPass, BPTTSetup, backward_pass, recursion_latex, term_latex,
+)
 from core.lessons.rnn_step import DEFAULT_SENTENCE
 from core.sequence_input import split_tokens
+from pages.kit.chart import chart
 from pages.kit.i18n import language, texts
-from pages.kit.lesson_controls import keep_within, sentence_controls
+from pages.kit.labels import figure_labels, player_labels
+from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.messages import empty_input, truncated, untrained
 
 t = texts("bptt")
-common = texts("common")
-CHART = {"displaylogo": False}
 ALL_STEPS = 0  # the loss picker's value for "a loss at every step"
 
 
@@ -29,8 +33,7 @@ def compute(sentence: str, seed: int, loss_choice: int, device: str) -> Backward
 def animation(sentence: str, seed: int, loss_choice: int, device: str, lang: str):
     """The backward-pass figure of one view (frames cost more to build than the gradients)."""
     result, words = compute(sentence, seed, loss_choice, device), texts("bptt", lang)
-    labels = {**words["figure"], "play": common["play"], "pause": common["pause"],
-              "step_prefix": common["step_prefix"]}
+    labels = figure_labels(BackwardLabels, words["figure"], player=player_labels(lang))
     return backward_figure(result.tokens, result.grad_hidden, result.terms, result.running_sums,
                            result.weight_grad, result.loss_steps, labels)
 
@@ -40,8 +43,7 @@ sentence, seed = sentence_controls("bptt", t, DEFAULT_SENTENCE, max_chars=200)
 
 tokens = split_tokens(sentence or "", MAX_TOKENS)
 if not tokens:
-    st.warning(t["empty"])
-    st.stop()
+    empty_input()
 loss_choice = st.selectbox(
     t["loss_label"], [ALL_STEPS, *range(1, len(tokens) + 1)], help=t["loss_help"], key="bptt.loss",
     format_func=lambda choice: t["loss_all"] if choice == ALL_STEPS
@@ -51,31 +53,25 @@ loss_choice = st.selectbox(
 device = str(select_device())  # the tiny RNN runs where the app computes; the caption at the end names it
 result = compute(sentence, seed, loss_choice, device)
 if result.truncated:
-    st.info(t.format("truncated", count=MAX_TOKENS))
+    truncated(MAX_TOKENS)
 
 st.subheader(t["model_title"])
-formula_block(r"h_t = \tanh(W_{xh}x_t + W_{hh}h_{t-1} + b_h), \qquad y_t = W_{hy}h_t + b_y")
-formula_block(r"L = \sum_{t \in S} L_t = -\sum_{t \in S} \log \operatorname{softmax}(y_t)_1")
+for equation in MODEL_EQUATIONS:
+    formula_block(equation)
 st.markdown(t["model_text"] + " " + t.format("loss_value", value=f"{result.loss:.6f}"))
 
 st.subheader(t["animation_title"])
-st.plotly_chart(animation(sentence, seed, loss_choice, device, language()), key="bptt.backward", config=CHART)
+chart(animation(sentence, seed, loss_choice, device, language()), "bptt.backward")
 how_to_read(t["animation_how"])
 agreement(result.recursion_diff, t["ref_recursion"])
 agreement(result.weight_diff, t["ref_weight"])
 agreement(result.forward_diff, t["ref_forward"])
-st.caption(t["untrained"])
+untrained(t["untrained_note"])
 
 st.subheader(t["step_title"])
-if result.seq_len > 1:
-    keep_within("bptt.step", 1, result.seq_len)
-    step = st.slider(t["step_slider"], min_value=1, max_value=result.seq_len, value=result.seq_len - 1,
-                     key="bptt.step", bind="query-params")
-else:
-    step = 1
-    st.caption(t["step_only_one"])
+step = step_slider("bptt", t, result.seq_len, default=result.seq_len - 1)
 position = step - 1
-token = result.tokens[position]
+token = markdown_text(result.tokens[position])
 if step < result.seq_len:
     st.markdown(t.format("step_text", step=step, token=token, next=step + 1))
 else:
@@ -89,8 +85,7 @@ if step == 1:
     st.caption(t["term_note_first"])
 
 st.subheader(t["sum_title"])
-formula_block(r"\frac{\partial L}{\partial W_{hh}} = \sum_{t=1}^{T} \delta_t\, h_{t-1}^\top, \qquad "
-              r"\delta_t = (1 - h_t^2) \odot \frac{\partial L}{\partial h_t}")
+formula_block(SUM_EQUATION)
 st.markdown(t["sum_text"])
 
 st.subheader(t["table_title"])

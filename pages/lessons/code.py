@@ -5,23 +5,24 @@ import streamlit as st
 
 from core.classifier.model import count_parameters
 from core.device import describe_device, select_device
-from core.figures.code import gradient_error_figure, loop_figure, parameter_figure, speed_figure
+from core.figures.code import LoopLabels, gradient_error_figure, loop_figure, parameter_figure, speed_figure
 from core.lessons.code import (CustomAgreement, GradientCheck, LayerCount, LoopReplay, LSTMSizes, ParameterTable,
                                SpeedComparison, custom_agreement, custom_lstm_source, gradient_check,
                                lstm_layer_counts, loop_replay, numpy_lstm_sources, parameter_table, speed_comparison,
                                text_classifier, torch_lstm_sources)
 from core.lessons.gradients import float64_device
 from core.weights import GATE_ORDER, TUTORIAL_ORDER
+from pages.kit.chart import chart
 from pages.kit.i18n import language, texts
+from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.lesson_controls import seed_input
 
 PASS_THRESHOLD = 1e-10  # float64 gradients written correctly agree to ~1e-16; a wrong line gives ~1
 TORCH_SYMBOLS = {"input": "i", "forget": "f", "candidate": "g", "output": "o"}
 NUMPY_SYMBOLS = {"input": "i", "forget": "f", "candidate": "C̃", "output": "o"}
-CHART_CONFIG = {"displaylogo": False}
 
 t = texts("code")
-common = texts("common")
 
 
 @st.cache_data(show_spinner=False)
@@ -46,9 +47,8 @@ def replay_figure(sizes: LSTMSizes, exact_device: str, device: str, lang: str):
     """The animated loop (its frames cost more to build than the replay itself)."""
     _, replay, _ = compared(sizes, exact_device, device)
     words = texts("code", lang)["custom"]["replay"]
-    player = texts("common", lang)
     return loop_figure(replay.calls, replay.hidden_norms, replay.gaps,
-                       {**words, "play": player["play"], "pause": player["pause"], "step_prefix": words["prefix"]})
+                       figure_labels(LoopLabels, words, player=player_labels(lang, step_prefix=words["prefix"])))
 
 
 @st.cache_data(show_spinner=False)
@@ -90,7 +90,7 @@ with columns[1]:
 with columns[2]:
     check_hidden = number(t["check"]["hidden"], "hidden", 1, 128, 5)
 with columns[3]:
-    check_seed = number(common["seed"], "seed", 0, 99_999, 0)
+    check_seed = seed_input("code")
 check = checked(check_batch, check_input, check_hidden, check_seed)
 names = [t["check"]["names"][name] for name in check.names]
 left, right = st.columns([3, 2])
@@ -102,8 +102,8 @@ with left:
         t["check"]["status"]: ["✓" if error < PASS_THRESHOLD else "✗" for error in check.relative_errors],
     }), hide_index=True)
 with right:
-    st.plotly_chart(gradient_error_figure(names, check.relative_errors, PASS_THRESHOLD, t["check"]["axis"],
-                                          t["check"]["threshold"]), key="code.check_chart", config=CHART_CONFIG)
+    chart(gradient_error_figure(names, check.relative_errors, PASS_THRESHOLD, t["check"]["axis"],
+                                t["check"]["threshold"]), "code.check_chart")
 how_to_read(t["check"]["how_to_read"])
 if check.worst < PASS_THRESHOLD:
     st.success(t["check"].format("passed", count=len(check.names), worst=f"{check.worst:.2e}"))
@@ -130,8 +130,7 @@ exact_device = float64_device(device)  # the float64 comparisons move to the CPU
 gaps, replay, speed = compared(sizes, str(exact_device), str(device))
 replay_words = t["custom"]["replay"]
 st.subheader(replay_words["title"])
-st.plotly_chart(replay_figure(sizes, str(exact_device), str(device), language()), key="code.loop_chart",
-                config=CHART_CONFIG)
+chart(replay_figure(sizes, str(exact_device), str(device), language()), "code.loop_chart")
 how_to_read(replay_words["how"])
 if replay.seq_len > len(replay.hidden_norms):
     st.caption(replay_words.format("more", shown=len(replay.hidden_norms), total=replay.seq_len))
@@ -152,10 +151,8 @@ with right:
     st.markdown(f"**{t['custom']['speed_title']}**")
     st.metric(t["custom"]["ratio"], t["custom"].format("ratio_value", ratio=speed.ratio))
     st.markdown(t["custom"].format("calls", calls=sizes.seq_len * sizes.num_layers, layers=sizes.num_layers))
-    st.plotly_chart(speed_figure([t["custom"]["loop"], t["custom"]["fused"]],
-                                 [speed.custom_seconds, speed.fused_seconds],
-                                 t["custom"].format("axis", repeats=speed.repeats)),
-                    key="code.speed_chart", config=CHART_CONFIG)
+    chart(speed_figure([t["custom"]["loop"], t["custom"]["fused"]], [speed.custom_seconds, speed.fused_seconds],
+                       t["custom"].format("axis", repeats=speed.repeats)), "code.speed_chart")
     how_to_read(t["custom"]["how_to_read"])
 timing_device = describe_device(device)
 if speed.threads:
@@ -172,9 +169,8 @@ with left:
     st.markdown(t["classifier"].format("closed_form", count=closed_form, verdict=verdict))
 with right:
     totals = table.group_totals()
-    st.plotly_chart(parameter_figure([t["classifier"]["blocks"].get(group, group) for group in totals],
-                                     list(totals.values()), t["classifier"]["axis"]),
-                    key="code.parameter_chart", config=CHART_CONFIG)
+    chart(parameter_figure([t["classifier"]["blocks"].get(group, group) for group in totals],
+                           list(totals.values()), t["classifier"]["axis"]), "code.parameter_chart")
     how_to_read(t["classifier"]["how_to_read"])
 st.markdown(f"**{t['classifier']['formula_title']}**")
 for layer in layer_counts:

@@ -3,18 +3,20 @@
 import pandas as pd
 import streamlit as st
 
+from core.escape import markdown_text
 from core.figures.rnn_step import StepFigureLabels, matrix_heatmap, step_terms_figure
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
 from core.lessons import bmatrix
 from core.lessons.rnn_step import DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, run_lesson, step_equations
+from pages.kit.chart import chart
 from pages.kit.i18n import language, texts
+from pages.kit.labels import player_labels
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.messages import run_or_stop, truncated, untrained
 
 t = texts("rnn_step")
-common = texts("common")
 CONFIG = RNNStepConfig()
-CHART = {"displaylogo": False}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -25,17 +27,15 @@ def compute(sentence: str, seed: int) -> RNNStepLesson:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def animations(sentence: str, seed: int, step: int, lang: str):
     """The two animated figures of one view (building frames costs more than running the model)."""
-    words, lesson = texts("rnn_step", lang), compute(sentence, seed)
-    shared = {"play": common["play"], "pause": common["pause"], "step_prefix": common["step_prefix"]}
+    words, lesson, player = texts("rnn_step", lang), compute(sentence, seed), player_labels(lang)
     unrolled = unrolled_figure(
         lesson.tokens, lesson.inputs, lesson.hidden, lesson.outputs, step=step,
-        labels=UnrolledLabels(cell=words["cell_label"], initial_state=words["h0_label"], **shared),
+        labels=UnrolledLabels(player=player, cell=words["cell_label"], initial_state=words["h0_label"]),
     )
     terms = step_terms_figure(
         lesson.from_input, lesson.from_hidden, lesson.bias_hidden, lesson.pre_hidden, lesson.hidden,
         lesson.outputs, lesson.tokens, step=step,
-        labels=StepFigureLabels(from_input=words["terms"]["from_input"], from_hidden=words["terms"]["from_hidden"],
-                                bias=words["terms"]["bias"], unit=words["unit"], **shared),
+        labels=StepFigureLabels(player=player, unit=words["unit"], **words["terms"]),
     )
     return unrolled, terms
 
@@ -57,13 +57,9 @@ def heatmaps(sentence: str, seed: int, lang: str):
 page_header(t)
 sentence, seed = sentence_controls("rnn_step", t, DEFAULT_SENTENCE, max_chars=200)
 
-try:
-    lesson = compute(sentence, seed)
-except ValueError:
-    st.warning(t["empty"])
-    st.stop()
+lesson = run_or_stop(compute, sentence, seed)
 if lesson.truncated:
-    st.info(t.format("truncated", count=CONFIG.max_tokens))
+    truncated(CONFIG.max_tokens)
 
 st.subheader(t["formulas_title"])
 for equation in EQUATIONS:
@@ -74,27 +70,27 @@ step = step_slider("rnn_step", t, lesson.seq_len)
 unrolled, terms = animations(sentence, seed, step, language())
 
 st.subheader(t["unrolled_title"])
-st.plotly_chart(unrolled, key="rnn_step.unrolled", config=CHART)
+chart(unrolled, "rnn_step.unrolled")
 how_to_read(t["unrolled_how"])
 agreement(lesson.max_abs_diff, "torch.nn.RNN")
-st.caption(t["untrained"])
+untrained(t["untrained_note"])
 
 st.subheader(t["step_title"])
-st.markdown(t.format("step_word", step=step, token=lesson.tokens[step - 1], previous=step - 1))
+st.markdown(t.format("step_word", step=step, token=markdown_text(lesson.tokens[step - 1]), previous=step - 1))
 equations = step_equations(lesson, step)
 for heading, names in (("step_products", ("from_input", "from_hidden")), ("step_sum", ("sum",)),
                        ("step_tanh", ("hidden",)), ("step_output", ("logits", "output"))):
     st.markdown(f"**{t[heading]}**")
     for name in names:
         formula_block(equations[name])
-st.plotly_chart(terms, key="rnn_step.terms", config=CHART)
+chart(terms, "rnn_step.terms")
 how_to_read(t.format("step_figure_how", hidden=CONFIG.hidden_size, outputs=CONFIG.output_size))
 
 st.subheader(t["weights_title"])
 st.markdown(t["weights_text"])
 for column, figure, name in zip(st.columns([3, 4, 4]), heatmaps(sentence, seed, language()),
                                 ("weight_input", "weight_hidden", "weight_output")):
-    column.plotly_chart(figure, key=f"rnn_step.{name}", config=CHART)
+    chart(figure, f"rnn_step.{name}", column)
 how_to_read(t["weights_how"])
 st.markdown(f"**{t['biases']}**")
 formula_block(r"b_h = " + bmatrix(lesson.bias_hidden, 3) + r", \qquad b_y = " + bmatrix(lesson.bias_output, 3))

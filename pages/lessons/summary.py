@@ -8,6 +8,7 @@ from core.figures.code import parameter_figure
 from core.figures.style import CELL_COLORS
 from core.figures.summary import TRANSFORMER_COLOR, timing_figure
 from core.lessons.summary import CHEAT_SHEET, TransformerComparison, compare_with_transformer
+from pages.kit.chart import chart
 from pages.kit.i18n import texts
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.links import page_link
@@ -16,7 +17,6 @@ from pages.kit.registry import PAGES
 REPEATS = 3
 WIDTHS = (32, 64, 128)  # d_model = LSTM hidden size; attention heads stay at 4, the feed-forward is 4 × width
 HEADS = 4
-CHART_CONFIG = {"displaylogo": False}
 
 t = texts("summary")
 common = texts("common")
@@ -80,9 +80,8 @@ with left:
     labels = [f"{t['versus']['lstm_name']} · {name}" for name in measured.lstm.names]
     labels += [f"{t['versus']['transformer_name']} · {name}" for name in measured.transformer.names]
     colors = [CELL_COLORS["lstm"]] * len(measured.lstm.names) + [TRANSFORMER_COLOR] * len(measured.transformer.names)
-    st.plotly_chart(parameter_figure(labels, measured.lstm.counts + measured.transformer.counts,
-                                     t["versus"]["count"], show_share=False, colors=colors),
-                    key="summary.parameter_chart", config=CHART_CONFIG)
+    chart(parameter_figure(labels, measured.lstm.counts + measured.transformer.counts, t["versus"]["count"],
+                           show_share=False, colors=colors), "summary.parameter_chart")
     metrics = st.columns(2)
     metrics[0].metric(t["versus"]["lstm_name"], f"{measured.lstm.total:,}")
     metrics[1].metric(t["versus"]["transformer_name"], f"{measured.transformer.total:,}")
@@ -97,9 +96,9 @@ with right:
     }), hide_index=True)
 
 st.subheader(t["versus"]["timing_title"])
-st.plotly_chart(timing_figure(measured.seq_lens, measured.lstm_seconds, measured.transformer_seconds,
-                              t["versus"]["lstm_name"], t["versus"]["transformer_name"], t["versus"]["x_axis"],
-                              t["versus"]["y_axis"]), key="summary.timing_chart", config=CHART_CONFIG)
+chart(timing_figure(measured.seq_lens, measured.lstm_seconds, measured.transformer_seconds,
+                    t["versus"]["lstm_name"], t["versus"]["transformer_name"], t["versus"]["x_axis"],
+                    t["versus"]["y_axis"]), "summary.timing_chart")
 how_to_read(t["versus"]["how_to_read"])
 st.info(t["versus"]["still_useful"])
 device_note(device)

@@ -15,14 +15,15 @@ from core.lessons.why_sequences import (
     sequence_examples,
 )
 from core.sequence_input import split_tokens
+from pages.kit.chart import chart
 from pages.kit.i18n import language, texts
+from pages.kit.labels import player_labels
 from pages.kit.layout import agreement, device_note, how_to_read, page_header
+from pages.kit.lesson_controls import seed_input, sentence_box
 
 t = texts("why_sequences")
-common = texts("common")
 CONFIG = RNNStepConfig()
 WINDOW = 4  # the feed-forward net is built for the tutorial's four-word sentence
-CHART = {"displaylogo": False}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -62,8 +63,8 @@ def length_figures(sentences: tuple[str, ...], seed: int, lang: str):
                                  np.stack([run.final_hidden for run in comparison.runs]), words["figure_title"])
     animation = unrolled_figure(
         longest.tokens, longest.inputs, longest.hidden, step=len(longest.tokens),
-        labels=UnrolledLabels(cell=words["cell_label"], initial_state=words["h0_label"], output_weight=None,
-                              play=common["play"], pause=common["pause"], step_prefix=common["step_prefix"]),
+        labels=UnrolledLabels(player=player_labels(lang), cell=words["cell_label"], initial_state=words["h0_label"],
+                              output_weight=None),
     )
     return states, animation
 
@@ -84,13 +85,12 @@ page_header(t)
 st.subheader(t["controls_title"])
 st.markdown(t["controls_text"])
 columns = st.columns([3, 3, 3, 1.6])
-typed = []
-for number, (column, default) in enumerate(zip(columns, t["default_sentences"]), start=1):
-    typed.append(column.text_input(t.format("sentence_label", number=number), value=default, max_chars=200,
-                                   help=t["sentence_help"], key=f"why_sequences.s{number}", bind="query-params"))
-seed = int(columns[-1].number_input(common["seed"], min_value=0, max_value=99_999, value=0, step=1,
-                                    help=t["seed_help"], key="why_sequences.seed", bind="query-params"))
-sentences = tuple(sentence or "" for sentence in typed)
+sentences = tuple(
+    sentence_box("why_sequences", default, t["sentence_help"], 200, column,
+                 label=t.format("sentence_label", number=number), key=f"why_sequences.s{number}")
+    for number, (column, default) in enumerate(zip(columns, t["default_sentences"]), start=1)
+)
+seed = seed_input("why_sequences", t["seed_help"], columns[-1])
 if not any(split_tokens(sentence) for sentence in sentences):
     st.warning(t["no_sentences"])
     st.stop()
@@ -114,7 +114,7 @@ for tab, name in zip(st.tabs([words[name] for name in ("text", "audio", "stock",
         if figures[name] is None:
             st.caption(t["no_sentences"])
             continue
-        st.plotly_chart(figures[name], key=f"why_sequences.{name}", config=CHART)
+        chart(figures[name], f"why_sequences.{name}")
         how_to_read(words.format(f"{name}_how", input_size=CONFIG.input_size, samples=len(data.audio),
                                  rate=SAMPLE_RATE))
 
@@ -135,10 +135,10 @@ left, right = st.columns(2)
 left.metric(words["rnn_parameters"], comparison.rnn_parameters)
 right.metric(words.format("feedforward_parameters", window=WINDOW), comparison.feedforward_parameters)
 states, animation = length_figures(sentences, seed, language())
-st.plotly_chart(states, key="why_sequences.states", config=CHART)
+chart(states, "why_sequences.states")
 how_to_read(words.format("figure_how", hidden=CONFIG.hidden_size))
 st.markdown(f"**{words['animation_title']}**")
-st.plotly_chart(animation, key="why_sequences.recurrence", config=CHART)
+chart(animation, "why_sequences.recurrence")
 how_to_read(words["animation_how"])
 agreement(comparison.max_abs_diff, "torch.nn.RNN")
 
@@ -165,8 +165,7 @@ else:
         left, right = st.columns(2)
         left.metric(words["rnn_gap"], f"{probe.final_gap:.4f}")
         right.metric(words["feedforward_gap"], f"{probe.feedforward_gap:.4f}")
-        st.plotly_chart(memory_figure(sentences[0], int(position), replacement or "", seed, language()),
-                        key="why_sequences.memory", config=CHART)
+        chart(memory_figure(sentences[0], int(position), replacement or "", seed, language()), "why_sequences.memory")
         changed_gap = float(probe.step_gap[probe.position])
         trend = ("trend_fades" if probe.final_gap < changed_gap else
                  "trend_grows" if probe.final_gap > changed_gap else "trend_none")

@@ -20,7 +20,7 @@ from core.jobs import DONE, FAILED, STOPPED
 from core.textdata.errors import DataError
 from core.textdata.split import held_out
 from pages.kit.i18n import Texts
-from pages.kit.jobs import job_manager, submit_job
+from pages.kit.jobs import job_manager, session_job, submit_job
 from pages.practice.train_data import PreparedData, error_text
 
 JOB_KEY = "train.job"
@@ -35,7 +35,7 @@ CHART = {"displaylogo": False}
 
 def current_job():
     """This session's latest job, if the manager still knows it."""
-    return job_manager().get(st.session_state.get(JOB_KEY))
+    return session_job(JOB_KEY)
 
 
 def harvest(job) -> None:
@@ -169,8 +169,9 @@ def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingCo
 
 
 def start(data: PreparedData, config: TrainingConfig) -> bool:
-    """Submit a training job for this session (False, with a message shown, when the server is full); the previous, finished one is dropped from the shared manager
-    (its model already lives in the session), so a server does not pile up every session's data and results."""
+    """Submit a training job for this session (False, with a message shown, when the server is full); the previous,
+    finished one is dropped from the shared manager (its model already lives in the session), so a server does not
+    pile up every session's data and results."""
     previous = current_job()
     if previous is not None and previous.finished:
         harvest(previous)

@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 
 from core.figures.architectures import ArchitectureLabels, architecture_figure
+from core.figures.player import PlayerLabels
 from core.lessons.architectures import ArchitectureRun, Reveal
+
+WORDS = {"input_row": "input", "output_row": "output", "unit": "unit", "probability": "p", "divider": "context",
+         "player": PlayerLabels("▶ Play", "▮▮ Pause", "frame ")}
 
 HIDDEN = 2
 
@@ -27,7 +31,7 @@ def _bidirectional_run():
 
 def _labels(run, **extra):
     return ArchitectureLabels(frame_captions=tuple(f"{r.stage} {r.column}" for r in run.reveals),
-                              band_names=("forward", "backward")[:run.bands], **extra)
+                              band_names=("forward", "backward")[:run.bands], **{**WORDS, **extra})
 
 
 def test_frames_fill_states_in_reveal_order():
@@ -66,7 +70,7 @@ def test_outline_marks_the_band_just_computed():
 
 def test_player_band_separator_and_escaped_tokens():
     run = _bidirectional_run()
-    figure = architecture_figure(run, _labels(run, play="P", pause="S"))
+    figure = architecture_figure(run, _labels(run, player=PlayerLabels("P", "S", "frame ")))
     buttons = figure.layout.updatemenus[0].buttons
     assert [button.label for button in buttons] == ["P", "S"]
     assert len(figure.layout.sliders[0].steps) == len(run.reveals)
@@ -81,10 +85,10 @@ def test_divider_and_validation():
     seq2seq = ArchitectureRun(**{**run.__dict__, "bands": 1, "states": run.states[:HIDDEN], "divider": 2,
                                  "reveals": tuple(r for r in run.reveals if r.band == 0)})
     figure = architecture_figure(seq2seq, ArchitectureLabels(frame_captions=("a", "b", "c"), band_names=("h",),
-                                                             divider="context"))
+                                                             **{**WORDS, "divider": "context"}))
     assert any(shape.x0 == 1.5 and shape.yref == "paper" for shape in figure.layout.shapes)
     assert figure.layout.annotations[0].text == "context"
     with pytest.raises(ValueError, match="captions"):
-        architecture_figure(run, ArchitectureLabels(frame_captions=("only one",), band_names=("f", "b")))
+        architecture_figure(run, ArchitectureLabels(frame_captions=("only one",), band_names=("f", "b"), **WORDS))
     with pytest.raises(ValueError, match="band names"):
-        architecture_figure(run, ArchitectureLabels(frame_captions=tuple("x" * 9), band_names=("f",)))
+        architecture_figure(run, ArchitectureLabels(frame_captions=tuple("x" * 9), band_names=("f",), **WORDS))

@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import pytest
 
 from core.figures.bptt import backward_figure
+from tests.core.figure_labels import BACKWARD
 
 SEQ_LEN, HIDDEN = 4, 3
 
@@ -19,7 +20,7 @@ def arrays():
 
 def build(tokens=("a", "b", "<b>c</b>", "d"), loss_steps=(3,)):
     grad_hidden, terms, running, weight = arrays()
-    return backward_figure(list(tokens), grad_hidden, terms, running, weight, loss_steps), grad_hidden, terms, running
+    return backward_figure(list(tokens), grad_hidden, terms, running, weight, loss_steps, BACKWARD), grad_hidden, terms, running
 
 
 def test_bptt_figure_has_one_frame_per_step_right_to_left():
@@ -60,6 +61,6 @@ def test_bptt_figure_escapes_tokens_and_marks_losses():
 def test_bptt_figure_rejects_mismatched_shapes():
     grad_hidden, terms, running, weight = arrays()
     with pytest.raises(ValueError):
-        backward_figure(["a", "b"], grad_hidden, terms, running, weight, (0,))
+        backward_figure(["a", "b"], grad_hidden, terms, running, weight, (0,), BACKWARD)
     with pytest.raises(ValueError):
-        backward_figure(["a", "b", "c", "d"], grad_hidden, terms, running[:2], weight, (0,))
+        backward_figure(["a", "b", "c", "d"], grad_hidden, terms, running[:2], weight, (0,), BACKWARD)

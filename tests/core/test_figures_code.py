@@ -7,6 +7,7 @@ import numpy as np
 from core.figures.code import (FUSED_COLOR, PENDING_COLOR, gradient_error_figure, loop_figure, parameter_figure,
                                speed_figure)
 from core.figures.style import CELL_COLORS, GATE_COLORS
+from tests.core.figure_labels import LOOP
 
 
 def test_gradient_errors_on_a_log_axis_colored_by_threshold():
@@ -48,7 +49,7 @@ def test_loop_figure_fills_one_square_per_call_in_call_order():
     calls = [(step, layer) for step in range(3) for layer in range(2)]
     norms = np.arange(6, dtype=float).reshape(3, 2) / 10  # (steps, layers)
     gaps = np.full((3, 2), 1e-17)
-    figure = loop_figure(calls, norms, gaps)
+    figure = loop_figure(calls, norms, gaps, LOOP)
     assert [frame.name for frame in figure.frames] == ["1", "2", "3", "4", "5", "6"]
     assert figure.layout.sliders[0].active == 5  # the first view shows every call made
     squares = list(zip(figure.data[0].x, figure.data[0].y))  # (t, layer), 1-based, layer by layer
@@ -59,4 +60,4 @@ def test_loop_figure_fills_one_square_per_call_in_call_order():
     assert third.marker.line.width[squares.index((2, 1))] == 4 and third.text[squares.index((2, 1))] == "0.20"
     assert figure.data[0].customdata[squares.index((3, 2))][1:] == [0.5, 1e-17]
     with pytest.raises(ValueError):
-        loop_figure(calls[:-1], norms, gaps)
+        loop_figure(calls[:-1], norms, gaps, LOOP)

@@ -5,8 +5,9 @@ import pytest
 
 from core.figures.cell_diagram import Chip, Diagram, Node, Wire, chip_positions, diagram_figure, short_number
 from core.figures.gates import (
-    PlayerLabels, frame_texts, gate_bars_figure, gate_colorscale, gate_heatmaps_figure, value_range,
+    frame_texts, gate_bars_figure, gate_colorscale, gate_heatmaps_figure, value_range,
 )
+from core.figures.player import PlayerLabels
 from core.figures.style import GATE_COLORS
 
 PLAYER = PlayerLabels("Play", "Pause", "t = ")
@@ -102,7 +103,7 @@ def test_small_helpers():
 
 
 def test_token_gate_bars_name_frames_by_step_and_label_ticks_with_tokens():
-    from core.figures.gates import PlayerLabels, token_gate_bars_figure
+    from core.figures.gates import token_gate_bars_figure
 
     values = {"forget": np.linspace(0, 1, 6).reshape(3, 2), "hidden": np.zeros((3, 2))}
     figure = token_gate_bars_figure(values, {"forget": "f", "hidden": "h"}, ["我", "爱", "<b>"], "t={step} {token}",

@@ -8,6 +8,7 @@ import pytest
 
 from core.figures.gradients import activation_figure, chain_figure, clipping_figure, frame_positions
 from core.figures.log_axis import log_ticks, tick_text
+from tests.core.figure_labels import ACTIVATION, CHAIN, CLIPPING
 
 
 def chain_arrays(count=120):
@@ -26,7 +27,7 @@ def test_gradients_lesson_frame_positions():
 
 def test_gradients_lesson_chain_figure_reveals_right_to_left():
     measured, *references = chain_arrays()
-    fig = chain_figure(measured, *references, max_frames=40)
+    fig = chain_figure(measured, *references, CHAIN, max_frames=40)
     assert len(fig.data) == 6 and len(fig.frames) <= 41
     assert fig.frames[0].name == "120" and fig.frames[-1].name == "1"
     first, last = np.array(fig.frames[0].data[0].y, dtype=float), np.array(fig.frames[-1].data[0].y, dtype=float)
@@ -43,18 +44,18 @@ def test_gradients_lesson_chain_figure_reveals_right_to_left():
 
 def test_gradients_lesson_chain_figure_sentence_ticks_and_highlight():
     measured, *references = chain_arrays(4)
-    fig = chain_figure(measured, *references, tick_labels=["the", "<i>cat</i>", "was", "full"], highlight=1)
+    fig = chain_figure(measured, *references, CHAIN, tick_labels=["the", "<i>cat</i>", "was", "full"], highlight=1)
     assert list(fig.layout.xaxis.ticktext) == ["the", "&lt;i&gt;cat&lt;/i&gt;", "was", "full"]
     assert fig.layout.shapes[0].x0 == 2
     with pytest.raises(ValueError):
-        chain_figure(measured, references[0][:2], *references[1:])
+        chain_figure(measured, references[0][:2], *references[1:], CHAIN)
 
 
 def test_gradients_lesson_activation_figure_moves_forward():
     z = np.linspace(-4, 4, 9)
     pre_activation = np.arange(10 * 3, dtype=float).reshape(10, 3) / 10 - 1.5  # (T, H)
     value, slope = np.tanh(pre_activation), 1 - np.tanh(pre_activation) ** 2
-    fig = activation_figure(z, np.tanh(z), 1 - np.tanh(z) ** 2, pre_activation, value, slope)
+    fig = activation_figure(z, np.tanh(z), 1 - np.tanh(z) ** 2, pre_activation, value, slope, ACTIVATION)
     assert [frame.name for frame in fig.frames] == [str(step) for step in range(1, 11)]
     frame = fig.frames[6]
     np.testing.assert_allclose(frame.data[0].x, pre_activation[6])
@@ -62,11 +63,11 @@ def test_gradients_lesson_activation_figure_moves_forward():
     assert len(fig.data[1].x) == 30  # every step's points in the background
     go.Figure(fig.to_dict())
     with pytest.raises(ValueError):
-        activation_figure(z, z, z, pre_activation, value[:3], slope)
+        activation_figure(z, z, z, pre_activation, value[:3], slope, ACTIVATION)
 
 
 def test_gradients_lesson_clipping_figure():
-    fig = clipping_figure(np.array([0.5, 20.0, 3.0]), np.array([0.5, 1.0, 1.0]), 1.0)
+    fig = clipping_figure(np.array([0.5, 20.0, 3.0]), np.array([0.5, 1.0, 1.0]), 1.0, CLIPPING)
     assert [trace.type for trace in fig.data] == ["bar", "bar"]
     np.testing.assert_allclose(fig.data[1].y, [0.5, 1.0, 1.0])
     assert fig.layout.shapes[0].y0 == 1.0 and fig.layout.yaxis.type == "log"

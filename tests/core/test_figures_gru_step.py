@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from core.figures.gates import PlayerLabels
+from core.figures.player import PlayerLabels
 from core.figures.gru_step import conventions_figure, gru_cell_figure, gru_diagram
 from core.lessons.gru_step import walkthrough
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from core.figures.gates import PlayerLabels
+from core.figures.player import PlayerLabels
 from core.figures.lstm_step import cell_path_figure, lstm_cell_figure, lstm_diagram
 
 NOTES = {"highway": "cell state", "concat": "[h, x]"}

@@ -1,8 +1,11 @@
 import numpy as np
 import pytest
 
-from core.figures.rnn_step import StepFigureLabels, matrix_heatmap, step_terms_figure
+import dataclasses
+
+from core.figures.rnn_step import matrix_heatmap, step_terms_figure
 from core.lessons.rnn_step import run_lesson
+from tests.core.figure_labels import STEP_TERMS
 
 
 def test_matrix_heatmap_is_laid_out_like_the_matrix():
@@ -26,7 +29,7 @@ def lesson():
 
 def test_step_terms_frames_show_each_steps_terms(lesson):
     fig = step_terms_figure(lesson.from_input, lesson.from_hidden, lesson.bias_hidden, lesson.pre_hidden,
-                            lesson.hidden, lesson.outputs, lesson.tokens, StepFigureLabels(unit="u"), step=3)
+                            lesson.hidden, lesson.outputs, lesson.tokens, dataclasses.replace(STEP_TERMS, unit="u"), step=3)
     assert [frame.name for frame in fig.frames] == ["1", "2", "3"]
     assert fig.layout.sliders[0].active == 2
     assert fig.layout.barmode == "relative"  # the three terms stack into z_t
@@ -43,9 +46,9 @@ def test_step_terms_frames_show_each_steps_terms(lesson):
 
 def test_step_terms_initial_view_is_the_chosen_step(lesson):
     fig = step_terms_figure(lesson.from_input, lesson.from_hidden, lesson.bias_hidden, lesson.pre_hidden,
-                            lesson.hidden, lesson.outputs, lesson.tokens, step=2)
+                            lesson.hidden, lesson.outputs, lesson.tokens, STEP_TERMS, step=2)
     first_dynamic = fig.frames[0].traces[0]
     np.testing.assert_array_equal(fig.data[first_dynamic].y, lesson.from_input[1])
     with pytest.raises(ValueError):
         step_terms_figure(lesson.from_input, lesson.from_hidden, lesson.bias_hidden, lesson.pre_hidden,
-                          lesson.hidden, lesson.outputs, lesson.tokens[:2])
+                          lesson.hidden, lesson.outputs, lesson.tokens[:2], STEP_TERMS)

@@ -3,7 +3,11 @@ import json
 import numpy as np
 import pytest
 
-from core.figures.unrolled import FADED, OUTPUT_Y, UnrolledLabels, label_slider_steps, unrolled_figure
+import dataclasses
+
+from core.figures.player import PlayerLabels, add_time_player
+from core.figures.unrolled import FADED, OUTPUT_Y, unrolled_figure
+from tests.core.figure_labels import UNROLLED
 
 TOKENS = ["我", "爱", "<b>x</b>"]
 INPUTS = np.arange(9, dtype=float).reshape(3, 3) / 10 - 0.4  # (3, 3)
@@ -16,7 +20,8 @@ def strip_values(trace) -> np.ndarray:
 
 
 def test_one_frame_per_step_with_a_player():
-    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, step=2, labels=UnrolledLabels(play="Go", pause="Stop"))
+    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, step=2, 
+                          labels=dataclasses.replace(UNROLLED, player=PlayerLabels("Go", "Stop", "t = ")))
     assert [frame.name for frame in fig.frames] == ["1", "2", "3"]
     assert [button.label for button in fig.layout.updatemenus[0].buttons] == ["Go", "Stop"]
     assert fig.layout.sliders[0].active == 1
@@ -24,7 +29,7 @@ def test_one_frame_per_step_with_a_player():
 
 
 def test_strips_hold_the_exact_values_in_step_order():
-    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS)
+    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, labels=UNROLLED)
     inputs, hidden, outputs = fig.data[2], fig.data[3], fig.data[4]
     np.testing.assert_array_equal(strip_values(inputs), INPUTS.reshape(-1))
     np.testing.assert_array_equal(strip_values(hidden), HIDDEN.reshape(-1))
@@ -36,7 +41,7 @@ def test_strips_hold_the_exact_values_in_step_order():
 
 
 def test_frames_highlight_the_step_fade_the_future_and_print_its_values():
-    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, decimals=2)
+    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, decimals=2, labels=UNROLLED)
     for t, frame in enumerate(fig.frames, start=1):
         highlight, inputs, hidden, outputs, caption = frame.data
         assert min(highlight.x) < t < max(highlight.x) and max(highlight.x) - min(highlight.x) < 1
@@ -51,13 +56,13 @@ def test_frames_highlight_the_step_fade_the_future_and_print_its_values():
 
 
 def test_user_text_is_escaped():
-    spec = json.dumps(unrolled_figure(TOKENS, INPUTS, HIDDEN).to_plotly_json(), default=str)
+    spec = json.dumps(unrolled_figure(TOKENS, INPUTS, HIDDEN, labels=UNROLLED).to_plotly_json(), default=str)
     assert "<b>x</b>" not in spec and "&lt;b&gt;x&lt;/b&gt;" in spec
 
 
 def test_cell_state_adds_a_strip_and_a_row_of_arrows():
-    plain = unrolled_figure(TOKENS, INPUTS, HIDDEN)
-    lstm = unrolled_figure(TOKENS, INPUTS, HIDDEN, cell_state=HIDDEN * 3)
+    plain = unrolled_figure(TOKENS, INPUTS, HIDDEN, labels=UNROLLED)
+    lstm = unrolled_figure(TOKENS, INPUTS, HIDDEN, cell_state=HIDDEN * 3, labels=UNROLLED)
     assert len(lstm.data) == len(plain.data) + 1
     assert len(lstm.layout.annotations) == len(plain.layout.annotations) + 3
     cell = lstm.data[4]
@@ -66,8 +71,8 @@ def test_cell_state_adds_a_strip_and_a_row_of_arrows():
 
 
 def test_without_outputs_nothing_points_above_the_boxes():
-    with_outputs = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS)
-    plain = unrolled_figure(TOKENS, INPUTS, HIDDEN)
+    with_outputs = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, labels=UNROLLED)
+    plain = unrolled_figure(TOKENS, INPUTS, HIDDEN, labels=UNROLLED)
     arrows = [note for note in plain.layout.annotations if note.showarrow]
     assert len(arrows) == 2 * len(TOKENS)  # x_t → box and h_{t-1} → h_t only
     assert len([note for note in with_outputs.layout.annotations if note.showarrow]) == 3 * len(TOKENS)
@@ -77,13 +82,13 @@ def test_without_outputs_nothing_points_above_the_boxes():
 
 
 def test_custom_captions_and_bad_shapes():
-    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, captions=["a", "b", "c"], step=3)
+    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, captions=["a", "b", "c"], step=3, labels=UNROLLED)
     assert [frame.data[-1].text[0] for frame in fig.frames] == ["a", "b", "c"]
     with pytest.raises(ValueError):
-        unrolled_figure(TOKENS, INPUTS[:2], HIDDEN)
+        unrolled_figure(TOKENS, INPUTS[:2], HIDDEN, labels=UNROLLED)
     with pytest.raises(ValueError):
-        unrolled_figure(TOKENS, INPUTS, HIDDEN, step=4)
+        unrolled_figure(TOKENS, INPUTS, HIDDEN, step=4, labels=UNROLLED)
     with pytest.raises(ValueError):
-        unrolled_figure([], np.zeros((0, 3)), np.zeros((0, 4)))
+        unrolled_figure([], np.zeros((0, 3)), np.zeros((0, 4)), labels=UNROLLED)
     with pytest.raises(ValueError):
-        label_slider_steps(fig, ["only one"])
+        add_time_player(fig, ["1", "2", "3"], UNROLLED.player, tick_labels=["only one"])

@@ -8,7 +8,8 @@ from torch import nn
 from core.lessons import architectures
 from core.lessons.architectures import (ARCHITECTURES, END, HIDDEN_SIZE, INPUT_SIZE, MAX_GENERATED, MIN_GENERATED,
                                         START, run_architecture)
-from core.sequence_input import embed_tokens, seeded_module
+from core.seeding import seeded_module
+from core.sequence_input import embed_tokens
 
 TOKENS = ["the", "film", "was", "long", "but", "wonderful"]
 LABELS = ["alpha", "beta", "gamma", "delta"]

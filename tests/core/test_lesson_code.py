@@ -17,6 +17,7 @@ from core.lessons.code import (MAX_REPLAY_STEPS, LSTMSizes, custom_agreement, cu
                                text_classifier, torch_lstm_sources)
 from core.lessons.timing import fastest_seconds, timing_conditions
 from core.numpy_cells import NumpyLSTMCell
+from core.seeding import generator, seeded_module
 
 
 def _function_names(source: str) -> list[str]:
@@ -139,10 +140,8 @@ def test_loop_replay_records_the_calls_in_loop_order_with_nn_lstm_values():
     sizes = LSTMSizes(seq_len=5, batch_size=3, input_size=4, hidden_size=6, num_layers=2)
     replay = loop_replay(sizes, seed=2)
     assert replay.calls == tuple((step, layer) for step in range(5) for layer in range(2))  # t outer, layer inner
-    torch.manual_seed(2)  # rebuild the same module and input independently
-    fused = nn.LSTM(4, 6, 2).double()
-    CustomLSTM.from_lstm(fused)  # its cells draw (then overwrite) weights: keep the random stream in step
-    x = torch.randn(5, 3, 4, dtype=torch.float64)
+    fused = seeded_module(lambda: nn.LSTM(4, 6, 2), 2).double()  # rebuild the same module and input independently
+    x = torch.randn(5, 3, 4, dtype=torch.float64, generator=generator(2))
     with torch.no_grad():
         output, (hidden, _) = fused(x)  # (5, 3, 6), (2, 3, 6)
     np.testing.assert_allclose(replay.hidden_norms[:, 1], output[:, 0].norm(dim=-1).numpy(), rtol=1e-12)

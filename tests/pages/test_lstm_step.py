@@ -4,7 +4,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.lessons import bmatrix
-from core.lessons.lstm_step import cell_path, walkthrough
+from core.lessons.cell_path import cell_path
+from core.lessons.lstm_step import walkthrough
 from pages.kit.i18n import texts
 from tests.pages.page_app import chart_specs, latex, page_opener
 
@@ -79,4 +80,4 @@ def test_preset_and_empty_sentence():
     assert len(chart_specs(app)[0]["frames"]) == 11
     app.text_input(key="lstm_step.text").set_value("   ").run()
     assert not app.exception
-    assert app.warning[0].value == texts("lstm_step", "en")["empty"]
+    assert app.warning[0].value == texts("common", "en")["messages"]["empty"]

@@ -1,0 +1,83 @@
+"""The time player every animated figure shares: Play / Pause buttons and a step slider over ``fig.frames``.
+
+plotly.js runs it in the browser (stepping, scrubbing and playing cost no server round-trip). Every animated builder
+in ``core/figures`` takes one :class:`PlayerLabels` and calls :func:`add_time_player` once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from core.escape import plotly_text
+
+
+@dataclass(frozen=True)
+class PlayerLabels:
+    """The words on a time player, in the page's language (pages fill it from ``common.toml``)."""
+
+    play: str  # button that animates through every frame
+    pause: str  # button that stops the animation
+    step_prefix: str  # written before the current frame's name, e.g. "t = "
+
+
+def add_time_player(
+    fig: go.Figure,
+    frame_names: Sequence[str],
+    labels: PlayerLabels,
+    *,
+    start: int = 1,
+    tick_labels: Sequence[str] | None = None,
+    frame_ms: int = 900,
+) -> go.Figure:
+    """Add Play / Pause buttons and a step slider driving ``fig.frames``; returns ``fig``.
+
+    Args:
+        frame_names: one name per frame, in order (the slider step of frame k animates to ``frame_names[k]``).
+        labels: the words on the buttons and before the current frame's name.
+        start: the 1-based frame the slider shows before Play is pressed.
+        tick_labels: optional words under the slider's ticks (e.g. "2 · cat"), one per frame, already Plotly-safe
+            (see :func:`core.escape.plotly_text`); the frames keep their names.
+        frame_ms: how long Play shows each frame.
+    """
+    if len(fig.frames) != len(frame_names):
+        raise ValueError(f"figure has {len(fig.frames)} frames but {len(frame_names)} names")
+    if not 1 <= start <= len(frame_names):
+        raise ValueError(f"start {start} is outside 1..{len(frame_names)}")
+    if tick_labels is not None and len(tick_labels) != len(frame_names):
+        raise ValueError(f"the slider has {len(frame_names)} steps but {len(tick_labels)} labels were given")
+    still = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
+    moving = {
+        "frame": {"duration": frame_ms, "redraw": True},
+        "fromcurrent": True,
+        "transition": {"duration": 250, "easing": "cubic-in-out"},
+    }
+    ticks = list(frame_names) if tick_labels is None else list(tick_labels)
+    fig.update_layout(
+        updatemenus=[{
+            "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": -0.08,
+            "xanchor": "left", "yanchor": "top", "pad": {"r": 10, "t": 10},
+            "buttons": [
+                {"label": labels.play, "method": "animate", "args": [None, moving]},
+                {"label": labels.pause, "method": "animate", "args": [[None], still]},
+            ],
+        }],
+        sliders=[{
+            "active": start - 1, "x": 0.22, "y": -0.04, "len": 0.78, "xanchor": "left", "yanchor": "top",
+            # the buttons sit over the slider's left end: the current-step readout goes to its right end
+            "currentvalue": {"prefix": labels.step_prefix, "visible": True, "xanchor": "right"},
+            "pad": {"t": 30},
+            "steps": [{"label": tick, "method": "animate", "args": [[name], still]}
+                      for name, tick in zip(frame_names, ticks)],
+        }],
+    )
+    if tick_labels is not None:  # room for the last tick's label, centred on the slider's right end
+        fig.update_layout(margin={"r": max(fig.layout.margin.r or 0, 50)})
+    return fig
+
+
+def token_ticks(tokens: Sequence[str]) -> list[str]:
+    """Slider tick labels "t · token" (1-based) for user tokens, escaped for Plotly here."""
+    return [f"{step} · {plotly_text(token)}" for step, token in enumerate(tokens, start=1)]

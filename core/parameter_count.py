@@ -1,0 +1,47 @@
+"""Where a module's parameters live: every tensor's name, shape and count, and the totals per block.
+
+Shared by lesson 7 (the text classifier's size) and lesson 9 (LSTM against Transformer).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from torch import nn
+
+
+@dataclass(frozen=True)
+class ParameterTable:
+    """Every parameter tensor of a module: name, shape, count; plus their sum per block."""
+
+    names: tuple[str, ...]  # from named_parameters()
+    shapes: tuple[tuple[int, ...], ...]
+    counts: tuple[int, ...]
+    groups: tuple[str, ...]  # per tensor: "embedding", "rnn.l0", "rnn.l1", …, "classifier"
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def group_totals(self) -> dict[str, int]:
+        """Parameter count per block, in the module's order."""
+        totals: dict[str, int] = {}
+        for group, count in zip(self.groups, self.counts):
+            totals[group] = totals.get(group, 0) + count
+        return totals
+
+
+def parameter_table(module: nn.Module, root: str | None = None) -> ParameterTable:
+    """Read ``module.named_parameters()``, grouped by top-level submodule; recurrent tensors also by layer (both
+    directions together). Tensors owned by ``module`` itself are grouped under ``root`` (default: its class name)."""
+    root = root or type(module).__name__
+    names, shapes, counts, groups = [], [], [], []
+    for name, parameter in module.named_parameters():
+        names.append(name)
+        shapes.append(tuple(parameter.shape))
+        counts.append(parameter.numel())
+        block = name.split(".")[0] if "." in name else root
+        layer = re.search(r"_l(\d+)", name)
+        groups.append(f"{block}.l{layer.group(1)}" if layer else block)
+    return ParameterTable(tuple(names), tuple(shapes), tuple(counts), tuple(groups))

@@ -1,0 +1,100 @@
+"""The shared frame of the two gate lessons (5 · LSTM, 6 · GRU), top to bottom: sentence controls → the run (or the
+empty-input message) → equations → step slider → animated cell and gate bars → heatmaps → the chosen step written
+out gate by gate. Each lesson page then adds its own sections under it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from core.escape import markdown_text
+from core.figures.gates import gate_heatmaps_figure, token_gate_bars_figure
+from pages.kit.chart import chart
+from pages.kit.i18n import language, texts
+from pages.kit.labels import player_labels
+from pages.kit.layout import agreement, formula_block, how_to_read, page_header
+from pages.kit.lesson_controls import sentence_controls, step_slider
+from pages.kit.messages import run_or_stop, truncated, untrained
+
+
+@dataclass(frozen=True)
+class GateLesson:
+    """What differs between the gate lessons; the page's texts (``assets/text/<lang>/<page>.toml``) do the rest."""
+
+    page: str  # text table, URL path and widget-key prefix
+    reference: str  # the fused torch module the numbers are checked against, e.g. "torch.nn.LSTM"
+    default_sentence: str
+    max_tokens: int
+    input_size: int
+    hidden_size: int
+    equations: tuple[str, ...]  # the cell's equations, LaTeX
+    gates: tuple[str, ...]  # bars, heatmaps and step tabs, in this order: gate names, then "cell" / "hidden"
+    walkthrough: Callable[[str, int], Any]  # (sentence, seed) -> the lesson's walkthrough; cached by the page
+    cell_figure: Callable[..., Any]  # (vectors, tokens, notes, frame_title, player, step=) -> animated cell
+    step_equations: Callable[[Any, int], Mapping[str, Sequence[str]]]  # (walkthrough, step) -> LaTeX lines per gate
+
+
+def gate_values(lesson: Any, gates: Sequence[str]) -> dict[str, np.ndarray]:
+    """(seq_len, hidden) values per name: a gate from ``lesson.gates``, a state ("cell", "hidden") from the field."""
+    return {name: lesson.gates[name] if name in lesson.gates else getattr(lesson, name) for name in gates}
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _animations(page: str, sentence: str, seed: int, step: int, lang: str, _spec: GateLesson):
+    """The animated cell and bars, opened at ``step`` (building frames costs more than running the model)."""
+    lesson, words, player = _spec.walkthrough(sentence, seed), texts(page, lang), player_labels(lang)
+    cell = _spec.cell_figure(lesson.vectors(), lesson.tokens, words["diagram_notes"], words["frame_title"], player,
+                             step=step)
+    bars = token_gate_bars_figure(gate_values(lesson, _spec.gates), words["gate_names"], lesson.tokens,
+                                  words["frame_title"], words["unit"], player, step=step)
+    return cell, bars
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _heatmaps(page: str, sentence: str, seed: int, lang: str, _spec: GateLesson):
+    lesson, words = _spec.walkthrough(sentence, seed), texts(page, lang)
+    return gate_heatmaps_figure(gate_values(lesson, _spec.gates), words["gate_names"], lesson.tokens, words["unit"])
+
+
+def gate_lesson(spec: GateLesson) -> tuple[Any, str, int, int]:
+    """Draw the shared part of a gate lesson; returns (walkthrough, sentence, seed, step) for the page's own part."""
+    page, t = spec.page, texts(spec.page)
+    page_header(t)
+    sentence, seed = sentence_controls(page, t, spec.default_sentence)
+    lesson = run_or_stop(spec.walkthrough, sentence, seed)
+    if lesson.truncated:
+        truncated(spec.max_tokens)
+
+    st.subheader(t["equations_title"])
+    for equation in spec.equations:
+        formula_block(equation)
+    st.markdown(t["equations_text"])
+    step = step_slider(page, t, lesson.seq_len)
+
+    cell, bars = _animations(page, sentence, seed, step, language(), _spec=spec)
+    st.subheader(t["cell_title"])
+    chart(cell, f"{page}.cell")
+    how_to_read(t.format("cell_how", hidden=spec.hidden_size, input_size=spec.input_size))
+    agreement(lesson.max_abs_diff, spec.reference)
+    untrained(t["untrained_note"])
+    st.subheader(t["bars_title"])
+    chart(bars, f"{page}.bars")
+    how_to_read(t["bars_how"])
+    with st.expander(t["heatmaps_title"]):
+        chart(_heatmaps(page, sentence, seed, language(), _spec=spec), f"{page}.heatmaps")
+        how_to_read(t["heatmaps_how"])
+
+    st.subheader(t["step_title"])
+    st.markdown(t.format("step_word", step=step, token=markdown_text(lesson.tokens[step - 1]), previous=step - 1))
+    equations = spec.step_equations(lesson, step)
+    for tab, name in zip(st.tabs([t["gate_names"][name] for name in spec.gates]), spec.gates):
+        with tab:
+            st.markdown(t["step_explain"][name])
+            for line in equations[name]:
+                formula_block(line)
+    how_to_read(t["step_how"])
+    return lesson, sentence, seed, step
