@@ -22,7 +22,7 @@ class RNNStepConfig:
 
     input_size: int = 3   # d: features of each token vector x_t
     hidden_size: int = 4  # h: size of the memory h_t
-    output_size: int = 2  # o: entries of the softmax output y_t
+    output_size: int = 2  # o: entries of the logits s_t and the probabilities ŷ_t
     max_tokens: int = 12  # longest sentence the lesson unrolls; longer drawings stop being readable
 
 

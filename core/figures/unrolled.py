@@ -39,7 +39,7 @@ class UnrolledLabels:
     cell: str                               # written in each box
     input_symbol: str = "x"
     hidden_symbol: str = "h"
-    output_symbol: str = "y"
+    output_symbol: str = "ŷ"  # probabilities (the notation keeps plain y for nothing)
     cell_state_symbol: str = "C"
     input_weight: str | None = "W<sub>xh</sub>"    # arrow labels on the first step; None leaves them off
     hidden_weight: str | None = "W<sub>hh</sub>"

@@ -2,14 +2,14 @@ r"""Lesson 3, backpropagation through time (BPTT), computed on a real ``torch.nn
 
 The model uses the tutorial's worked sizes (input d = 3, hidden h = 4, output o = 2)::
 
-    h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)     torch.nn.RNN; W_hh is ``weight_hh_l0``, h_0 = 0
-    y_t = W_hy h_t + b_y                                    readout logits (nn.Linear)
-    L   = Σ_{t ∈ S} CE(y_t, target)                         S = {one chosen step} or every step
+    h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)              torch.nn.RNN; W_hh is ``weight_hh_l0``, h_0 = 0
+    s_t = W_hy h_t + b_y                                    readout logits (nn.Linear); ŷ_t = softmax(s_t)
+    L   = Σ_{t ∈ S} CE(s_t, c)                              S = {one chosen step} or every step, c the target index
 
-The backward pass the lesson animates from right to left, with z_t the argument of tanh::
+The backward pass the lesson animates from right to left, with a_t the argument of tanh::
 
     ∂L/∂h_t  = W_hhᵀ · diag(1 − h_{t+1}²) · ∂L/∂h_{t+1}  +  ∂L_t/∂h_t     (the direct term only for t ∈ S)
-    δ_t      = ∂L/∂z_t = (1 − h_t²) ⊙ ∂L/∂h_t
+    δ_t      = ∂L/∂a_t = (1 − h_t²) ⊙ ∂L/∂h_t
     ∂L/∂W_hh = Σ_t δ_t h_{t-1}ᵀ                                           one outer product per step
 
 ``∂L/∂h_t`` comes from autograd (:func:`core.gradients.through_time`: the total derivative, every path counted);
@@ -34,12 +34,13 @@ from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
 
 MAX_TOKENS = 12  # the backward animation draws every step; longer chains stop being readable
-MODEL_EQUATIONS = (  # the network and the loss backward_pass differentiates (target class 1 at every step in S)
-    r"h_t = \tanh(W_{xh}x_t + W_{hh}h_{t-1} + b_h), \qquad y_t = W_{hy}h_t + b_y",
-    r"L = \sum_{t \in S} L_t = -\sum_{t \in S} \log \operatorname{softmax}(y_t)_1",
+MODEL_EQUATIONS = (  # the network and the loss backward_pass differentiates (target class index c = 1 in S)
+    r"h_t = \tanh(W_{xh}x_t + W_{hh}h_{t-1} + b_h), \qquad s_t = W_{hy}h_t + b_y, \qquad "
+    r"\hat{y}_t = \operatorname{softmax}(s_t)",
+    r"L = \sum_{t \in S} L_t = -\sum_{t \in S} \log \hat{y}_t[c], \qquad c = 1",
 )
 SUM_EQUATION = (r"\frac{\partial L}{\partial W_{hh}} = \sum_{t=1}^{T} \delta_t\, h_{t-1}^\top, \qquad "
-                r"\delta_t = (1 - h_t^2) \odot \frac{\partial L}{\partial h_t}")
+                r"\delta_t = \frac{\partial L}{\partial a_t} = (1 - h_t^2) \odot \frac{\partial L}{\partial h_t}")
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class BackwardPass:
     inputs: np.ndarray                # (T, input_size) x_t
     hidden: np.ndarray                # (T, H) h_t
     previous_hidden: np.ndarray       # (T, H) h_{t-1}; row 0 is h_0 = 0
-    target_probability: np.ndarray    # (T,) softmax(y_t)[target]
+    target_probability: np.ndarray    # (T,) ŷ_t[target] = softmax(s_t)[target]
     weight_hh: np.ndarray             # (H, H) torch's weight_hh_l0
     readout_weight: np.ndarray        # (O, H) W_hy
     grad_hidden: np.ndarray           # (T, H) ∂L/∂h_t from autograd (total derivative)
@@ -134,7 +135,7 @@ def backward_pass(sentence: str, loss_step: int | None = None, setup: BPTTSetup 
     traced = trace(rnn, inputs)
     hidden = traced.output.detach()  # (seq_len, hidden)
 
-    # The direct term sees h_t only through y_t: differentiate the same loss with the recurrence cut.
+    # The direct term sees h_t only through s_t: differentiate the same loss with the recurrence cut.
     cut = hidden.clone().requires_grad_(True)  # (seq_len, hidden)
     (direct,) = torch.autograd.grad(_step_losses(readout, cut, positions, setup.target), cut)
 
@@ -143,7 +144,7 @@ def backward_pass(sentence: str, loss_step: int | None = None, setup: BPTTSetup 
         forward_diff = (traced.output - module_output).abs().max().item()
         weight_hh = rnn.weight_hh_l0.detach()  # (H, H)
         previous = torch.cat([hidden.new_zeros(1, rnn.hidden_size), hidden[:-1]])  # (seq_len, hidden) h_{t-1}
-        slope = 1 - hidden**2  # (seq_len, hidden) tanh'(z_t) = 1 − h_t²
+        slope = 1 - hidden**2  # (seq_len, hidden) tanh'(a_t) = 1 − h_t²
 
         carried = torch.zeros_like(hidden)  # (seq_len, hidden)
         carried[:-1] = (slope[1:] * grad_hidden[1:]) @ weight_hh  # row form of W_hhᵀ diag(1 − h_{t+1}²) g_{t+1}

@@ -23,9 +23,9 @@ PATH_EQUATIONS = (
     r"\frac{\partial C_t}{\partial C_{t-1}}\Big|_{\text{direct}} = \operatorname{diag}(f_t)"
     r"\quad\Rightarrow\quad \frac{\partial C_T}{\partial C_t}\Big|_{\text{direct}} = "
     r"\operatorname{diag}\Big(\prod_{k=t+1}^{T} f_k\Big)",
-    r"\text{RNN:}\quad \frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(\tanh'(z_t))\, W_{hh}"
+    r"\text{RNN:}\quad \frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(\tanh'(a_t))\, W_{hh}"
     r"\quad\Rightarrow\quad \frac{\partial h_T}{\partial h_t} = \prod_{k=t+1}^{T} "
-    r"\operatorname{diag}(\tanh'(z_k))\, W_{hh}",
+    r"\operatorname{diag}(\tanh'(a_k))\, W_{hh}",
 )
 
 

@@ -1,14 +1,14 @@
 r"""Lesson 4, vanishing and exploding gradients, measured on a real ``torch.nn.RNN``.
 
-With z_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh and h_t = φ(z_t) (φ = tanh or relu), one step's Jacobian and
+With a_t = W_xh x_t + W_hh h_{t-1} + b_h (torch: W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) and h_t = φ(a_t) (φ = tanh or relu), one step's Jacobian and
 the chain that carries a gradient from step T back to step t are::
 
-    ∂h_k/∂h_{k-1} = diag(φ'(z_k)) · W_hh                      (the tutorial writes the transpose, W_hhᵀ·diag(φ'))
+    ∂h_k/∂h_{k-1} = diag(φ'(a_k)) · W_hh                      (the tutorial writes the transpose, W_hhᵀ·diag(φ'))
     ∂h_T/∂h_t     = Π_{k=T}^{t+1} diag(φ'(z_k)) · W_hh
 
 and since the spectral norm is submultiplicative, with n = T − t::
 
-    ‖∂h_T/∂h_t‖ ≤ Π_{k=t+1}^{T} σ_max(W_hh) · max_j φ'(z_{k,j})  ≤  σ_max(W_hh)^n      (tanh' ≤ 1)
+    ‖∂h_T/∂h_t‖ ≤ Π_{k=t+1}^{T} σ_max(W_hh) · max_j φ'(a_{k,j})  ≤  σ_max(W_hh)^n      (tanh' ≤ 1)
 
 For long chains the product grows or shrinks roughly like ρ(W_hh)^n (ρ the spectral radius) while φ' stays
 near 1; saturation (|z| large, tanh' ≈ 0) makes it vanish faster. The lesson rescales a seeded W_hh to a chosen
@@ -33,9 +33,9 @@ from core.sequence_input import embed_tokens
 
 POWER_STEPS = (1, 5, 10, 20, 50)  # the tutorial's table rows
 CHAIN_EQUATION = (  # what measure_chain multiplies out, in torch's convention (the tutorial's transpose)
-    r"\frac{\partial h_k}{\partial h_{k-1}} = \operatorname{diag}(\varphi'(z_k))\,W_{hh}, \qquad "
-    r"\frac{\partial h_T}{\partial h_t} = \operatorname{diag}(\varphi'(z_T))\,W_{hh} \cdots "
-    r"\operatorname{diag}(\varphi'(z_{t+1}))\,W_{hh}"
+    r"\frac{\partial h_k}{\partial h_{k-1}} = \operatorname{diag}(\varphi'(a_k))\,W_{hh}, \qquad "
+    r"\frac{\partial h_T}{\partial h_t} = \operatorname{diag}(\varphi'(a_T))\,W_{hh} \cdots "
+    r"\operatorname{diag}(\varphi'(a_{t+1}))\,W_{hh}"
 )
 
 
@@ -57,14 +57,14 @@ class JacobianChain:
 
     loss_step: int                 # position T the chain starts from
     measured: np.ndarray           # ‖∂h_T/∂h_t‖₂ from core.gradients.jacobian_products
-    upper_bound: np.ndarray        # Π_{k=t+1}^{T} σ_max(W_hh) · max_j φ'(z_{k,j})
-    lower_bound: np.ndarray        # Π_{k=t+1}^{T} σ_min(W_hh) · min_j φ'(z_{k,j})
+    upper_bound: np.ndarray        # Π_{k=t+1}^{T} σ_max(W_hh) · max_j φ'(a_{k,j})
+    lower_bound: np.ndarray        # Π_{k=t+1}^{T} σ_min(W_hh) · min_j φ'(a_{k,j})
     weight_bound: np.ndarray       # σ_max(W_hh)^(T−t), the bound when φ' ≤ 1 is all we know
     radius_rate: np.ndarray        # ρ(W_hh)^(T−t), the linear-regime growth rate
-    pre_activation: np.ndarray     # (seq_len, H) z_t
-    hidden: np.ndarray             # (seq_len, H) h_t = φ(z_t), from the fused nn.RNN
-    slope: np.ndarray              # (seq_len, H) φ'(z_t)
-    step_norms: np.ndarray         # (seq_len,) ‖diag(φ'(z_t)) W_hh‖₂, one step's Jacobian
+    pre_activation: np.ndarray     # (seq_len, H) a_t
+    hidden: np.ndarray             # (seq_len, H) h_t = φ(a_t), from the fused nn.RNN
+    slope: np.ndarray              # (seq_len, H) φ'(a_t)
+    step_norms: np.ndarray         # (seq_len,) ‖diag(φ'(a_t)) W_hh‖₂, one step's Jacobian
     singular_values: np.ndarray    # (H,) of W_hh, descending
     spectral_radius: float         # ρ(W_hh) after rescaling
     autograd_diff: float           # max |autograd wᵀ∂h_T/∂h_t − wᵀ·product| / max(1, max |product|)
@@ -236,9 +236,9 @@ def chain_latex(chain: JacobianChain, position: int, nonlinearity: str) -> str:
     return (
         r"\begin{aligned}"
         rf"\left\| \frac{{\partial h_{{{last}}}}}{{\partial h_{{{step}}}}} \right\|"
-        rf" &= \left\| \prod_{{k={step + 1}}}^{{{last}}} \operatorname{{diag}}({phi}(z_k))\, W_{{hh}} \right\|"
+        rf" &= \left\| \prod_{{k={step + 1}}}^{{{last}}} \operatorname{{diag}}({phi}(a_k))\, W_{{hh}} \right\|"
         rf" = {latex_scientific(float(chain.measured[position]))} \\"
-        rf" &\le \prod_{{k={step + 1}}}^{{{last}}} \sigma_{{\max}} \max_j {phi}(z_{{k,j}})"
+        rf" &\le \prod_{{k={step + 1}}}^{{{last}}} \sigma_{{\max}} \max_j {phi}(a_{{k,j}})"
         rf" = {latex_scientific(float(chain.upper_bound[position]))} \\"
         rf" &\le \sigma_{{\max}}^{{{last - step}}} = {sigma}^{{{last - step}}}"
         rf" = {latex_scientific(float(chain.weight_bound[position]))}"

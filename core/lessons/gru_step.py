@@ -2,9 +2,12 @@ r"""Lesson 6: a real ``torch.nn.GRU(3, 4)`` read step by step, its two conventio
 
 Torch's equations for one step (gate blocks stacked r, z, n in ``weight_ih_l0`` / ``weight_hh_l0``)::
 
-    r_t = σ(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)               reset gate     (H,)
-    z_t = σ(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)               update gate    (H,)
-    n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t-1} + b_hn))    new state      (H,)
+    r_t = σ(W_xr x_t + b_xr + W_hr h_{t-1} + b_hr)               reset gate     (H,)
+    z_t = σ(W_xz x_t + b_xz + W_hz h_{t-1} + b_hz)               update gate    (H,)
+    n_t = tanh(W_xn x_t + b_xn + r_t ⊙ (W_hn h_{t-1} + b_hn))    new state      (H,)
+
+The input side is written ``W_x*`` / ``b_x*`` (torch's ``weight_ih`` / ``bias_ih`` blocks, ``W_ir`` … in its docs), the
+hidden side ``W_h*`` / ``b_h*``, so that ``b_i`` keeps meaning the LSTM's input-gate bias in every lesson.
     h_t = (1 - z_t) ⊙ n_t + z_t ⊙ h_{t-1}                        hidden state   (H,)   h_0 = 0
 
 Two differences from the tutorial, both shown numerically by :func:`walkthrough`:
@@ -28,6 +31,7 @@ from torch import nn
 from core.lessons import bmatrix
 from core.lesson_models import seeded_recurrent
 from core.lessons.timing import timing_conditions
+from core.lessons.trained.load import require_lesson_sizes, trained_model
 from core.seeding import generator as seeded_generator
 from core.sequence_input import embed_tokens, tokens_of
 from core.trace import trace
@@ -36,8 +40,8 @@ from core.weights import GATE_ORDER, layer_weights
 DEFAULT_SENTENCE = "我 爱 北京 天安门"
 GATES = ("reset", "update", "new")
 EQUATIONS = (  # torch's form
-    r"r_t = \sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr}), \quad z_t = \sigma(W_{iz} x_t + b_{iz} + W_{hz} h_{t-1} + b_{hz})",
-    r"n_t = \tanh\big(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn})\big)",
+    r"r_t = \sigma(W_{xr} x_t + b_{xr} + W_{hr} h_{t-1} + b_{hr}), \quad z_t = \sigma(W_{xz} x_t + b_{xz} + W_{hz} h_{t-1} + b_{hz})",
+    r"n_t = \tanh\big(W_{xn} x_t + b_{xn} + r_t \odot (W_{hn} h_{t-1} + b_{hn})\big)",
     r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}, \qquad h_0 = 0",
 )
 TUTORIAL_EQUATIONS = (  # the tutorial's form: one matrix over [h, x], reset before the product, z' = 1 - z
@@ -65,14 +69,14 @@ class GRUWalkthrough:
     previous_hidden: np.ndarray  # (T, H)  h_{t-1}, row 0 is h_0 = 0
     gates: dict[str, np.ndarray]  # reset / update / new, each (T, H), after σ or tanh
     pre_activations: dict[str, np.ndarray]  # the same keys, each (T, H), before σ or tanh
-    input_parts: dict[str, np.ndarray]  # gate -> (T, H)  W_i* x_t + b_i*
+    input_parts: dict[str, np.ndarray]  # gate -> (T, H)  W_x* x_t + b_x*
     hidden_parts: dict[str, np.ndarray]  # gate -> (T, H)  W_h* h_{t-1} + b_h*
     kept: np.ndarray  # (T, H)  z_t ⊙ h_{t-1}: what stays of the old state
     written: np.ndarray  # (T, H)  (1 - z_t) ⊙ n_t: what the new state brings
     hidden: np.ndarray  # (T, H)  h_t
     tutorial_update: np.ndarray  # (T, H)  the tutorial's z' = 1 - z
     tutorial_hidden: np.ndarray  # (T, H)  (1 - z') ⊙ h_{t-1} + z' ⊙ n_t
-    reset_first_new: np.ndarray  # (T, H)  tanh(W_in x + b_in + W_hn (r ⊙ h_{t-1}) + b_hn): reset before the product
+    reset_first_new: np.ndarray  # (T, H)  tanh(W_xn x + b_xn + W_hn (r ⊙ h_{t-1}) + b_hn): reset before the product
     weights: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]  # gate -> (W_x, W_h, b_x, b_h)
     truncated: bool  # the sentence had more than max_tokens tokens
     max_abs_diff: float  # largest gap to torch's fused nn.GRU (outputs, h_n and rebuilt parts)
@@ -95,11 +99,21 @@ def build_gru(seed: int, config: GRUStepConfig = GRUStepConfig()) -> nn.GRU:
     return seeded_recurrent("gru", config.input_size, config.hidden_size, seed)
 
 
-def walkthrough(sentence: str, seed: int, config: GRUStepConfig = GRUStepConfig()) -> GRUWalkthrough:
-    """Embed ``sentence``, run the seeded GRU over it through :func:`core.trace.trace`, keep every step."""
+def walkthrough(sentence: str, seed: int, config: GRUStepConfig = GRUStepConfig(),
+                trained: bool = False) -> GRUWalkthrough:
+    """Embed ``sentence``, run the seeded GRU over it through :func:`core.trace.trace`, keep every step.
+
+    ``trained=True`` reads the sentence with the shipped agreement model's word vectors and ``nn.GRU(3, 4)``
+    (:mod:`core.lessons.trained`) instead; ``seed`` then changes nothing.
+    """
     tokens, truncated = tokens_of(sentence, config.max_tokens)
-    module = build_gru(seed, config)
-    inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
+    if trained:
+        model = trained_model("gru")
+        require_lesson_sizes(model, config.input_size, config.hidden_size)
+        module, inputs = model.recurrent, model.embed(tokens)  # inputs: (seq_len, input)
+    else:
+        module = build_gru(seed, config)
+        inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
     with torch.no_grad():
         traced = trace(module, inputs)
         gates = {name: traced.gate(name) for name in GATES}  # each (seq_len, hidden)
@@ -168,7 +182,7 @@ def step_equations(lesson: GRUWalkthrough, step: int, decimals: int = 2) -> dict
     def sides(name: str, letter: str) -> tuple[str, str]:
         w_input, w_hidden, b_input, b_hidden = lesson.weights[name]
         return (
-            rf"W_{{i{letter}}}\,x_{{{t}}} + b_{{i{letter}}} = " + matrix(w_input) + matrix(lesson.inputs[index])
+            rf"W_{{x{letter}}}\,x_{{{t}}} + b_{{x{letter}}} = " + matrix(w_input) + matrix(lesson.inputs[index])
             + " + " + matrix(b_input) + " = " + matrix(lesson.input_parts[name][index]),
             rf"W_{{h{letter}}}\,h_{{{previous}}} + b_{{h{letter}}} = " + matrix(w_hidden)
             + matrix(lesson.previous_hidden[index]) + " + " + matrix(b_hidden) + " = "
@@ -183,7 +197,7 @@ def step_equations(lesson: GRUWalkthrough, step: int, decimals: int = 2) -> dict
             + matrix(lesson.pre_activations[name][index]) + " = " + matrix(lesson.gates[name][index])
         ))
     equations["new"] = (*sides("new", "n"), (
-        rf"n_{{{t}}} = \tanh\left(W_{{in}}\,x_{{{t}}} + b_{{in}} + r_{{{t}}} \odot (W_{{hn}}\,h_{{{previous}}}"
+        rf"n_{{{t}}} = \tanh\left(W_{{xn}}\,x_{{{t}}} + b_{{xn}} + r_{{{t}}} \odot (W_{{hn}}\,h_{{{previous}}}"
         rf" + b_{{hn}})\right) = \tanh\left(" + matrix(lesson.input_parts["new"][index]) + " + "
         + matrix(lesson.gates["reset"][index]) + r" \odot " + matrix(lesson.hidden_parts["new"][index])
         + r"\right) = \tanh" + matrix(lesson.pre_activations["new"][index]) + " = " + matrix(lesson.gates["new"][index])

@@ -2,15 +2,16 @@ r"""Lesson 5: a real ``torch.nn.LSTM(3, 4)`` read step by step, its weight layou
 
 Torch's equations for one step (gate blocks stacked i, f, g, o in ``weight_ih_l0`` / ``weight_hh_l0``)::
 
-    i_t = σ(W_ii x_t + W_hi h_{t-1} + b_i)          input gate        (H,)
-    f_t = σ(W_if x_t + W_hf h_{t-1} + b_f)          forget gate       (H,)
-    C̃_t = tanh(W_ig x_t + W_hg h_{t-1} + b_g)       candidate (g)     (H,)
-    o_t = σ(W_io x_t + W_ho h_{t-1} + b_o)          output gate       (H,)
+    i_t = σ(W_xi x_t + W_hi h_{t-1} + b_i)          input gate        (H,)
+    f_t = σ(W_xf x_t + W_hf h_{t-1} + b_f)          forget gate       (H,)
+    C̃_t = tanh(W_xg x_t + W_hg h_{t-1} + b_g)       candidate (g)     (H,)
+    o_t = σ(W_xo x_t + W_ho h_{t-1} + b_o)          output gate       (H,)
     C_t = f_t ⊙ C_{t-1} + i_t ⊙ C̃_t                 cell state        (H,)   C_0 = 0
     h_t = o_t ⊙ tanh(C_t)                           hidden state      (H,)   h_0 = 0
 
-with ``b_* = b_i* + b_h*`` (torch keeps two biases that always appear summed). The tutorial writes the same gates
-as ``σ(W_f · [h_{t-1}, x_t] + b_f)`` with ``W_f = [W_hf | W_if]`` (H, H + D), in the order f, i, C̃, o; the lesson
+with ``b_* = b_i* + b_h*`` (torch keeps two biases that always appear summed). The lessons write the input side
+``W_x*`` (torch's ``W_i*``, rows of ``weight_ih_l0``) so that ``b_i`` only ever means the input gate's bias. The tutorial writes the same gates
+as ``σ(W_f · [h_{t-1}, x_t] + b_f)`` with ``W_f = [W_hf | W_xf]`` (H, H + D), in the order f, i, C̃, o; the lesson
 evaluates both forms and reports the gap (``tutorial_max_abs_diff``).
 
 Why the cell path helps is measured in :mod:`core.lessons.cell_path`.
@@ -26,6 +27,7 @@ from torch import nn
 
 from core.lesson_models import seeded_recurrent
 from core.lessons import bmatrix
+from core.lessons.trained.load import require_lesson_sizes, trained_model
 from core.sequence_input import embed_tokens, tokens_of
 from core.trace import trace
 from core.weights import GATE_ORDER, TUTORIAL_ORDER, lstm_gate_weights
@@ -35,13 +37,13 @@ TORCH_LETTERS = {"input": "i", "forget": "f", "candidate": "g", "output": "o"}  
 TUTORIAL_LETTERS = {"input": "i", "forget": "f", "candidate": "C", "output": "o"}  # the tutorial's W_f, W_i, W_C, W_o
 GATES = ("input", "forget", "candidate", "output")
 EQUATIONS = (  # torch's form, one matrix for x and one for h per gate
-    r"i_t = \sigma(W_{ii} x_t + W_{hi} h_{t-1} + b_i), \quad f_t = \sigma(W_{if} x_t + W_{hf} h_{t-1} + b_f)",
-    r"\tilde{C}_t = \tanh(W_{ig} x_t + W_{hg} h_{t-1} + b_g), \quad o_t = \sigma(W_{io} x_t + W_{ho} h_{t-1} + b_o)",
+    r"i_t = \sigma(W_{xi} x_t + W_{hi} h_{t-1} + b_i), \quad f_t = \sigma(W_{xf} x_t + W_{hf} h_{t-1} + b_f)",
+    r"\tilde{C}_t = \tanh(W_{xg} x_t + W_{hg} h_{t-1} + b_g), \quad o_t = \sigma(W_{xo} x_t + W_{ho} h_{t-1} + b_o)",
     r"C_t = f_t \odot C_{t-1} + i_t \odot \tilde{C}_t, \qquad h_t = o_t \odot \tanh(C_t), \qquad h_0 = C_0 = 0",
 )
 # The tutorial's stacked matrix W_f · [h_{t-1}, x_t] is torch's two blocks side by side (see weight_layout).
-LAYOUT_EQUATION = (r"W_f \cdot [h_{t-1}, x_t] + b_f = [\,W_{hf} \mid W_{if}\,] \begin{bmatrix} h_{t-1} \\ x_t "
-                   r"\end{bmatrix} + (b_{if} + b_{hf}) = W_{if} x_t + W_{hf} h_{t-1} + b_f")
+LAYOUT_EQUATION = (r"W_f \cdot [h_{t-1}, x_t] + b_f = [\,W_{hf} \mid W_{xf}\,] \begin{bmatrix} h_{t-1} \\ x_t "
+                   r"\end{bmatrix} + (b_{xf} + b_{hf}) = W_{xf} x_t + W_{hf} h_{t-1} + b_f")
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class LSTMWalkthrough:
     previous_cell: np.ndarray  # (T, H)  C_{t-1}, row 0 is C_0 = 0
     gates: dict[str, np.ndarray]  # input / forget / candidate / output, each (T, H), after σ or tanh
     pre_activations: dict[str, np.ndarray]  # the same keys, each (T, H), before σ or tanh
-    input_parts: dict[str, np.ndarray]  # gate -> (T, H)  W_i* x_t
+    input_parts: dict[str, np.ndarray]  # gate -> (T, H)  W_x* x_t
     hidden_parts: dict[str, np.ndarray]  # gate -> (T, H)  W_h* h_{t-1}
     kept: np.ndarray  # (T, H)  f_t ⊙ C_{t-1}: what survives of the old cell
     written: np.ndarray  # (T, H)  i_t ⊙ C̃_t: what is written into the cell
@@ -100,11 +102,21 @@ class LSTMWalkthrough:
         }
 
 
-def walkthrough(sentence: str, seed: int, config: LSTMStepConfig = LSTMStepConfig()) -> LSTMWalkthrough:
-    """Embed ``sentence``, run the seeded LSTM over it through :func:`core.trace.trace`, keep every step."""
+def walkthrough(sentence: str, seed: int, config: LSTMStepConfig = LSTMStepConfig(),
+                trained: bool = False) -> LSTMWalkthrough:
+    """Embed ``sentence``, run the seeded LSTM over it through :func:`core.trace.trace`, keep every step.
+
+    ``trained=True`` reads the sentence with the shipped agreement model's word vectors and ``nn.LSTM(3, 4)``
+    (:mod:`core.lessons.trained`) instead; ``seed`` then changes nothing.
+    """
     tokens, truncated = tokens_of(sentence, config.max_tokens)
-    module = build_lstm(seed, config)
-    inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
+    if trained:
+        model = trained_model("lstm")
+        require_lesson_sizes(model, config.input_size, config.hidden_size)
+        module, inputs = model.recurrent, model.embed(tokens)  # inputs: (seq_len, input)
+    else:
+        module = build_lstm(seed, config)
+        inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
     with torch.no_grad():
         traced = trace(module, inputs)
         gates = {name: traced.gate(name) for name in GATES}  # each (seq_len, hidden)
@@ -215,11 +227,11 @@ def step_equations(lesson: LSTMWalkthrough, step: int, decimals: int = 2) -> dic
         w_input, w_hidden, bias = lesson.weights[name]
         letter = TORCH_LETTERS[name]
         equations[name] = (
-            rf"W_{{i{letter}}}\,x_{{{t}}} = " + matrix(w_input) + matrix(lesson.inputs[index])
+            rf"W_{{x{letter}}}\,x_{{{t}}} = " + matrix(w_input) + matrix(lesson.inputs[index])
             + " = " + matrix(lesson.input_parts[name][index]),
             rf"W_{{h{letter}}}\,h_{{{previous}}} = " + matrix(w_hidden) + matrix(lesson.previous_hidden[index])
             + " = " + matrix(lesson.hidden_parts[name][index]),
-            rf"{symbol}_{{{t}}} = {activation}\left(W_{{i{letter}}}\,x_{{{t}}} + W_{{h{letter}}}\,h_{{{previous}}}"
+            rf"{symbol}_{{{t}}} = {activation}\left(W_{{x{letter}}}\,x_{{{t}}} + W_{{h{letter}}}\,h_{{{previous}}}"
             rf" + b_{{{letter}}}\right) = {activation}\left(" + matrix(lesson.input_parts[name][index]) + " + "
             + matrix(lesson.hidden_parts[name][index]) + " + " + matrix(bias) + rf"\right) = {activation}"
             + matrix(lesson.pre_activations[name][index]) + " = " + matrix(lesson.gates[name][index]),

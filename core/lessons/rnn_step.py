@@ -2,9 +2,13 @@ r"""Lesson 2: one Elman RNN read step by step over a typed sentence, with every 
 
 The tutorial's worked example, input size d = 3, hidden size h = 4, output size o = 2::
 
-    z_t = W_xh · x_t + W_hh · h_{t-1} + b_h          (h,)   pre-activation
-    h_t = tanh(z_t)                                   (h,)   h_0 = 0
-    y_t = softmax(W_hy · h_t + b_y)                   (o,)
+    a_t = W_xh · x_t + W_hh · h_{t-1} + b_h          (h,)   pre-activation
+    h_t = tanh(a_t)                                   (h,)   h_0 = 0
+    s_t = W_hy · h_t + b_y                            (o,)   logits (scores)
+    ŷ_t = softmax(s_t)                                (o,)   probabilities
+
+(One notation for every lesson: ``a`` is a pre-activation, ``s`` are logits and ``ŷ`` probabilities, so the GRU's
+update gate keeps ``z`` and the LSTM's output gate keeps ``o``; see :mod:`core.lessons.notation`.)
 
 The model is a real ``torch.nn.RNN(3, 4)`` followed by an ``nn.Linear(4, 2)`` readout. Torch names and shapes:
 ``W_xh = weight_ih_l0`` (h, d), ``W_hh = weight_hh_l0`` (h, h), and torch keeps two biases that always appear
@@ -23,13 +27,14 @@ from torch import nn
 
 from core.lesson_models import RNNStepConfig, build_network
 from core.lessons import bmatrix
+from core.lessons.trained.load import require_lesson_sizes, trained_model
 from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
 
 DEFAULT_SENTENCE = "我 爱 北京 天安门"
 EQUATIONS = (
-    r"h_t = \tanh\left(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h\right), \qquad h_0 = 0",
-    r"y_t = \operatorname{softmax}\left(W_{hy}\,h_t + b_y\right)",
+    r"a_t = W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h, \qquad h_t = \tanh(a_t), \qquad h_0 = 0",
+    r"s_t = W_{hy}\,h_t + b_y, \qquad \hat{y}_t = \operatorname{softmax}(s_t)",
 )
 
 
@@ -57,10 +62,10 @@ class RNNStepLesson:
     previous_hidden: np.ndarray  # (T, h)  h_{t-1}, row 0 is h_0 = 0
     from_input: np.ndarray       # (T, h)  W_xh · x_t
     from_hidden: np.ndarray      # (T, h)  W_hh · h_{t-1}
-    pre_hidden: np.ndarray       # (T, h)  z_t
+    pre_hidden: np.ndarray       # (T, h)  a_t
     hidden: np.ndarray           # (T, h)  h_t
-    logits: np.ndarray           # (T, o)  W_hy · h_t + b_y
-    outputs: np.ndarray          # (T, o)  y_t
+    logits: np.ndarray           # (T, o)  s_t = W_hy · h_t + b_y
+    outputs: np.ndarray          # (T, o)  ŷ_t = softmax(s_t)
     shapes: tuple[ShapeRow, ...]
     truncated: bool              # the sentence had more than max_tokens tokens
     max_abs_diff: float          # largest gap between these numbers and torch's fused nn.RNN / nn.Linear
@@ -81,21 +86,29 @@ def shape_rows(rnn: nn.RNN, readout: nn.Linear) -> tuple[ShapeRow, ...]:
         ShapeRow("hidden", "hₜ", "output[t]", (rnn.hidden_size,)),
         ShapeRow("weight_output", "Wₕᵧ", "readout.weight", tuple(readout.weight.shape)),
         ShapeRow("bias_output", "bᵧ", "readout.bias", tuple(readout.bias.shape)),
-        ShapeRow("output", "yₜ", "softmax(readout(output[t]))", (readout.out_features,)),
+        ShapeRow("output", "ŷₜ", "softmax(readout(output[t]))", (readout.out_features,)),
     )
 
 
-def run_lesson(sentence: str, seed: int, config: RNNStepConfig = RNNStepConfig()) -> RNNStepLesson:
+def run_lesson(sentence: str, seed: int, config: RNNStepConfig = RNNStepConfig(),
+               trained: bool = False) -> RNNStepLesson:
     """Embed ``sentence``, run the seeded network over it and keep every intermediate.
 
+    ``trained=True`` swaps in the shipped agreement model (:mod:`core.lessons.trained`): its learned word vectors,
+    its ``nn.RNN(3, 4)`` and its readout, whose two outputs are "was" / "were"; ``seed`` then changes nothing.
     Raises ValueError when the sentence has no tokens (the page turns that into a message).
     """
     all_tokens = split_tokens(sentence)
     if not all_tokens:
         raise ValueError("the sentence has no tokens")
     tokens = all_tokens[: config.max_tokens]
-    rnn, readout = build_network(seed, config)
-    inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
+    if trained:
+        model = trained_model("rnn")
+        require_lesson_sizes(model, config.input_size, config.hidden_size)
+        rnn, readout, inputs = model.recurrent, model.readout, model.embed(tokens)  # inputs: (seq_len, input)
+    else:
+        rnn, readout = build_network(seed, config)
+        inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
 
     with torch.no_grad():
         traced = trace(rnn, inputs)
@@ -146,7 +159,7 @@ def step_equations(lesson: RNNStepLesson, step: int, decimals: int = 2) -> dict[
     r"""The lesson's formulas with step ``step``'s numbers substituted (``step`` is 1-based, like t).
 
     Returns LaTeX strings, one short line each so they fit a page: ``from_input`` (W_xh · x_t), ``from_hidden``
-    (W_hh · h_{t-1}), ``sum`` (z_t), ``hidden`` (tanh), ``logits`` (W_hy · h_t + b_y) and ``output`` (softmax).
+    (W_hh · h_{t-1}), ``sum`` (a_t), ``hidden`` (tanh), ``logits`` (s_t = W_hy · h_t + b_y) and ``output`` (softmax).
     """
     if not 1 <= step <= lesson.seq_len:
         raise ValueError(f"step {step} is outside 1..{lesson.seq_len}")
@@ -161,13 +174,13 @@ def step_equations(lesson: RNNStepLesson, step: int, decimals: int = 2) -> dict[
                        + " = " + matrix(lesson.from_input[index])),
         "from_hidden": (rf"W_{{hh}}\,h_{{{previous}}} = " + matrix(lesson.weight_hidden)
                         + matrix(lesson.previous_hidden[index]) + " = " + matrix(lesson.from_hidden[index])),
-        "sum": (rf"z_{{{t}}} = W_{{xh}}\,x_{{{t}}} + W_{{hh}}\,h_{{{previous}}} + b_h = "
+        "sum": (rf"a_{{{t}}} = W_{{xh}}\,x_{{{t}}} + W_{{hh}}\,h_{{{previous}}} + b_h = "
                 + matrix(lesson.from_input[index]) + " + " + matrix(lesson.from_hidden[index]) + " + "
                 + matrix(lesson.bias_hidden) + " = " + matrix(lesson.pre_hidden[index])),
-        "hidden": (rf"h_{{{t}}} = \tanh(z_{{{t}}}) = \tanh" + matrix(lesson.pre_hidden[index])
+        "hidden": (rf"h_{{{t}}} = \tanh(a_{{{t}}}) = \tanh" + matrix(lesson.pre_hidden[index])
                    + " = " + matrix(lesson.hidden[index])),
-        "logits": (rf"W_{{hy}}\,h_{{{t}}} + b_y = " + matrix(lesson.weight_output) + matrix(lesson.hidden[index])
+        "logits": (rf"s_{{{t}}} = W_{{hy}}\,h_{{{t}}} + b_y = " + matrix(lesson.weight_output) + matrix(lesson.hidden[index])
                    + " + " + matrix(lesson.bias_output) + " = " + matrix(lesson.logits[index])),
-        "output": (rf"y_{{{t}}} = \operatorname{{softmax}}" + matrix(lesson.logits[index])
+        "output": (rf"\hat{{y}}_{{{t}}} = \operatorname{{softmax}}(s_{{{t}}}) = \operatorname{{softmax}}" + matrix(lesson.logits[index])
                    + " = " + matrix(lesson.outputs[index])),
     }

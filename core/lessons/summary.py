@@ -21,7 +21,7 @@ from core.seeding import generator as seeded_generator, seeded_module
 CHEAT_SHEET: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("rnn", (
         ("rnn_hidden", r"h_t = \tanh(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h)"),
-        ("rnn_output", r"y_t = \mathrm{softmax}(W_{hy}\,h_t + b_y)"),
+        ("rnn_output", r"\hat{y}_t = \mathrm{softmax}(s_t), \quad s_t = W_{hy}\,h_t + b_y"),
     )),
     ("bptt", (
         ("bptt_sum", r"\frac{\partial L}{\partial W_{hh}} = \sum_{t=1}^{T} \frac{\partial L}{\partial h_t}"
@@ -41,9 +41,9 @@ CHEAT_SHEET: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("highway", r"\frac{\partial C_t}{\partial C_{t-1}} = \mathrm{diag}(f_t)"),
     )),
     ("gru", (
-        ("reset_gate", r"r_t = \sigma(W_{ir}\,x_t + b_{ir} + W_{hr}\,h_{t-1} + b_{hr})"),
-        ("update_gate", r"z_t = \sigma(W_{iz}\,x_t + b_{iz} + W_{hz}\,h_{t-1} + b_{hz})"),
-        ("new_gate", r"n_t = \tanh\!\big(W_{in}\,x_t + b_{in} + r_t \odot (W_{hn}\,h_{t-1} + b_{hn})\big)"),
+        ("reset_gate", r"r_t = \sigma(W_{xr}\,x_t + b_{xr} + W_{hr}\,h_{t-1} + b_{hr})"),
+        ("update_gate", r"z_t = \sigma(W_{xz}\,x_t + b_{xz} + W_{hz}\,h_{t-1} + b_{hz})"),
+        ("new_gate", r"n_t = \tanh\!\big(W_{xn}\,x_t + b_{xn} + r_t \odot (W_{hn}\,h_{t-1} + b_{hn})\big)"),
         ("gru_hidden", r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"),
     )),
 )

@@ -1,6 +1,7 @@
-"""The shared frame of the two gate lessons (5 · LSTM, 6 · GRU), top to bottom: sentence controls → the run (or the
-empty-input message) → equations → step slider → animated cell and gate bars → heatmaps → the chosen step written
-out gate by gate. Each lesson page then adds its own sections under it."""
+"""The shared frame of the two gate lessons (5 · LSTM, 6 · GRU), top to bottom: the Trained switch and sentence
+controls → the run (or the empty-input message) → equations → step slider → animated cell and gate bars (with the
+trained model's gate story) → heatmaps → the chosen step written out gate by gate. Each lesson page then adds its own
+sections under it, and ends with Check yourself."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pages.kit.labels import player_labels
 from pages.kit.layout import agreement, formula_block, how_to_read, page_header
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.messages import run_or_stop, truncated, untrained
+from pages.kit.trained_switch import default_sentence, model_card, show_story, trained_switch
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class GateLesson:
     """What differs between the gate lessons; the page's texts (``assets/text/<lang>/<page>.toml``) do the rest."""
 
     page: str  # text table, URL path and widget-key prefix
+    kind: str  # "lstm" or "gru": which trained lesson model the Trained switch loads
     reference: str  # the fused torch module the numbers are checked against, e.g. "torch.nn.LSTM"
     default_sentence: str
     max_tokens: int
@@ -33,7 +36,7 @@ class GateLesson:
     hidden_size: int
     equations: tuple[str, ...]  # the cell's equations, LaTeX
     gates: tuple[str, ...]  # bars, heatmaps and step tabs, in this order: gate names, then "cell" / "hidden"
-    walkthrough: Callable[[str, int], Any]  # (sentence, seed) -> the lesson's walkthrough; cached by the page
+    walkthrough: Callable[[str, int, bool], Any]  # (sentence, seed, trained) -> the walkthrough; cached by the page
     cell_figure: Callable[..., Any]  # (vectors, tokens, notes, frame_title, player, step=) -> animated cell
     step_equations: Callable[[Any, int], Mapping[str, Sequence[str]]]  # (walkthrough, step) -> LaTeX lines per gate
 
@@ -44,9 +47,9 @@ def gate_values(lesson: Any, gates: Sequence[str]) -> dict[str, np.ndarray]:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _animations(page: str, sentence: str, seed: int, step: int, lang: str, _spec: GateLesson):
+def _animations(page: str, sentence: str, seed: int, trained: bool, step: int, lang: str, _spec: GateLesson):
     """The animated cell and bars, opened at ``step`` (building frames costs more than running the model)."""
-    lesson, words, player = _spec.walkthrough(sentence, seed), texts(page, lang), player_labels(lang)
+    lesson, words, player = _spec.walkthrough(sentence, seed, trained), texts(page, lang), player_labels(lang)
     cell = _spec.cell_figure(lesson.vectors(), lesson.tokens, words["diagram_notes"], words["frame_title"], player,
                              step=step)
     bars = token_gate_bars_figure(gate_values(lesson, _spec.gates), words["gate_names"], lesson.tokens,
@@ -55,17 +58,21 @@ def _animations(page: str, sentence: str, seed: int, step: int, lang: str, _spec
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _heatmaps(page: str, sentence: str, seed: int, lang: str, _spec: GateLesson):
-    lesson, words = _spec.walkthrough(sentence, seed), texts(page, lang)
+def _heatmaps(page: str, sentence: str, seed: int, trained: bool, lang: str, _spec: GateLesson):
+    lesson, words = _spec.walkthrough(sentence, seed, trained), texts(page, lang)
     return gate_heatmaps_figure(gate_values(lesson, _spec.gates), words["gate_names"], lesson.tokens, words["unit"])
 
 
-def gate_lesson(spec: GateLesson) -> tuple[Any, str, int, int]:
-    """Draw the shared part of a gate lesson; returns (walkthrough, sentence, seed, step) for the page's own part."""
+def gate_lesson(spec: GateLesson) -> tuple[Any, str, int, int, bool]:
+    """Draw the shared part of a gate lesson; returns (walkthrough, sentence, seed, step, trained) for the page's own
+    part."""
     page, t = spec.page, texts(spec.page)
-    page_header(t)
-    sentence, seed = sentence_controls(page, t, spec.default_sentence)
-    lesson = run_or_stop(spec.walkthrough, sentence, seed)
+    page_header(t, input=spec.input_size, hidden=spec.hidden_size)
+    trained = trained_switch(page, spec.default_sentence)
+    sentence, seed = sentence_controls(page, t, default_sentence(page, spec.default_sentence))
+    if trained:
+        model_card(spec.kind)
+    lesson = run_or_stop(spec.walkthrough, sentence, seed, trained)
     if lesson.truncated:
         truncated(spec.max_tokens)
 
@@ -75,17 +82,20 @@ def gate_lesson(spec: GateLesson) -> tuple[Any, str, int, int]:
     st.markdown(t["equations_text"])
     step = step_slider(page, t, lesson.seq_len)
 
-    cell, bars = _animations(page, sentence, seed, step, language(), _spec=spec)
+    cell, bars = _animations(page, sentence, seed, trained, step, language(), _spec=spec)
     st.subheader(t["cell_title"])
     chart(cell, f"{page}.cell")
     how_to_read(t.format("cell_how", hidden=spec.hidden_size, input_size=spec.input_size))
     agreement(lesson.max_abs_diff, spec.reference)
-    untrained(t["untrained_note"])
+    if trained:
+        show_story(spec.kind, sentence, spec.max_tokens)
+    else:
+        untrained(t["untrained_note"])
     st.subheader(t["bars_title"])
     chart(bars, f"{page}.bars")
     how_to_read(t["bars_how"])
     with st.expander(t["heatmaps_title"]):
-        chart(_heatmaps(page, sentence, seed, language(), _spec=spec), f"{page}.heatmaps")
+        chart(_heatmaps(page, sentence, seed, trained, language(), _spec=spec), f"{page}.heatmaps")
         how_to_read(t["heatmaps_how"])
 
     st.subheader(t["step_title"])
@@ -97,4 +107,4 @@ def gate_lesson(spec: GateLesson) -> tuple[Any, str, int, int]:
             for line in equations[name]:
                 formula_block(line)
     how_to_read(t["step_how"])
-    return lesson, sentence, seed, step
+    return lesson, sentence, seed, step, trained

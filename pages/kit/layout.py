@@ -11,11 +11,12 @@ from pages.kit.i18n import Texts, texts
 AGREEMENT_TOLERANCE = 1e-5
 
 
-def page_header(t: Texts) -> None:
-    """The page title and its introduction."""
+def page_header(t: Texts, **values) -> None:
+    """The page title and its introduction; ``values`` fill the intro's placeholders (model sizes read from the
+    lesson's config, never typed into the prose)."""
     st.title(t["title"])
     if "intro" in t:
-        st.markdown(t["intro"])
+        st.markdown(t.format("intro", **values) if values else t["intro"])
 
 
 def how_to_read(text: str) -> None:

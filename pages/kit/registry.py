@@ -36,6 +36,7 @@ PAGES = (
     PageEntry("code", "lessons", "section_lessons", ":material/code:"),
     PageEntry("architectures", "lessons", "section_lessons", ":material/account_tree:"),
     PageEntry("summary", "lessons", "section_lessons", ":material/summarize:"),
+    PageEntry("glossary", "start", "section_start", ":material/menu_book:"),
     PageEntry("lab", "practice", "section_practice", ":material/science:"),
     PageEntry("train", "practice", "section_practice", ":material/upload_file:"),
 )

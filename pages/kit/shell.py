@@ -20,6 +20,9 @@ import torch
 from pages.kit.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, texts
 from pages.kit.registry import PAGES
 
+# The language switch widget; the language itself is kept under LANGUAGE_KEY (see choose_language).
+SWITCH_KEY = "lang_switch"
+
 # Served by this server itself: a classroom without internet still gets the tab icon (a material icon needs a font
 # server).
 ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
@@ -31,25 +34,37 @@ torch.set_num_threads(int(os.environ.get("RNN_EXPLORER_THREADS", "1")))
 def choose_language() -> None:
     """The language lives in the session and in the URL as ``?lang=zh`` (English is the default and leaves no trace).
 
-    Set by hand rather than bound to the widget, because a bound widget would write its visible label (中文) and drop
-    a hand-written ``?lang=zh``.
+    The session keeps the language under its own key, and the switch is a separate widget copied from it on every
+    run: a widget's state is dropped when the navigation changes page, so a switch keyed ``lang`` itself would come
+    back empty (and write ``lang=None``) after a page change. Not bound to the URL, because a bound widget would write
+    its visible label (中文) and drop a hand-written ``?lang=zh``. The URL is written only when it must change: every
+    write makes the browser rewrite its address, and one racing a page change would keep the old page's path.
     """
-    if LANGUAGE_KEY not in st.session_state:
+    if st.session_state.get(LANGUAGE_KEY) not in LANGUAGES:
         requested = st.query_params.get(LANGUAGE_KEY, "en")
         by_name = {name: code for code, name in LANGUAGE_NAMES.items()}
         st.session_state[LANGUAGE_KEY] = requested if requested in LANGUAGES else by_name.get(requested, "en")
+    st.session_state[SWITCH_KEY] = st.session_state[LANGUAGE_KEY]
     with st.sidebar:
         st.segmented_control(
             "Language / 语言",
             options=list(LANGUAGES),
             format_func=LANGUAGE_NAMES.get,
-            key=LANGUAGE_KEY,
+            key=SWITCH_KEY,
             required=True,
+            on_change=_switch_language,
         )
-    if st.session_state[LANGUAGE_KEY] == "en":
-        st.query_params.pop(LANGUAGE_KEY, None)
-    else:
-        st.query_params[LANGUAGE_KEY] = st.session_state[LANGUAGE_KEY]
+    chosen = st.session_state[LANGUAGE_KEY]
+    if chosen == "en" and LANGUAGE_KEY in st.query_params:
+        del st.query_params[LANGUAGE_KEY]
+    elif chosen != "en" and st.query_params.get(LANGUAGE_KEY) != chosen:
+        st.query_params[LANGUAGE_KEY] = chosen
+
+
+def _switch_language() -> None:
+    chosen = st.session_state.get(SWITCH_KEY)
+    if chosen in LANGUAGES:
+        st.session_state[LANGUAGE_KEY] = chosen
 
 
 def navigation():
@@ -60,7 +75,7 @@ def navigation():
         page = st.Page(entry.script, title=common["pages"][entry.name], icon=entry.icon, url_path=entry.name,
                        default=entry.name == "home")
         sections.setdefault(common[entry.section], []).append(page)
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)  # 13 pages: a collapsed menu would hide the last ones
 
 
 def run_app() -> None:

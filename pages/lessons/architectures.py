@@ -7,6 +7,7 @@ from core.figures.architectures import ArchitectureLabels, architecture_figure
 from core.lessons.architectures import ARCHITECTURES, ArchitectureRun, run_architecture
 from core.sequence_input import split_tokens
 from pages.kit.chart import chart
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, how_to_read, page_header
@@ -82,3 +83,5 @@ with emitted:
         t["probability_column"]: [float(run.output_probability[column]) for column in columns],
     }), hide_index=True, key="architectures.emitted")
 device_note("cpu")  # these one-sentence models are tiny and always run on the CPU (core.lessons.architectures)
+
+check_yourself("architectures")

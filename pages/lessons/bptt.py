@@ -13,6 +13,7 @@ from core.lessons.bptt import (
 from core.lessons.rnn_step import DEFAULT_SENTENCE
 from core.sequence_input import split_tokens
 from pages.kit.chart import chart
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
 from pages.kit.lesson_controls import sentence_controls, step_slider
@@ -38,7 +39,8 @@ def animation(sentence: str, seed: int, loss_choice: int, device: str, lang: str
                            result.weight_grad, result.loss_steps, labels)
 
 
-page_header(t)
+NETWORK = BPTTSetup().network  # lesson 2's sizes, printed in the intro
+page_header(t, input=NETWORK.input_size, hidden=NETWORK.hidden_size, output=NETWORK.output_size)
 sentence, seed = sentence_controls("bptt", t, DEFAULT_SENTENCE, max_chars=200)
 
 tokens = split_tokens(sentence or "", MAX_TOKENS)
@@ -104,3 +106,5 @@ st.dataframe(pd.DataFrame({
     column_config={columns[name]: st.column_config.NumberColumn(format="%.4f") for name in norm_columns})
 st.caption(t["table_note"])
 device_note(device)
+
+check_yourself("bptt", sentence, seed)

@@ -13,6 +13,7 @@ from core.lessons.code import (CustomAgreement, GradientCheck, LayerCount, LoopR
 from core.lessons.gradients import float64_device
 from core.weights import GATE_ORDER, TUTORIAL_ORDER
 from pages.kit.chart import chart
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
@@ -183,3 +184,5 @@ st.dataframe(pd.DataFrame({
     t["classifier"]["count"]: list(table.counts),
 }), hide_index=True, key="code.parameter_table",
     column_config={t["classifier"]["count"]: st.column_config.NumberColumn(format="localized")})
+
+check_yourself("code")

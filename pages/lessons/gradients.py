@@ -7,7 +7,7 @@ from core.device import select_device
 from core.escape import markdown_text
 from core.figures.gradients import ActivationLabels, ChainLabels, ClippingLabels, activation_figure, chain_figure
 from core.figures.gradients import clipping_figure
-from core.lessons.clipping import ClippingResult, clipping_demo, rule_latex
+from core.lessons.clipping import ClippingResult, ClippingSetup, clipping_demo, rule_latex
 from core.lessons.gradient_reading import SCENARIOS, anchor_pair, read_chain, step_factor
 from core.lessons.gradients import (
     CHAIN_EQUATION, ChainSetup, JacobianChain, activation_curve, chain_latex, display_limit, float64_device,
@@ -15,6 +15,7 @@ from core.lessons.gradients import (
 )
 from core.sequence_input import MAX_TOKENS, split_tokens
 from pages.kit.chart import chart
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
@@ -130,6 +131,9 @@ if watch is not None:
     st.markdown(t.format("reach", source=markdown_text(tokens[loss_position]), target=markdown_text(tokens[watch]),
                          distance=loss_position - watch, value=f"{chain.measured[watch]:.3e}"))
 st.info(t.format(f"regime_{reading.regime}", steps=chain.loss_step, value=f"{reading.first_norm:.3e}"))
+if reading.saturation:  # say when tanh saturation, not W_hh, is what shapes the curve (the "Saturation" scenario)
+    st.caption(t.format(f"regime_saturation_{reading.saturation}", prediction=f"{reading.linear_prediction:.3e}",
+                        share=f"{reading.inactive_share:.0%}"))
 
 st.subheader(t["step_title"])
 step = step_slider("gradients", t, chain.loss_step + 1, default=max(1, chain.loss_step // 2))
@@ -167,7 +171,7 @@ st.subheader(t["exploding"]["title"])
 st.markdown(t["exploding"]["text"])
 clipping_text = t["clipping"]
 st.subheader(clipping_text["title"])
-st.markdown(clipping_text["text"])
+st.markdown(clipping_text.format("text", steps=ClippingSetup().seq_len, batches=ClippingSetup().num_batches))
 formula_block(rule_latex(clipping_text["formula_params"], clipping_text["formula_threshold"]))
 # 1.5 sits inside the default run's spread of norms, so the first view shows clipped and untouched batches side by side
 threshold = st.select_slider(clipping_text["threshold"], THRESHOLDS, value=1.5, key="gradients.threshold",
@@ -181,3 +185,5 @@ st.markdown(clipping_text.format("summary", clipped=int(clipped.clipped.sum()), 
                                  after=f"{clipped.norms_after[clipped.largest]:.4g}"))
 agreement(clipped.clipped_diff, clipping_text["reference"])
 device_note(device)
+
+check_yourself("gradients", setup=setup)

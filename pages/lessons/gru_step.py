@@ -10,6 +10,7 @@ from core.lessons.gru_step import (
     TimingConfig, cell_facts, step_equations, time_cell, walkthrough,
 )
 from pages.kit.chart import chart
+from pages.kit.check_yourself import check_yourself
 from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read
@@ -21,8 +22,8 @@ KINDS = ("lstm", "gru")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compute(sentence: str, seed: int) -> GRUWalkthrough:
-    return walkthrough(sentence, seed, CONFIG)
+def compute(sentence: str, seed: int, trained: bool = False) -> GRUWalkthrough:
+    return walkthrough(sentence, seed, CONFIG, trained=trained)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -37,9 +38,9 @@ def timing(kind: str, input_size: int, hidden_size: int, device: str) -> CellTim
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def conventions(sentence: str, seed: int, lang: str):
+def conventions(sentence: str, seed: int, trained: bool, lang: str):
     """Torch's and the tutorial's update convention on the same trace: the same for every step."""
-    words, lesson = texts("gru_step", lang), compute(sentence, seed)
+    words, lesson = texts("gru_step", lang), compute(sentence, seed, trained)
     return conventions_figure(lesson.hidden, lesson.tutorial_hidden, lesson.gates["update"], lesson.tutorial_update,
                               lesson.tokens, {**words["convention_labels"], "unit": words["unit"]})
 
@@ -50,12 +51,12 @@ def size_input(label: str, key: str, default: int) -> int:
 
 
 LESSON = GateLesson(
-    page="gru_step", reference="torch.nn.GRU", default_sentence=DEFAULT_SENTENCE, max_tokens=CONFIG.max_tokens,
+    page="gru_step", kind="gru", reference="torch.nn.GRU", default_sentence=DEFAULT_SENTENCE, max_tokens=CONFIG.max_tokens,
     input_size=CONFIG.input_size, hidden_size=CONFIG.hidden_size, equations=EQUATIONS,
     gates=("reset", "update", "new", "hidden"), walkthrough=compute, cell_figure=gru_cell_figure,
     step_equations=step_equations,
 )
-lesson, sentence, seed, step = gate_lesson(LESSON)
+lesson, sentence, seed, step, trained = gate_lesson(LESSON)
 
 st.subheader(t["convention_title"])
 st.markdown(t["convention_text"])
@@ -66,7 +67,7 @@ equations = step_equations(lesson, step)
 for line in equations["hidden"] + equations["tutorial_hidden"]:
     formula_block(line)
 agreement(lesson.convention_max_abs_diff, t["tutorial_update_form"])
-chart(conventions(sentence, seed, language()), "gru_step.conventions")
+chart(conventions(sentence, seed, trained, language()), "gru_step.conventions")
 how_to_read(t["convention_how"])
 st.markdown(t["reset_text"])
 st.metric(t["reset_metric"], f"{lesson.reset_placement_gap:.3f}")
@@ -110,3 +111,5 @@ st.caption(t.format(
 ))
 st.markdown(t["compare_note"])
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has
+
+check_yourself("gru_step", sentence, seed, trained)

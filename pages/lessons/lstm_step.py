@@ -9,8 +9,10 @@ from core.lessons.lstm_step import (
     DEFAULT_SENTENCE, EQUATIONS, LAYOUT_EQUATION, LSTMStepConfig, LSTMWalkthrough, build_lstm, step_equations,
     walkthrough, weight_layout,
 )
+from core.lessons.cell_path_reading import read_cell_path
 from core.sequence_input import tokens_of
 from pages.kit.chart import chart
+from pages.kit.check_yourself import check_yourself
 from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read
@@ -20,8 +22,8 @@ CONFIG = LSTMStepConfig()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compute(sentence: str, seed: int) -> LSTMWalkthrough:
-    return walkthrough(sentence, seed, CONFIG)
+def compute(sentence: str, seed: int, trained: bool = False) -> LSTMWalkthrough:
+    return walkthrough(sentence, seed, CONFIG, trained=trained)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -48,12 +50,12 @@ def layout_table(seed: int, lang: str) -> tuple[pd.DataFrame, str]:
 
 
 LESSON = GateLesson(
-    page="lstm_step", reference="torch.nn.LSTM", default_sentence=DEFAULT_SENTENCE, max_tokens=CONFIG.max_tokens,
+    page="lstm_step", kind="lstm", reference="torch.nn.LSTM", default_sentence=DEFAULT_SENTENCE, max_tokens=CONFIG.max_tokens,
     input_size=CONFIG.input_size, hidden_size=CONFIG.hidden_size, equations=EQUATIONS,
     gates=("forget", "input", "candidate", "output", "cell", "hidden"), walkthrough=compute,
     cell_figure=lstm_cell_figure, step_equations=step_equations,
 )
-lesson, sentence, seed, step = gate_lesson(LESSON)
+lesson, sentence, seed, step, trained = gate_lesson(LESSON)
 
 st.subheader(t["layout_title"])
 st.markdown(t["layout_text"])
@@ -79,13 +81,23 @@ with bias_column:
 path = compute_path(t["long_sentence"] if source == "long" else sentence, seed, float(forget_bias))
 chart(cell_path_figure(path.forget_product_norm, path.cell_jacobian_norm, path.rnn_jacobian_norm, path.tokens,
                        t["path_labels"]), "lstm_step.path_chart")
-how_to_read(t["path_how"])
+how_to_read(t.format("path_how", input=CONFIG.input_size, hidden=CONFIG.hidden_size))
 first, second, third, fourth = st.columns(4)
 first.metric(t["metric_forget_product"], f"{path.forget_product_norm[0]:.2e}")
 second.metric(t["metric_cell_jacobian"], f"{path.cell_jacobian_norm[0]:.2e}")
 third.metric(t["metric_rnn_jacobian"], f"{path.rnn_jacobian_norm[0]:.2e}")
 fourth.metric(t["metric_mean_forget"], f"{path.mean_forget:.3f}")
 st.caption(t.format("metrics_note", count=len(path.tokens)))
-st.markdown(t.format("path_note", mean=path.mean_forget, product=path.forget_product_norm[0],
-                     rnn=path.rnn_jacobian_norm[0], spread=path.direct_path_spread))
+reading, words = read_cell_path(path), t["path_reading"]
+# Each sentence is picked by what the numbers above show, so moving the slider never leaves a claim they contradict.
+sentences = [words.format("numbers", mean=f"{reading.mean_forget:.2f}", product=f"{reading.direct_product:.1e}",
+                          rnn=f"{reading.rnn:.1e}"),
+             words[reading.forget_level], words["learn"],
+             words.format(reading.spread_level, spread=f"{reading.spread:.1f}" if reading.spread < 10
+                          else f"{reading.spread:.0f}")]
+if reading.all_paths_above_one:
+    sentences.append(words.format("above_one", all_paths=f"{reading.all_paths:.2f}"))
+st.markdown(" ".join(sentences))
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has
+
+check_yourself("lstm_step", sentence, seed, trained)

@@ -9,25 +9,27 @@ from core.figures.unrolled import UnrolledLabels, unrolled_figure
 from core.lessons import bmatrix
 from core.lessons.rnn_step import DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, run_lesson, step_equations
 from pages.kit.chart import chart
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.messages import run_or_stop, truncated, untrained
+from pages.kit.trained_switch import default_sentence, model_card, trained_switch
 
 t = texts("rnn_step")
 CONFIG = RNNStepConfig()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compute(sentence: str, seed: int) -> RNNStepLesson:
-    return run_lesson(sentence, seed, CONFIG)
+def compute(sentence: str, seed: int, trained: bool = False) -> RNNStepLesson:
+    return run_lesson(sentence, seed, CONFIG, trained=trained)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animations(sentence: str, seed: int, step: int, lang: str):
+def animations(sentence: str, seed: int, trained: bool, step: int, lang: str):
     """The two animated figures of one view (building frames costs more than running the model)."""
-    words, lesson, player = texts("rnn_step", lang), compute(sentence, seed), player_labels(lang)
+    words, lesson, player = texts("rnn_step", lang), compute(sentence, seed, trained), player_labels(lang)
     unrolled = unrolled_figure(
         lesson.tokens, lesson.inputs, lesson.hidden, lesson.outputs, step=step,
         labels=UnrolledLabels(player=player, cell=words["cell_label"], initial_state=words["h0_label"]),
@@ -41,8 +43,8 @@ def animations(sentence: str, seed: int, step: int, lang: str):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def heatmaps(sentence: str, seed: int, lang: str):
-    words, lesson = texts("rnn_step", lang), compute(sentence, seed)
+def heatmaps(sentence: str, seed: int, trained: bool, lang: str):
+    words, lesson = texts("rnn_step", lang), compute(sentence, seed, trained)
 
     def title(key, matrix) -> str:  # the shape in the title is read off the matrix drawn under it
         return words.format(key, rows=matrix.shape[0], columns=matrix.shape[1])
@@ -54,10 +56,13 @@ def heatmaps(sentence: str, seed: int, lang: str):
     )
 
 
-page_header(t)
-sentence, seed = sentence_controls("rnn_step", t, DEFAULT_SENTENCE, max_chars=200)
+page_header(t, input=CONFIG.input_size, hidden=CONFIG.hidden_size, output=CONFIG.output_size)
+trained = trained_switch("rnn_step", DEFAULT_SENTENCE)
+sentence, seed = sentence_controls("rnn_step", t, default_sentence("rnn_step", DEFAULT_SENTENCE), max_chars=200)
+if trained:
+    model_card("rnn")
 
-lesson = run_or_stop(compute, sentence, seed)
+lesson = run_or_stop(compute, sentence, seed, trained)
 if lesson.truncated:
     truncated(CONFIG.max_tokens)
 
@@ -67,13 +72,14 @@ for equation in EQUATIONS:
 st.markdown(t["formulas_text"])
 
 step = step_slider("rnn_step", t, lesson.seq_len)
-unrolled, terms = animations(sentence, seed, step, language())
+unrolled, terms = animations(sentence, seed, trained, step, language())
 
 st.subheader(t["unrolled_title"])
 chart(unrolled, "rnn_step.unrolled")
 how_to_read(t["unrolled_how"])
 agreement(lesson.max_abs_diff, "torch.nn.RNN")
-untrained(t["untrained_note"])
+if not trained:
+    untrained(t["untrained_note"])
 
 st.subheader(t["step_title"])
 st.markdown(t.format("step_word", step=step, token=markdown_text(lesson.tokens[step - 1]), previous=step - 1))
@@ -88,7 +94,7 @@ how_to_read(t.format("step_figure_how", hidden=CONFIG.hidden_size, outputs=CONFI
 
 st.subheader(t["weights_title"])
 st.markdown(t["weights_text"])
-for column, figure, name in zip(st.columns([3, 4, 4]), heatmaps(sentence, seed, language()),
+for column, figure, name in zip(st.columns([3, 4, 4]), heatmaps(sentence, seed, trained, language()),
                                 ("weight_input", "weight_hidden", "weight_output")):
     chart(figure, f"rnn_step.{name}", column)
 how_to_read(t["weights_how"])
@@ -105,3 +111,5 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True, key="rnn_step.shapes")
 st.caption(t["shapes_note"])
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has
+
+check_yourself("rnn_step", sentence, seed, trained)

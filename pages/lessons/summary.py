@@ -9,6 +9,7 @@ from core.figures.style import CELL_COLORS
 from core.figures.summary import TRANSFORMER_COLOR, timing_figure
 from core.lessons.summary import CHEAT_SHEET, TransformerComparison, compare_with_transformer
 from pages.kit.chart import chart
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import texts
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.links import page_link
@@ -102,3 +103,5 @@ chart(timing_figure(measured.seq_lens, measured.lstm_seconds, measured.transform
 how_to_read(t["versus"]["how_to_read"])
 st.info(t["versus"]["still_useful"])
 device_note(device)
+
+check_yourself("summary")

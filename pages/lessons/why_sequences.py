@@ -16,6 +16,7 @@ from core.lessons.why_sequences import (
 )
 from core.sequence_input import split_tokens
 from pages.kit.chart import chart
+from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
 from pages.kit.layout import agreement, device_note, how_to_read, page_header
@@ -173,3 +174,5 @@ else:
                                  steps=len(probe.tokens) - probe.position - 1, trend=words[trend]))
         agreement(probe.max_abs_diff, "torch.nn.RNN")
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has
+
+check_yourself("why_sequences", sentences[0], seed)

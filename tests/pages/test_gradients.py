@@ -83,3 +83,19 @@ def test_float64_chain_falls_back_to_the_cpu_and_says_so(monkeypatch):
     app = open_page("en")
     captions = [caption.value for caption in app.caption]
     assert "Computed on: CPU" in captions and not any("MPS" in caption for caption in captions)
+
+
+def test_saturation_scenario_explains_its_banner_with_the_measured_share():
+    from core.lessons.gradient_reading import read_chain
+
+    app = open_page("en")
+    assert not any("Saturation is holding" in caption.value for caption in app.caption)
+    app.pills(key="gradients.scenario").set_value("saturated").run()
+    assert not app.exception
+    setup = ChainSetup(radius=3.0)
+    reading = read_chain(measure_chain(random_inputs(60, setup), setup), "tanh")
+    banner = " ".join(box.value for box in app.info)
+    assert reading.regime == "exploding" and "Exploding" in banner  # the banner says what the numbers say …
+    notes = [caption.value for caption in app.caption if "Saturation is holding" in caption.value]
+    assert notes and f"{reading.inactive_share:.0%}" in notes[0]  # … and why it is far below ρⁿ
+    assert app.header[-1].value == "Check yourself"

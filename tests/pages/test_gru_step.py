@@ -57,3 +57,21 @@ def test_sizes_recount_the_table():
     app.button(key="gru_step.measure").click().run()
     assert not app.exception
     assert app.dataframe[0].value.iloc[2, 1:].tolist() == ["480", "360"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_trained_switch_tells_the_gru_story_and_ends_with_check_yourself(lang):
+    from core.lessons.gru_step import walkthrough
+    from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED
+    from core.lessons.trained.story import gate_story
+    from pages.kit.i18n import texts
+
+    app = open_page(lang)
+    assert app.header[-1].value == texts("questions", lang)["ui"]["title"]
+    app.toggle(key="gru_step.trained").set_value(True).run()
+    assert not app.exception
+    lesson = walkthrough(TRAINED, seed=0, trained=True)
+    assert bmatrix(lesson.hidden[1]) in latex(app)
+    story = gate_story("gru", TRAINED)
+    notes = " ".join(block.value for block in app.markdown)
+    assert f"{story.forget.value:.3f}" in notes and f"{story.replaced_by:+.2f}" in notes

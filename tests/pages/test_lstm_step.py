@@ -81,3 +81,34 @@ def test_preset_and_empty_sentence():
     app.text_input(key="lstm_step.text").set_value("   ").run()
     assert not app.exception
     assert app.warning[0].value == texts("common", "en")["messages"]["empty"]
+
+
+def test_path_note_follows_the_forget_bias():
+    from core.lessons.cell_path_reading import read_cell_path
+
+    app = open_page("en")
+    words = texts("lstm_step", "en")["path_reading"]
+    notes = " ".join(block.value for block in app.markdown)
+    assert words["middle"] in notes and words["above_one"].split("{")[0] not in notes
+    app.slider(key="lstm_step.bias").set_value(4.0).run()
+    reading = read_cell_path(cell_path(words and texts("lstm_step", "en")["long_sentence"], 0, 4.0))
+    notes = " ".join(block.value for block in app.markdown)
+    assert reading.forget_level == "high" and words["high"] in notes and words["middle"] not in notes
+    assert reading.all_paths_above_one and f"{reading.all_paths:.2f}" in notes
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_trained_switch_tells_the_gate_story_on_real_numbers(lang):
+    from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED
+    from core.lessons.trained.story import gate_story
+
+    app = open_page(lang)
+    app.toggle(key="lstm_step.trained").set_value(True).run()
+    assert not app.exception
+    assert app.text_input(key="lstm_step.text").value == TRAINED
+    lesson = walkthrough(TRAINED, seed=0, trained=True)
+    assert bmatrix(lesson.cell[1]) in latex(app)
+    story = gate_story("lstm", TRAINED)
+    notes = " ".join(block.value for block in app.markdown)
+    assert f"{story.forget.value:.3f}" in notes and f"{story.written:+.2f}" in notes and "dogs" in notes
+    assert app.header[-1].value == texts("questions", lang)["ui"]["title"]

@@ -60,3 +60,35 @@ def test_bad_input_gets_a_message_in_the_users_language():
     assert not app.exception and app.latex  # one word: one step, no slider
     app.text_input(key="rnn_step.text").set_value(" ".join(f"w{i}" for i in range(30))).run()
     assert any("12" in box.value for box in app.info)
+
+
+@pytest.mark.parametrize("lang, switch, heading", [("en", "Trained", "Check yourself"), ("zh", "已训练", "自测")])
+def test_trained_switch_swaps_in_the_agreement_model(lang, switch, heading):
+    from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED
+
+    app = open_page(lang)
+    toggle = app.toggle(key="rnn_step.trained")
+    assert toggle.label == switch and toggle.value is False
+    assert app.header[-1].value == heading
+    toggle.set_value(True).run()
+    assert not app.exception
+    assert app.text_input(key="rnn_step.text").value == TRAINED
+    trained = run_lesson(TRAINED, seed=0, trained=True)
+    assert bmatrix(trained.weight_hidden) in latex(app)
+    assert any("safetensors" not in box.value and "%" in box.value for box in app.info)  # the model card
+    app.toggle(key="rnn_step.trained").set_value(False).run()
+    assert app.text_input(key="rnn_step.text").value == "我 爱 北京 天安门"
+
+
+def test_check_yourself_reveals_the_computed_answer():
+    from core.lessons.questions import questions_for
+
+    app = open_page("en")
+    questions = questions_for("rnn_step", "我 爱 北京 天安门", 0)
+    radios = app.radio
+    assert len(radios) == len(questions)
+    radios[1].set_value(questions[1].correct).run()
+    assert [button.disabled for button in app.button] == [True, False, True]  # predict first, then reveal
+    app.button[1].click().run()
+    assert not app.exception
+    assert f"Right: {questions[1].choices[questions[1].correct]}." in [box.value for box in app.success]
