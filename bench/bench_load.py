@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from stclient import FINISHED_SUCCESSFULLY, RunResult, StreamlitSession, open_page  # noqa: E402
+from stclient import SUCCESS, RunResult, StreamlitSession, open_page  # noqa: E402
 
 STEPPING_PAGES = ("rnn_step", "lstm_step", "gru_step")
 # Every lesson whose view depends on a typed sentence or a seed (the keys are the pages' own widget keys).
@@ -169,7 +169,7 @@ class Tally:
         self.exceptions += [f"/{page}: {text}" for text in result.exceptions]
         if result.page_not_found:
             self.errors.append(f"/{page}: page not found")
-        elif result.status != FINISHED_SUCCESSFULLY:
+        elif result.status not in SUCCESS:
             self.errors.append(f"/{page}: script finished with status {result.status}")
 
 
@@ -223,7 +223,7 @@ async def lab_trainer(base_url: str, tally: Tally, until: float, timeout: float)
     try:
         session, result = await open_page(base_url, "lab", timeout=timeout)
         result = await session.rerun({"lab.start": True}, timeout=timeout)
-        if result.exceptions or result.status != FINISHED_SUCCESSFULLY:
+        if result.exceptions or result.status not in SUCCESS:
             tally.errors.append(f"/lab start: status {result.status} {result.exceptions}")
         while time.monotonic() < until:
             await asyncio.sleep(0.5)

@@ -32,6 +32,7 @@ FINISHED_SUCCESSFULLY = ForwardMsg.FINISHED_SUCCESSFULLY
 FINISHED_WITH_COMPILE_ERROR = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
 FINISHED_EARLY_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
 FINISHED_FRAGMENT_RUN_SUCCESSFULLY = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+SUCCESS = (FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY)  # a whole page run, or one fragment's
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Widget:
     kind: str  # "slider", "text_input", "number_input", "button", ...
     disabled: bool = False
     maximum: float | None = None  # a slider's or number input's upper bound
+    fragment_id: str = ""  # set when the widget was drawn inside an st.fragment: changing it re-runs only that
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class _Run:
     exceptions: list[str] = field(default_factory=list)
     page_not_found: bool = False
     texts: list[str] = field(default_factory=list)
+    fragment_id: str = ""  # a fragment run the user asked for (a widget inside a fragment changed)
 
 
 def stream_url(base_url: str) -> str:
@@ -149,9 +152,11 @@ class StreamlitSession:
                     timeout: float = 60.0) -> RunResult:
         """Set widgets by user key (``{"rnn_step.step": 3}``), send one rerun and wait for script_finished.
 
-        A button is pressed by ``{"lab.start": True}``: its trigger goes with this run only.
+        A button is pressed by ``{"lab.start": True}``: its trigger goes with this run only. As in the browser, when
+        every changed widget lives in one fragment only that fragment re-runs (``RunResult`` then times it).
         """
         triggers = []
+        fragments = {self.widgets[key].fragment_id if key in self.widgets else "" for key in (changes or {})}
         for key, value in (changes or {}).items():
             widget = self.widgets.get(key)
             if widget is None:
@@ -163,9 +168,12 @@ class StreamlitSession:
                 self._states[widget.id] = state
         if query_string is not None:
             self.query_string = query_string
-        return await self._send_rerun(list(self._states.values()) + triggers, timeout=timeout)
+        fragment_id = fragments.pop() if len(fragments) == 1 else ""
+        return await self._send_rerun(list(self._states.values()) + triggers, timeout=timeout,
+                                      fragment_id=fragment_id, auto=False)
 
-    async def _send_rerun(self, states: list[WidgetState], timeout: float, fragment_id: str = "") -> RunResult:
+    async def _send_rerun(self, states: list[WidgetState], timeout: float, fragment_id: str = "",
+                          auto: bool = False) -> RunResult:
         if self._run is not None and not self._run.done.done():
             self._run.done.cancel()  # a browser does the same: a new interaction supersedes the pending run
         message = BackMsg()
@@ -176,15 +184,15 @@ class StreamlitSession:
         client_state.widget_states.widgets.extend(states)
         if fragment_id:
             client_state.fragment_id = fragment_id
-            client_state.is_auto_rerun = True
+            client_state.is_auto_rerun = auto
         client_state.context_info.timezone = "UTC"
         client_state.context_info.locale = "en-US"
         loop = asyncio.get_running_loop()
-        run = _Run(started=time.perf_counter(), done=loop.create_future())
-        if not fragment_id:
+        run = _Run(started=time.perf_counter(), done=loop.create_future(), fragment_id=fragment_id)
+        if not auto:
             self._run = run
         await self._socket.send(message.SerializeToString())
-        if fragment_id:
+        if auto:  # the browser does not wait for its timer's fragment runs either
             return RunResult(0.0, FINISHED_FRAGMENT_RUN_SUCCESSFULLY, (), False)
         try:
             status = await asyncio.wait_for(asyncio.shield(run.done), timeout)
@@ -231,9 +239,10 @@ class StreamlitSession:
             self._auto.clear()
         elif kind == "script_finished":
             status = message.script_finished
-            if status == FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
-                self.fragment_runs += 1
-            elif run is not None and not run.done.done() and status != FINISHED_EARLY_FOR_RERUN:
+            pending = run is not None and not run.done.done()
+            if status == FINISHED_FRAGMENT_RUN_SUCCESSFULLY and not (pending and run.fragment_id):
+                self.fragment_runs += 1  # a timer's fragment run (st.fragment(run_every=...))
+            elif pending and status != FINISHED_EARLY_FOR_RERUN:
                 run.done.set_result(status)
 
     def _read_delta(self, message: ForwardMsg, run: _Run | None) -> None:
@@ -242,15 +251,18 @@ class StreamlitSession:
             return
         element = delta.new_element
         element_type = element.WhichOneof("type")
+        # the pending run's element: any during a full run, only its fragment's during a fragment run (a timer's
+        # fragment runs after the user's run has finished are not)
+        ours = run is not None and not run.done.done() and (not run.fragment_id or delta.fragment_id == run.fragment_id)
         if element_type == "exception":
             text = f"{element.exception.type}: {element.exception.message}"
-            if delta.fragment_id or run is None:
+            if not ours:
                 self.fragment_exceptions.append(text)
             else:
                 run.exceptions.append(text)
             return
         payload = getattr(element, element_type, None)
-        if element_type in ("markdown", "text", "alert", "heading") and run is not None and not delta.fragment_id:
+        if element_type in ("markdown", "text", "alert", "heading") and ours:
             run.texts.append(payload.body)
         widget_id = getattr(payload, "id", "") if payload is not None else ""
         if isinstance(widget_id, str) and widget_id.startswith("$$ID-"):
@@ -258,14 +270,14 @@ class StreamlitSession:
             if user_key != "None":
                 maximum = getattr(payload, "max", None) if element_type in ("slider", "number_input") else None
                 self.widgets[user_key] = Widget(widget_id, element_type, bool(getattr(payload, "disabled", False)),
-                                                maximum)
+                                                maximum, delta.fragment_id)
 
     async def _auto_rerun_forever(self, fragment_id: str, interval: float) -> None:
         """What the browser does for ``st.fragment(run_every=…)``: re-run that fragment on its interval."""
         try:
             while not self.closed:
                 await asyncio.sleep(max(0.1, interval))
-                await self._send_rerun(list(self._states.values()), timeout=0, fragment_id=fragment_id)
+                await self._send_rerun(list(self._states.values()), timeout=0, fragment_id=fragment_id, auto=True)
         except (asyncio.CancelledError, websockets.ConnectionClosed):
             pass
 
