@@ -55,7 +55,7 @@ LESSON = GateLesson(
     gates=("forget", "input", "candidate", "output", "cell", "hidden"), walkthrough=compute,
     cell_figure=lstm_cell_figure, step_equations=step_equations,
 )
-lesson, sentence, seed, trained = gate_lesson(LESSON)
+lesson, sentence, seed, step, trained = gate_lesson(LESSON)
 
 st.subheader(t["layout_title"])
 st.markdown(t["layout_text"])
