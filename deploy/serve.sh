@@ -53,7 +53,7 @@ STOPPING=0
 start_replica() {  # $1: index
   local index="$1"
   "$PYTHON" -m streamlit run app.py --server.headless true --server.address 127.0.0.1 \
-    --server.port "${PORTS[$index]}" >"$RUN_DIR/replica-$index.log" 2>&1 &
+    --server.port "${PORTS[$index]}" >>"$RUN_DIR/replica-$index.log" 2>&1 &  # append: the warm-up writes here too
   PIDS[$index]=$!
   echo "${PIDS[$index]}" >"$RUN_DIR/replica-$index.pid"
 }
