@@ -13,10 +13,11 @@ from core.lessons import code
 from core.lessons import timing
 from core.custom_lstm import CustomLSTM
 from core.lessons.code import (MAX_REPLAY_STEPS, LSTMSizes, custom_agreement, custom_lstm_source, gradient_check,
-                               loop_replay, lstm_layer_counts, numpy_lstm_sources, parameter_table, speed_comparison,
+                               loop_replay, numpy_lstm_sources, speed_comparison,
                                text_classifier, torch_lstm_sources)
 from core.lessons.timing import fastest_seconds, timing_conditions
 from core.numpy_cells import NumpyLSTMCell
+from core.parameter_count import lstm_layer_counts, parameter_table
 from core.seeding import generator, seeded_module
 
 

@@ -8,7 +8,8 @@ import torch
 from torch import nn
 
 from core.lessons import bmatrix
-from core.lessons.gru_step import build_gru, cell_facts, step_equations, time_cell, walkthrough
+from core.lessons.cell_comparison import cell_facts, time_cell
+from core.lessons.gru_step import build_gru, step_equations, walkthrough
 from core.sequence_input import embed_tokens, split_tokens
 
 SENTENCE = "我 爱 北京 天安门 和 长城"
