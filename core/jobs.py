@@ -1,111 +1,70 @@
 """Background jobs: training that outlives page reruns and never blocks the page script.
 
 A Streamlit rerun aborts the script that started it, so training cannot live in a page. A job runs a top-level
-function ``target(config, reporter)`` in its own spawned process:
+function ``target(config, reporter)`` in its own process (``python -m core.job_worker``, see there for why not
+``multiprocessing``):
 
 - the page script only submits, polls ``job.records`` and asks to stop;
 - a server-wide cap (``max_running``) keeps a lecture hall of students from starting fifty trainings at once; the
   rest wait in a queue whose position each session can show;
 - the child is niced and uses few torch threads, so sessions that only read lessons stay responsive;
-- the reporter is the only channel back: plain records (dicts of numbers, lists, strings) and a final result.
+- the reporter is the only channel back: records (plain values or frozen dataclasses) and a final result.
 
 The function never learns it runs in a child: tests call it in-process with a :class:`ListReporter`.
 """
 
 from __future__ import annotations
 
-import importlib
 import itertools
-import multiprocessing
 import os
-import sys
-import types
 import queue as queue_module
+import subprocess
+import sys
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Callable
 
-QUEUED, RUNNING, DONE, STOPPED, FAILED = "queued", "running", "done", "stopped", "failed"
+from core.job_worker import read_frame, target_name, write_frame
+from core.reporting import ListReporter, Reporter  # noqa: F401  (re-exported: targets and tests import them here)
+
+# The child runs `python -m core.job_worker`: it must find this project whatever the server's working directory.
+PROJECT_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+class JobStatus(StrEnum):
+    """Where a job is in its life: queued → running → done | stopped | failed."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.DONE, JobStatus.STOPPED, JobStatus.FAILED)
+
+
+# The members under their short names, for callers that import them one by one.
+QUEUED, RUNNING, DONE, STOPPED, FAILED = JobStatus
 FINISHED = (DONE, STOPPED, FAILED)
 
 
-class Reporter(Protocol):
-    """What a job target sees: a way to send records and to learn that it was asked to stop."""
-
-    def report(self, record: dict[str, Any]) -> None: ...
-
-    def should_stop(self) -> bool: ...
-
-
-class ListReporter:
-    """An in-process reporter for tests and the command line: keeps records in a list."""
-
-    def __init__(self, on_record: Callable[[dict[str, Any]], None] | None = None):
-        self.records: list[dict[str, Any]] = []
-        self._stopped = threading.Event()
-        self._on_record = on_record
-
-    def report(self, record: dict[str, Any]) -> None:
-        self.records.append(record)
-        if self._on_record is not None:
-            self._on_record(record)
-
-    def should_stop(self) -> bool:
-        return self._stopped.is_set()
-
-    def stop(self) -> None:
-        self._stopped.set()
-
-
-class _ProcessReporter:
-    """The child-side reporter: records travel to the parent through a multiprocessing queue."""
-
-    def __init__(self, channel, stop_event):
-        self._channel = channel
-        self._stop_event = stop_event
-
-    def report(self, record: dict[str, Any]) -> None:
-        self._channel.put(("record", record))
-
-    def should_stop(self) -> bool:
-        return self._stop_event.is_set()
-
-
-def _target_name(target: Callable) -> str:
-    """``"module:function"``: the child imports the target itself, after lowering its priority."""
-    name = f"{target.__module__}:{target.__qualname__}"
-    if "<" in name:
-        raise ValueError(f"a job target must be a top-level function, not {name}")
-    return name
-
-
-def _import_target(name: str) -> Callable:
-    module_name, _, function_name = name.partition(":")
-    return getattr(importlib.import_module(module_name), function_name)
-
-
-def _run_child(target_name: str, config, channel, stop_event, threads: int, niceness: int) -> None:
-    """Entry point of the spawned process."""
+def _exchange(process: subprocess.Popen, request: tuple, inbox: queue_module.Queue) -> None:
+    """One thread per job: send the request, then move every frame the child writes into ``inbox`` until the
+    child's stdout ends (it exited or was killed). stdin stays open: closing it is the stop signal."""
     try:
-        os.nice(niceness)  # lesson pages of other sessions come first, importing torch included
-    except (AttributeError, OSError):
+        write_frame(process.stdin, request)
+    except (BrokenPipeError, OSError, ValueError):  # the child died at once, or Stop closed stdin first
         pass
-    try:
-        import torch
-
-        target = _import_target(target_name)
-
-        torch.set_num_threads(max(1, threads))
-        result = target(config, _ProcessReporter(channel, stop_event))
-        channel.put(("result", result))
-    except BaseException:  # report everything, KeyboardInterrupt included: the parent must learn why
-        channel.put(("error", traceback.format_exc()))
+    while (message := read_frame(process.stdout)) is not None:
+        inbox.put(message)
 
 
 _job_ids = itertools.count(1)
-_BARE_MAIN = types.ModuleType("__main__")
 
 
 @dataclass(eq=False)
@@ -118,28 +77,28 @@ class Job:
     label: str
     manager: "JobManager"
     id: str = field(default_factory=lambda: f"job-{next(_job_ids)}")
-    status: str = QUEUED
-    records: list[dict[str, Any]] = field(default_factory=list)
+    status: JobStatus = JobStatus.QUEUED
+    records: list[Any] = field(default_factory=list)
     result: Any = None
     error: str | None = None
     submitted_at: float = field(default_factory=time.time)
     started_at: float | None = None
     finished_at: float | None = None
     stop_requested_at: float | None = None
-    _process: Any = None
-    _channel: Any = None
-    _stop_event: Any = None
+    _process: subprocess.Popen | None = None
+    _inbox: queue_module.Queue | None = None   # frames the exchange thread has read from the child
+    _exchange: threading.Thread | None = None  # ends when the child's stdout does (the child is gone)
     _got_result: bool = False
 
     @property
     def finished(self) -> bool:
-        return self.status in FINISHED
+        return self.status.finished
 
     def queue_position(self) -> int:
         """1 for the next job to start, 2 after it …; 0 once running or finished."""
         return self.manager.queue_position(self)
 
-    def records_since(self, count: int) -> list[dict[str, Any]]:
+    def records_since(self, count: int) -> list[Any]:
         """Records after the first ``count`` (cheap polling for a page that already drew those)."""
         return self.records[count:]
 
@@ -154,7 +113,7 @@ class Job:
 
 
 class JobManager:
-    """Runs jobs in spawned processes, at most ``max_running`` at once, first come first served.
+    """Runs jobs in child processes, at most ``max_running`` at once, first come first served.
 
     Args:
         max_running: server-wide cap on running jobs; more wait in a queue.
@@ -181,7 +140,6 @@ class JobManager:
         self.owner_alive = owner_alive
         self.niceness = niceness
         self.poll_seconds = poll_seconds
-        self._context = multiprocessing.get_context("spawn")  # fork would copy the server's threads and locks
         self._lock = threading.RLock()
         self._jobs: dict[str, Job] = {}
         self._queue: list[Job] = []
@@ -193,7 +151,7 @@ class JobManager:
     # ----- public API -------------------------------------------------------------------------------------------
     def submit(self, target: Callable[[Any, Reporter], Any], config: Any, owner: str, label: str = "") -> Job:
         """Queue ``target(config, reporter)``; it starts as soon as a slot is free."""
-        _target_name(target)  # fail now, in the page, rather than later in the child
+        target_name(target)  # fail now, in the page, rather than later in the child
         job = Job(target=target, config=config, owner=owner, label=label, manager=self)
         with self._lock:
             if self._closed:
@@ -228,7 +186,10 @@ class JobManager:
                 return
             if job.status == RUNNING and job.stop_requested_at is None:
                 job.stop_requested_at = time.time()
-                job._stop_event.set()
+                try:
+                    job._process.stdin.close()  # the child's stop flag (see core.job_worker)
+                except OSError:
+                    pass
 
     def stop_owner(self, owner: str) -> None:
         for job in self.jobs_of(owner):
@@ -258,10 +219,13 @@ class JobManager:
             self.stop(job)
         for job in jobs:
             if job._process is not None:
-                job._process.join(timeout=self.grace_seconds)
-                if job._process.is_alive():
+                try:
+                    job._process.wait(timeout=self.grace_seconds)
+                except subprocess.TimeoutExpired:
                     job._process.kill()
-                    job._process.join(timeout=5)
+                    job._process.wait(timeout=5)
+                job._exchange.join(timeout=5)
+                self._drain(job)
             self._finish(job)
 
     # ----- the pump: one daemon thread moves records and starts queued jobs -------------------------------------
@@ -272,7 +236,7 @@ class JobManager:
                     return
                 for job in [job for job in self._jobs.values() if job.status == RUNNING]:
                     self._drain(job)
-                    if not job._process.is_alive():
+                    if not job._exchange.is_alive():  # stdout ended: every frame is in the inbox
                         self._drain(job)
                         self._finish(job)
                     elif job.stop_requested_at and time.time() - job.stop_requested_at > self.grace_seconds:
@@ -284,8 +248,8 @@ class JobManager:
     def _drain(self, job: Job) -> None:
         while True:
             try:
-                kind, payload = job._channel.get_nowait()
-            except (queue_module.Empty, EOFError, OSError):
+                kind, payload = job._inbox.get_nowait()
+            except queue_module.Empty:
                 return
             if kind == "record":
                 job.records.append(payload)
@@ -298,7 +262,11 @@ class JobManager:
         if job.finished:
             return
         if job._process is not None:
-            job._process.join(timeout=1)
+            try:
+                job._process.wait(timeout=1)
+            except subprocess.TimeoutExpired:  # stdout closed but still alive: never leave it running
+                job._process.kill()
+                job._process.wait(timeout=5)
         if job.error is not None:
             job.status = FAILED
         elif job.stop_requested_at is not None:
@@ -307,32 +275,30 @@ class JobManager:
             job.status = DONE
         else:
             job.status = FAILED
-            job.error = f"the training process ended unexpectedly (exit code {job._process.exitcode})"
+            job.error = f"the training process ended unexpectedly (exit code {job._process.returncode})"
         job.finished_at = time.time()
 
     def _start_waiting(self) -> None:
         while self._queue and len(self.running()) < self.max_running and not self._closed:
             job = self._queue.pop(0)
-            job._channel = self._context.Queue()
-            job._stop_event = self._context.Event()
-            job._process = self._context.Process(
-                target=_run_child,
-                args=(_target_name(job.target), job.config, job._channel, job._stop_event, self.threads_per_job,
-                      self.niceness),
-                name=f"rnn-explorer-{job.id}",
-                daemon=True,
-            )
-            # Under `streamlit run`, __main__ is the page script; spawn would re-run it in the child before the
-            # job starts. A bare __main__ while starting keeps the child to the job alone.
-            main = sys.modules.get("__main__")
-            sys.modules["__main__"] = _BARE_MAIN
-            try:
-                job._process.start()
-            finally:
-                if sys.modules.get("__main__") is _BARE_MAIN:
-                    sys.modules["__main__"] = main
+            self._launch(job)
             job.status = RUNNING
             job.started_at = time.time()
+
+    def _launch(self, job: Job) -> None:
+        """Start ``python -m core.job_worker`` and its exchange thread; the request is written by that thread, so
+        a large config (a whole uploaded dataset) never holds the manager's lock."""
+        environment = dict(os.environ)
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [PROJECT_ROOT, environment.get("PYTHONPATH")]))
+        job._process = subprocess.Popen(
+            [sys.executable, "-m", "core.job_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            env=environment, close_fds=True,
+        )
+        job._inbox = queue_module.Queue()
+        request = (target_name(job.target), job.config, self.threads_per_job, self.niceness)
+        job._exchange = threading.Thread(target=_exchange, args=(job._process, request, job._inbox),
+                                         name=f"rnn-explorer-{job.id}", daemon=True)
+        job._exchange.start()
 
     def _stop_abandoned(self) -> None:
         """Stop the jobs of sessions that ended and forget their finished ones (checked every few seconds)."""

@@ -1,11 +1,14 @@
 """Command line: train the text classifier on a CSV/TSV/XLSX/JSON file, same code as the app.
 
-    python -m core.train DATA [--val-file FILE] [--text-col C] [--label-col C] [--cell lstm|gru|rnn]
-        [--layers N] [--hidden N] [--embed N] [--epochs N] [--seed N] [--out DIR] ...
+    python -m core.train DATA [--val-file FILE] [--text-col C] [--label-col C] [--merge-similar-labels]
+        [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--epochs N] [--seed N] [--out DIR] ...
 
 Progress goes to stderr; the last line on stdout is one JSON object with the results
 (val_accuracy, macro_f1, train_tokens_per_second, epochs, seconds, ...). Bad data prints a clear
-message on stderr and exits with code 2. The first Ctrl-C stops training and keeps the best epoch.
+message on stderr and exits with code 2; usable data with something to know (an encoding that was guessed,
+labels such as "pos" and "POS" that look alike) prints one "notice:" line per point on stderr. The columns are
+guessed exactly as the page guesses them, so the command line accepts every file the page accepts.
+The first Ctrl-C stops training and keeps the best epoch.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from pathlib import Path
 from core.classifier.bundle import CONFIG_FILE, WEIGHTS_FILE, bundle_files, load_bundle
 from core.classifier.training import TrainingConfig, train_classifier
 from core.jobs import ListReporter
-from core.textdata.columns import guess_columns
 from core.textdata.dataset import LabeledTexts
 from core.textdata.errors import DataError
+from core.textdata.labels import align_labels
 from core.textdata.loading import read_path
+from core.textdata.prepare import prepare
 
 BUNDLE_ZIP = "classifier.zip"
 
@@ -35,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--val-file", help="separate validation file (otherwise a stratified split)")
     parser.add_argument("--text-col", help="text column (default: guessed)")
     parser.add_argument("--label-col", help="label column (default: guessed)")
+    parser.add_argument("--merge-similar-labels", action="store_true",
+                        help="treat labels that differ only in case, spaces, width or number format "
+                             "(pos / POS, 1 / 1.0) as one class")
     parser.add_argument("--cell", choices=["lstm", "gru", "rnn"], default=defaults.cell)
     parser.add_argument("--layers", type=int, default=defaults.num_layers, dest="num_layers")
     parser.add_argument("--hidden", type=int, default=defaults.hidden_size, dest="hidden_size")
@@ -62,21 +69,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(path: str, text_col: str | None, label_col: str | None) -> LabeledTexts:
-    table = read_path(path)
-    if text_col is None or label_col is None:
-        guess = guess_columns(table)
-        text_col = text_col or guess.text
-        label_col = label_col or guess.label
-    for column in (text_col, label_col):
-        if column not in table.columns:
-            raise DataError("unknown_column", name=column)
-    return LabeledTexts.from_table(table, text_col, label_col)
+def _load(path: str, text_col: str | None, label_col: str | None, merge_similar_labels: bool) -> LabeledTexts:
+    prepared = prepare(read_path(path), text_col, label_col, merge_similar_labels)
+    print(f"{path}: text column {prepared.text_column!r}, label column {prepared.label_column!r}, "
+          f"encoding {prepared.table.encoding}", file=sys.stderr)
+    for code, params in prepared.notices:
+        hint = " (add --merge-similar-labels to merge them)" if code == "similar_labels" else ""
+        print(f"notice: {_describe_code(code, params)}{hint}", file=sys.stderr)
+    return prepared.data
+
+
+def _describe_code(code: str, params: dict) -> str:
+    details = ", ".join(f"{key}={value}" for key, value in params.items())
+    return code + (f" ({details})" if details else "")
 
 
 def _describe(error: DataError) -> str:
-    details = ", ".join(f"{key}={value}" for key, value in error.params.items())
-    return error.code + (f" ({details})" if details else "")
+    return _describe_code(error.code, error.params)
 
 
 def _print_progress(record: dict) -> None:
@@ -103,9 +112,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
-        data = _load(args.data, args.text_col, args.label_col)
+        data = _load(args.data, args.text_col, args.label_col, args.merge_similar_labels)
         if args.val_file:
-            data = (data, _load(args.val_file, args.text_col, args.label_col))
+            validation = _load(args.val_file, args.text_col, args.label_col, args.merge_similar_labels)
+            if args.merge_similar_labels:  # spell merged labels as the training file does ("POS" -> "pos")
+                validation = LabeledTexts(validation.texts, align_labels(validation.labels, data.classes),
+                                          validation.warnings)
+            data = (data, validation)
     except DataError as error:
         print(f"error: cannot use the data: {_describe(error)}", file=sys.stderr)
         return 2

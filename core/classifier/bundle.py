@@ -28,6 +28,7 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
 from core.classifier.model import ClassifierConfig, TextClassifier, count_parameters
+from core.sizes import mebibytes
 from core.textdata.errors import DataError
 from core.textdata.tokenize import Tokenizer, Vocabulary
 
@@ -64,10 +65,6 @@ class BundleError(DataError):
         ValueError.__init__(self, f"{code}({details})")
 
 
-def _megabytes(size: float) -> float:
-    return round(size / 1_000_000, 1)
-
-
 def _invalid(detail: str) -> BundleError:
     return BundleError("bundle_invalid", detail=detail)
 
@@ -77,7 +74,7 @@ def _mismatch(detail: str) -> BundleError:
 
 
 def _too_large(size: float, limit: float) -> BundleError:
-    return BundleError("bundle_too_large", size_mb=_megabytes(size), limit_mb=_megabytes(limit))
+    return BundleError("bundle_too_large", size_mb=mebibytes(size), limit_mb=mebibytes(limit))
 
 
 @dataclass

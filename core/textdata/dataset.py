@@ -4,6 +4,8 @@
 than ``MIN_ROWS`` rows, a single class, or more classes than ``MAX_CLASSES`` (usually the wrong column). Rows with an
 empty text or label are dropped and counted; a class with a single example is dropped too (a stratified split needs
 two, one for training and one for validation) and named in a warning, so "spam" x 11 plus one "ham" is one class.
+Labels that differ only in spelling (``pos`` / ``POS``, ``1`` / ``1.0``, see ``labels``) are reported as
+``similar_labels``, or merged before anything else when ``merge_similar_labels`` is set.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 from core.textdata.columns import MAX_CLASSES
 from core.textdata.delimited import is_number
 from core.textdata.errors import DataError, Warning, join_names, warning
+from core.textdata.labels import describe_groups, merge_labels, similar_label_groups
 
 MIN_ROWS = 10
 MIN_PER_CLASS = 2  # one for training, one for validation
@@ -41,6 +44,7 @@ class LabeledTexts:
     texts: list[str]
     labels: list[str]
     warnings: list[Warning] = field(default_factory=list)  # what was dropped on the way, for the page
+    similar_labels: tuple[tuple[str, ...], ...] = ()  # unmerged groups of look-alike labels (see `labels`)
 
     def __post_init__(self):
         if len(self.texts) != len(self.labels):
@@ -62,8 +66,13 @@ class LabeledTexts:
 
     @classmethod
     def from_table(cls, table, text_column: str, label_column: str, min_rows: int = MIN_ROWS,
-                   max_classes: int = MAX_CLASSES) -> "LabeledTexts":
-        """Pairs from two columns of a :class:`~core.textdata.loading.Table`, validated for training."""
+                   max_classes: int = MAX_CLASSES, merge_similar_labels: bool = False) -> "LabeledTexts":
+        """Pairs from two columns of a :class:`~core.textdata.loading.Table`, validated for training.
+
+        ``merge_similar_labels``: labels such as ``pos`` and ``POS`` become one class (the most frequent
+        spelling), reported as ``similar_labels_merged``; otherwise they stay apart and are reported as
+        ``similar_labels`` with the groups in ``similar_labels``.
+        """
         if text_column == label_column:
             raise DataError("same_column", name=text_column)
         texts_in, labels_in = table.column(text_column), table.column(label_column)
@@ -73,6 +82,14 @@ class LabeledTexts:
         kept = [(text, label) for text, label in pairs if text.strip() and label]
         if len(kept) < len(pairs):
             warnings.append(warning("empty_rows", count=len(pairs) - len(kept)))
+        groups = similar_label_groups(label for _, label in kept)
+        if groups and merge_similar_labels:
+            merged = merge_labels([label for _, label in kept], groups)
+            kept = [(text, label) for (text, _), label in zip(kept, merged)]
+            warnings.append(warning("similar_labels_merged", groups=describe_groups(groups)))
+            groups = ()
+        elif groups:
+            warnings.append(warning("similar_labels", groups=describe_groups(groups)))
         counts = Counter(label for _, label in kept)
         if len(counts) > max_classes:
             raise DataError("too_many_classes", count=len(counts), limit=max_classes)
@@ -86,7 +103,7 @@ class LabeledTexts:
             raise DataError("too_few_rows", rows=len(kept), minimum=min_rows)
         if len(counts) < 2:
             raise DataError("one_class", label=next(iter(counts)))
-        return cls([text for text, _ in kept], [label for _, label in kept], warnings)
+        return cls([text for text, _ in kept], [label for _, label in kept], warnings, groups)
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ other names fails at once, so a message template can never ask for a value that 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 # code -> names of the parameters its message uses
 ERROR_PARAMS: dict[str, tuple[str, ...]] = {
     "empty_file": (),
-    "too_large": ("size_mb", "limit_mb"),
+    "too_large": ("size_mb", "limit_mb"),  # both in MiB (2**20 bytes), like Streamlit's server.maxUploadSize
     "binary_file": (),
     "unsupported_format": ("kind",),
     "undecodable": (),
@@ -40,6 +40,7 @@ ERROR_PARAMS: dict[str, tuple[str, ...]] = {
 WARNING_PARAMS: dict[str, tuple[str, ...]] = {
     "encoding_guess": ("encoding",),
     "encoding_repaired": ("count",),
+    "nul_bytes_removed": ("count",),
     "ragged_rows": ("count", "total"),
     "rows_repaired": ("count",),
     "bad_json_lines": ("count", "first_line"),
@@ -52,12 +53,24 @@ WARNING_PARAMS: dict[str, tuple[str, ...]] = {
     "tiny_class": ("labels", "minimum"),
     "duplicate_texts": ("count",),
     "conflicting_labels": ("count",),
+    "similar_labels": ("groups",),
+    "similar_labels_merged": ("groups",),
 }
+
+# Notices that only report what was done for the user (nothing to check); the rest ask the user to look.
+INFORMATIONAL: frozenset[str] = frozenset({"rows_repaired", "duplicate_columns", "empty_rows", "nul_bytes_removed",
+                                           "similar_labels_merged"})
 
 ERROR_CODES: tuple[str, ...] = tuple(ERROR_PARAMS)
 WARNING_CODES: tuple[str, ...] = tuple(WARNING_PARAMS)
 
-Warning = tuple[str, dict[str, Any]]  # (code, params), shown with the [warnings] table
+
+
+class Warning(NamedTuple):
+    """A notice about usable data, shown with the ``[warnings]`` table; unpacks as ``code, params``."""
+
+    code: str
+    params: dict[str, Any]
 
 
 def _check(code: str, params: dict[str, Any], declared: dict[str, tuple[str, ...]], kind: str) -> None:
@@ -81,7 +94,7 @@ class DataError(ValueError):
 def warning(code: str, **params: Any) -> Warning:
     """A warning record ``(code, params)``: the data is usable, but the user should know this."""
     _check(code, params, WARNING_PARAMS, "warning")
-    return code, params
+    return Warning(code, params)
 
 
 def join_names(names, limit: int = 5) -> str:

@@ -19,14 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.sizes import MIB, UPLOAD_LIMIT_MIB, mebibytes
 from core.textdata.delimited import (Layout, detect_layout, iter_lines, iter_records, looks_like_header,
                                      looks_like_label_column)
 from core.textdata.encoding import decode
 from core.textdata.errors import DataError, Warning, join_names, warning
 from core.textdata.repair import check_widths
 
-MAX_BYTES = 50_000_000
+MAX_BYTES = UPLOAD_LIMIT_MIB * MIB  # 52,428,800 bytes: the server's maxUploadSize, in the same unit
 MAX_TEXT_CHARS = 20_000  # far beyond any review or message; the model reads a few hundred tokens anyway
+MAX_STRAY_NUL_SHARE = 0.01  # more NUL bytes than this share of the file: binary, not a damaged text
 HEADER_SAMPLE = 1000  # records (spread over the file) used to judge whether the first one is a header
 _SEP_LINE = re.compile(r"^sep=(.)$")  # Excel's "sep=;" first line
 
@@ -54,24 +56,27 @@ class Table:
         return [row[index] for row in self.rows]
 
 
+def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
+    """Raise ``too_large`` (sizes in MiB) when ``size`` bytes exceed ``max_bytes``."""
+    if size > max_bytes:
+        raise DataError("too_large", size_mb=mebibytes(size), limit_mb=mebibytes(max_bytes))
+
+
 def read_path(path: str | Path, max_bytes: int = MAX_BYTES, max_text_chars: int = MAX_TEXT_CHARS) -> Table:
     """:func:`read_table` for a file on disk (the size is checked before anything is read)."""
     path = Path(path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise DataError("too_large", size_mb=_megabytes(size), limit_mb=_megabytes(max_bytes))
+    check_size(path.stat().st_size, max_bytes)
     return read_table(path.read_bytes(), path.name, max_bytes, max_text_chars)
 
 
 def read_table(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES,
                max_text_chars: int = MAX_TEXT_CHARS) -> Table:
     """Decode and parse an uploaded file. ``filename`` only breaks ties (".tsv", ".jsonl"); content decides."""
-    if len(data) > max_bytes:
-        raise DataError("too_large", size_mb=_megabytes(len(data)), limit_mb=_megabytes(max_bytes))
+    check_size(len(data), max_bytes)
     if not data.strip():
         raise DataError("empty_file")
-    decoded = decode(data)
     warnings: list[Warning] = []
+    decoded = _decode_forgiving_nuls(data, warnings)
     if decoded.guessed:
         warnings.append(warning("encoding_guess", encoding=decoded.encoding))
     if decoded.replaced:
@@ -90,8 +95,21 @@ def read_table(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES,
     return Table(columns, rows, decoded.encoding, delimiter, form, warnings)
 
 
-def _megabytes(size: int) -> float:
-    return round(size / 1_000_000, 1)
+def _decode_forgiving_nuls(data: bytes, warnings: list[Warning]):
+    """:func:`decode`, but a text file with a few stray NUL bytes (a bad export, a padded end) loses them with a
+    warning instead of being refused as binary; a file with many NULs is still binary."""
+    try:
+        return decode(data)
+    except DataError as error:
+        nuls = data.count(0)
+        if error.code != "binary_file" or nuls > MAX_STRAY_NUL_SHARE * len(data):
+            raise
+        try:
+            decoded = decode(data.replace(b"\x00", b""))
+        except DataError:
+            raise error from None  # not a text without its NULs either: binary after all
+        warnings.append(warning("nul_bytes_removed", count=nuls))
+        return decoded
 
 
 def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[list[str], list[list[str]], str, str]:
@@ -159,6 +177,18 @@ def _json_cell(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)  # numbers as written (1, 0.5), true/false, nested as JSON
 
 
+def _flatten(item: dict, prefix: str = "") -> dict[str, Any]:
+    """Nested objects as dotted columns: {"review": {"body": "..."}} -> {"review.body": "..."} (lists stay JSON)."""
+    flat: dict[str, Any] = {}
+    for key, value in item.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
 def _read_json(text: str, warnings: list[Warning]) -> tuple[list[str], list[list[str]], str]:
     """JSON Lines (one object per line), or one JSON array of objects."""
     objects: list[dict] = []
@@ -192,7 +222,8 @@ def _read_json(text: str, warnings: list[Warning]) -> tuple[list[str], list[list
         raise DataError("bad_json", line=bad_lines[0] if bad_lines else 1)
     if bad_lines:
         warnings.append(warning("bad_json_lines", count=len(bad_lines), first_line=bad_lines[0]))
-    columns = list(dict.fromkeys(str(key) for item in objects for key in item))
+    objects = [_flatten(item) for item in objects]
+    columns = list(dict.fromkeys(key for item in objects for key in item))
     rows = [[_json_cell(item.get(column)) for column in columns] for item in objects]
     return columns, rows, form
 

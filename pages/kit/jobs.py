@@ -1,17 +1,22 @@
-"""The server's one JobManager, and who the current session is.
+"""The server's one JobManager, and who owns a job, through Streamlit's public API only.
 
 Every session of this server shares one :class:`core.jobs.JobManager` (``st.cache_resource``), so its
 ``max_running`` cap holds server-wide: a lecture hall pressing Start at once queues instead of starving the CPU.
-A job belongs to the session that started it; jobs of sessions that are gone (a closed tab) are stopped.
+
+A job belongs to the session that started it. The owner is a random id kept in ``st.session_state``; while the
+session is connected it holds a *lease*, a session-scoped resource (``st.cache_resource(scope="session")``) whose
+release callback runs when the session disconnects. A session can drop its websocket for a moment (a laptop waking
+up) and come back: its next script run takes the lease again, under the same id. Only an owner released for longer
+than ``ABANDONED_AFTER_SECONDS`` counts as a closed tab, and the manager stops its jobs.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+import uuid
 
 import streamlit as st
-from streamlit import runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.jobs import JobManager
 
@@ -19,31 +24,41 @@ MAX_RUNNING = 2
 # Lowest CPU priority: a training only gets the time that page scripts (and the browser) leave idle, so reading a
 # lesson stays quick while two runs train; on an otherwise idle server the runs lose nothing.
 NICENESS = 19
-# A session can drop its websocket for a moment (a laptop waking up) and come back; only a longer absence
-# counts as a closed tab.
 ABANDONED_AFTER_SECONDS = 60.0
+OWNER_KEY = "jobs.owner"
 
 
-class _SessionWatch:
-    """``owner -> bool``: is this session still there (or gone for less than the grace period)?"""
+class OwnerLeases:
+    """``owner -> bool`` for the manager: is this owner's session still there (or gone for less than the grace)?
+
+    ``take`` and ``release`` are called from Streamlit's threads, ``__call__`` from the manager's: one lock.
+    An owner never seen (a job submitted outside a session) counts as connected.
+    """
 
     def __init__(self, grace_seconds: float):
         self.grace_seconds = grace_seconds
-        self._missing_since: dict[str, float] = {}
+        self._released_at: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def take(self, owner: str) -> str:
+        with self._lock:
+            self._released_at.pop(owner, None)
+        return owner
+
+    def release(self, owner: str) -> None:
+        with self._lock:
+            self._released_at.setdefault(owner, time.time())
 
     def __call__(self, owner: str) -> bool:
-        if not runtime.exists():  # AppTest and scripts have no server runtime: nobody to lose
-            return True
-        if runtime.get_instance().is_active_session(owner):
-            self._missing_since.pop(owner, None)
-            return True
-        first_missing = self._missing_since.setdefault(owner, time.time())
-        return time.time() - first_missing < self.grace_seconds
+        with self._lock:
+            released = self._released_at.get(owner)
+        return released is None or time.time() - released < self.grace_seconds
 
 
-def new_job_manager() -> JobManager:
+def new_job_manager(leases: OwnerLeases | None = None) -> JobManager:
     """A manager with the server's settings (the benchmark builds one the same way, outside Streamlit)."""
-    return JobManager(max_running=MAX_RUNNING, niceness=NICENESS, owner_alive=_SessionWatch(ABANDONED_AFTER_SECONDS))
+    return JobManager(max_running=MAX_RUNNING, niceness=NICENESS,
+                      owner_alive=leases or OwnerLeases(ABANDONED_AFTER_SECONDS))
 
 
 @st.cache_resource(show_spinner=False)
@@ -52,9 +67,36 @@ def job_manager() -> JobManager:
     return new_job_manager()
 
 
+def _leases() -> OwnerLeases:
+    return job_manager().owner_alive
+
+
+def _release(owner: str) -> None:
+    _leases().release(owner)
+
+
+@st.cache_resource(show_spinner=False, scope="session", on_release=_release)
+def _session_lease(owner: str) -> str:
+    """Held while this session is connected; Streamlit calls ``_release`` when it disconnects."""
+    return _leases().take(owner)
+
+
 def session_owner() -> str:
-    """The id of the browser session running this script (the owner of the jobs it starts)."""
-    context = get_script_run_ctx()
-    if context is None:
-        raise RuntimeError("session_owner() must be called from a running Streamlit script")
-    return context.session_id
+    """The owner id of this browser session's jobs (created on first use, the same for every page and rerun)."""
+    if OWNER_KEY not in st.session_state:
+        st.session_state[OWNER_KEY] = uuid.uuid4().hex
+    return _session_lease(st.session_state[OWNER_KEY])
+
+
+def session_job(key: str):
+    """The job whose id this session keeps under ``st.session_state[key]``, if the manager still has it.
+
+    Every page run that looks at its job renews the session's lease, so a session that reconnected is counted as
+    present again before the grace period ends.
+    """
+    job_id = st.session_state.get(key)
+    if job_id is None:
+        return None
+    owner = session_owner()
+    job = job_manager().get(job_id)
+    return job if job is not None and job.owner == owner else None

@@ -16,10 +16,12 @@ from core.textdata.columns import guess_columns
 from core.textdata.dataset import DatasetProfile, LabeledTexts, profile
 from core.textdata.demo import demo_path
 from core.textdata.errors import DataError
-from core.textdata.loading import MAX_BYTES, Table, read_path, read_table
+from core.textdata.labels import align_labels
+from core.textdata.loading import Table, check_size, read_path, read_table
 from core.textdata.tokenize import Tokenizer, suggest_max_length
 from pages.kit.i18n import Texts, language
 from pages.kit.layout import how_to_read
+from pages.practice.train_notices import csv_download, merged_for, show_notices, similar_labels_control, upload_caption
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "jsonl", "json"]
 PREVIEW_ROWS = 50
@@ -53,12 +55,6 @@ def error_text(t: Texts, error: DataError) -> str:
     return t["page"].format("error_fallback", code=error.code)
 
 
-def show_warnings(t: Texts, warnings) -> None:
-    for code, params in warnings:
-        if code in t["warnings"]:
-            st.warning(t["warnings"].format(code, **params), icon=":material/warning:")
-
-
 def _remember(slot: str, identity: str, compute):
     """``compute()`` once per ``identity`` in this session; a DataError is remembered (and returned) too."""
     stored = st.session_state.get(slot)
@@ -74,8 +70,7 @@ def _remember(slot: str, identity: str, compute):
 
 def _read_upload(upload) -> Table:
     # The browser enforces server.maxUploadSize, but a script or a misconfigured proxy may not: check here too.
-    if upload.size > MAX_BYTES:
-        raise DataError("too_large", size_mb=round(upload.size / 1e6, 1), limit_mb=round(MAX_BYTES / 1e6, 1))
+    check_size(upload.size)
     return read_table(upload.getvalue(), upload.name)
 
 
@@ -97,14 +92,17 @@ def file_summary(t: Texts, table: Table) -> None:
                              delimiter=delimiter))
 
 
-def choose_columns(t: Texts, table: Table, identity: str) -> tuple[str, str] | None:
-    """Text and label select boxes, preselected by the guess whenever a new file arrives."""
+def choose_columns(t: Texts, table: Table, identity: str) -> tuple[str, str, DataError | None]:
+    """Text and label select boxes, preselected by the guess whenever a new file arrives.
+
+    Returns the chosen columns and the guess's error, if it failed: that error is shown only if the chosen
+    columns do not make a dataset either, so a file that loads never shows a red error beside it.
+    """
     words = t["data"]
     try:
-        guess = guess_columns(table)
+        guess, problem = guess_columns(table), None
     except DataError as error:
-        st.error(error_text(t, error), icon=":material/error:")
-        guess = None
+        guess, problem = None, error
     # Streamlit forgets a widget's value after a run that did not draw it (say, while a bad upload was shown),
     # so a missing choice is refilled from the guess just like a new file's.
     chosen = (st.session_state.get("train.text_column"), st.session_state.get("train.label_column"))
@@ -112,14 +110,14 @@ def choose_columns(t: Texts, table: Table, identity: str) -> tuple[str, str] | N
         st.session_state["train.columns_for"] = identity
         st.session_state["train.text_column"] = guess.text if guess else table.columns[0]
         st.session_state["train.label_column"] = guess.label if guess else table.columns[-1]
-    if guess is not None:
-        show_warnings(t, guess.warnings)
     left, right = st.columns(2)
     text_column = left.selectbox(words["text_column"], table.columns, key="train.text_column",
                                  help=words["columns_help"])
     label_column = right.selectbox(words["label_column"], table.columns, key="train.label_column",
                                    help=words["columns_help"])
-    return text_column, label_column
+    if guess is not None:
+        show_notices(t, guess.warnings)
+    return text_column, label_column, problem
 
 
 def _profiled(dataset: LabeledTexts) -> tuple[DatasetProfile, int]:
@@ -142,11 +140,17 @@ def show_profile(t: Texts, summary: DatasetProfile, suggested: int) -> None:
                              longest=summary.length_max, suggested=suggested))
 
 
-def _validation(t: Texts, text_column: str, label_column: str) -> tuple[str, LabeledTexts | None, bool]:
-    """(identity, pairs or None, usable): the optional separate validation file."""
+def _validation(t: Texts, text_column: str, label_column: str,
+                dataset: LabeledTexts, merged: bool) -> tuple[str, LabeledTexts | None, bool]:
+    """(identity, pairs or None, usable): the optional separate validation file.
+
+    When the user merged look-alike labels, the validation file's are merged too and spelled like the
+    training file's classes, so ``POS`` there counts as ``pos`` here.
+    """
     words = t["data"]
     upload = st.file_uploader(words["validation_upload"], type=UPLOAD_TYPES, key="train.validation_upload",
                               help=words["validation_help"])
+    upload_caption(t)
     if upload is None:
         return "", None, True
     identity, table = load_table(upload, "train.validation_table")
@@ -158,13 +162,16 @@ def _validation(t: Texts, text_column: str, label_column: str) -> tuple[str, Lab
         if not set(columns) <= set(table.columns):
             guess = guess_columns(table)
             columns = (guess.text, guess.label)
-        return LabeledTexts.from_table(table, *columns, min_rows=2)
+        pairs = LabeledTexts.from_table(table, *columns, min_rows=2, merge_similar_labels=merged)
+        if not merged:
+            return pairs
+        return LabeledTexts(pairs.texts, align_labels(pairs.labels, dataset.classes), pairs.warnings)
 
-    validation = _remember("train.validation_pairs", f"{identity}:{text_column}:{label_column}", pairs)
+    validation = _remember("train.validation_pairs", f"{identity}:{text_column}:{label_column}:{merged}", pairs)
     if isinstance(validation, DataError):
         st.error(words.format("validation_bad", reason=error_text(t, validation)), icon=":material/error:")
         return identity, None, False
-    show_warnings(t, validation.warnings)
+    show_notices(t, validation.warnings)
     st.caption(words.format("validation_summary", rows=len(validation), classes=len(validation.classes)))
     return identity, validation, True
 
@@ -174,6 +181,7 @@ def data_section(t: Texts) -> PreparedData | None:
     words = t["data"]
     st.header(words["heading"])
     upload = st.file_uploader(words["upload"], type=UPLOAD_TYPES, key="train.upload", help=words["upload_help"])
+    upload_caption(t)
     identity, table = load_table(upload, "train.table")
     if upload is None:
         st.info(words["demo_note"], icon=":material/dataset:")
@@ -182,22 +190,30 @@ def data_section(t: Texts) -> PreparedData | None:
         st.caption(words["unusable"])
         return None
     file_summary(t, table)
-    show_warnings(t, table.warnings)
-    with st.expander(words.format("preview", rows=min(PREVIEW_ROWS, len(table))), expanded=upload is not None):
-        st.dataframe(pd.DataFrame(table.rows[:PREVIEW_ROWS], columns=table.columns), hide_index=True,
-                     key="train.preview")
-    text_column, label_column = choose_columns(t, table, identity)
+    show_notices(t, table.warnings)
+    shown = table.rows[:PREVIEW_ROWS]
+    with st.expander(words.format("preview", rows=len(shown)), expanded=upload is not None):
+        st.dataframe(pd.DataFrame(shown, columns=table.columns), hide_index=True, key="train.preview")
+        csv_download(words["preview_download"], table.columns, shown, "preview.csv", "train.preview_download")
+    text_column, label_column, guess_problem = choose_columns(t, table, identity)
     key = f"{identity}:{text_column}:{label_column}"
-    dataset = _remember("train.pairs", key, lambda: LabeledTexts.from_table(table, text_column, label_column))
+    merged = merged_for(key)
+    dataset = _remember("train.pairs", f"{key}:{merged}", lambda: LabeledTexts.from_table(
+        table, text_column, label_column, merge_similar_labels=merged))
     if isinstance(dataset, DataError):
-        st.error(error_text(t, dataset), icon=":material/error:")
+        # One message: why the guess found no columns if it failed, else why the chosen ones do not work.
+        st.error(error_text(t, guess_problem or dataset), icon=":material/error:")
         st.caption(words["unusable"])
         return None
-    show_warnings(t, [warning for warning in dataset.warnings if warning not in table.warnings])
-    summary, suggested = _remember("train.profile", key, lambda: _profiled(dataset))
-    show_warnings(t, summary.warnings)
+    if guess_problem is not None:  # the guess failed but these columns work: ask the user to check them
+        show_notices(t, [("ambiguous_columns", {"columns": f"{text_column}, {label_column}"})])
+    similar_labels_control(t, dataset, key)
+    show_notices(t, [notice for notice in dataset.warnings if notice not in table.warnings],
+                 skip=("similar_labels", "similar_labels_merged"))
+    summary, suggested = _remember("train.profile", f"{key}:{merged}", lambda: _profiled(dataset))
+    show_notices(t, summary.warnings)
     show_profile(t, summary, suggested)
-    validation_identity, validation, usable = _validation(t, text_column, label_column)
+    validation_identity, validation, usable = _validation(t, text_column, label_column, dataset, merged)
     if not usable:
         return None
-    return PreparedData(f"{key}|{validation_identity}", dataset, validation, summary, suggested)
+    return PreparedData(f"{key}:{merged}|{validation_identity}", dataset, validation, summary, suggested)

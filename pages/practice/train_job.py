@@ -20,7 +20,7 @@ from core.jobs import DONE, FAILED, STOPPED
 from core.textdata.errors import DataError
 from core.textdata.split import held_out
 from pages.kit.i18n import Texts
-from pages.kit.jobs import job_manager, session_owner
+from pages.kit.jobs import job_manager, session_job, session_owner
 from pages.practice.train_data import PreparedData, error_text
 
 JOB_KEY = "train.job"
@@ -35,7 +35,7 @@ CHART = {"displaylogo": False}
 
 def current_job():
     """This session's latest job, if the manager still knows it."""
-    return job_manager().get(st.session_state.get(JOB_KEY))
+    return session_job(JOB_KEY)
 
 
 def harvest(job) -> None:

@@ -10,11 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from core.classifier.bundle import load_bundle
+from core.sizes import mebibytes
 from core.figures.train import confusion_matrix_figure
 from core.textdata.errors import DataError
 from pages.kit.i18n import Texts, texts
 from pages.kit.layout import how_to_read
 from pages.practice.train_data import error_text
+from pages.practice.train_notices import csv_download
 
 MODEL_KEY = "train.model"
 LOADED_KEY = "train.loaded"
@@ -85,6 +87,10 @@ def evaluation_section(t: Texts) -> None:
         column_config={names["confidence"]: st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
                                                                             format="percent")})
     st.caption(words.format("misclassified_note", shown=len(wrong)))
+    columns = [names[column] for column in ("text", "true", "predicted", "confidence")]
+    csv_download(words["misclassified_download"], columns,
+                 [(row["text"], row["true"], row["predicted"], round(row["confidence"], 4)) for row in wrong],
+                 "misclassified.csv", "train.misclassified_download")
 
 
 def _load_upload() -> None:
@@ -118,10 +124,11 @@ def export_section(t: Texts) -> None:
             st.download_button(words["download"], data=model["bytes"], file_name=BUNDLE_NAME,
                                mime="application/zip", key="train.download", icon=":material/download:",
                                on_click="ignore", help=words["download_help"])
-            st.caption(words.format("download_note", size=f"{len(model['bytes']) / 1e6:.1f}"))
+            st.caption(words.format("download_note", size=f"{mebibytes(len(model['bytes'])):.1f}"))
     with right:
         st.file_uploader(words["load"], type=["zip"], key="train.bundle_upload", help=words["load_help"],
                          on_change=_load_upload)
+        st.caption(words["load_limits"])
         if "train.bundle_error" in st.session_state:
             st.error(st.session_state["train.bundle_error"], icon=":material/error:")
         loaded = st.session_state.get(LOADED_KEY)

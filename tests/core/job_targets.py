@@ -21,3 +21,13 @@ def crash(config, reporter):
 def ignore_stop(config, reporter):
     while True:
         time.sleep(0.05)
+
+
+def describe_main(config, reporter):
+    """Reports which module is ``__main__`` in the child, after printing to stdout (which must not break frames)."""
+    import sys
+
+    print("a stray print from the job", flush=True)
+    main = sys.modules["__main__"]
+    reporter.report({"main": getattr(main.__spec__, "name", None), "file": getattr(main, "__file__", None)})
+    return "ok"

@@ -84,3 +84,30 @@ def test_missing_file_exits_with_code_2(tmp_path, capsys):
 def test_settings_out_of_range_exit_with_code_2(data_file, capsys, option):
     assert main([str(data_file), *option]) == 2
     assert capsys.readouterr().err.startswith("error:")
+
+
+SHORT_CHINESE = ["很好吃", "服务差", "环境不错", "太贵了", "还会再来", "不推荐", "味道一般", "非常满意"]
+
+
+def test_cli_accepts_short_repeated_texts_the_page_accepts(tmp_path, capsys):
+    rows = [(SHORT_CHINESE[index % 8], "正面" if index % 2 == 0 else "负面") for index in range(60)]
+    path = write_csv(tmp_path / "short.csv", rows, ("text", "label"))
+    assert main([str(path), "--epochs", "1", "--hidden", "8", "--embed", "8", "--device", "cpu"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.strip().splitlines()[-1])["labels"] == ["正面", "负面"]
+    assert "text column 'text', label column 'label'" in captured.err
+
+
+def test_cli_reports_and_merges_similar_labels(tmp_path, capsys):
+    data = synthetic(count=80, seed=3)
+    spelled = [label.upper() if index % 3 == 0 else label for index, label in enumerate(data.labels)]
+    path = write_csv(tmp_path / "labels.csv", zip(data.texts, spelled))
+    common = ["--epochs", "1", "--hidden", "8", "--embed", "8", "--device", "cpu"]
+    assert main([str(path), *common]) == 0
+    captured = capsys.readouterr()
+    assert len(json.loads(captured.out.strip().splitlines()[-1])["labels"]) == 4
+    assert "notice: similar_labels" in captured.err and "--merge-similar-labels" in captured.err
+    assert main([str(path), *common, "--merge-similar-labels"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.strip().splitlines()[-1])["labels"] == ["bad", "good"]
+    assert "notice: similar_labels_merged" in captured.err

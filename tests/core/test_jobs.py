@@ -1,9 +1,10 @@
 import os
+import sys
 import time
 
 import pytest
 
-from core.jobs import DONE, FAILED, QUEUED, RUNNING, STOPPED, JobManager, ListReporter
+from core.jobs import DONE, FAILED, QUEUED, RUNNING, STOPPED, JobManager, JobStatus, ListReporter
 from tests.core import job_targets
 
 
@@ -95,3 +96,31 @@ def test_jobs_of_ended_sessions_are_stopped():
         assert jobs.get(job.id) is None, "a finished job of an ended session is kept in memory"
     finally:
         jobs.shutdown()
+
+
+def test_the_child_never_runs_the_servers_main_script(tmp_path, monkeypatch):
+    """Under `streamlit run`, __main__ is a page script: the job's process must not import it (spawn would)."""
+    import types
+
+    marker = tmp_path / "page_ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(marker)!r}, 'w').write('ran')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    jobs = JobManager(max_running=1)
+    try:
+        job = jobs.submit(job_targets.describe_main, {}, owner="a")
+        assert sys.modules["__main__"] is fake_main  # nothing swapped in the server while starting
+        assert jobs.wait(job, timeout=60)
+    finally:
+        jobs.shutdown()
+    assert job.status == DONE and job.result == "ok"  # the stray print did not corrupt the frames
+    assert job.records == [{"main": "core.job_worker", "file": job.records[0]["file"]}]
+    assert job.records[0]["file"].endswith("job_worker.py")
+    assert not marker.exists()
+
+
+def test_status_is_an_enum_that_knows_when_a_job_is_over():
+    assert [status.finished for status in JobStatus] == [False, False, True, True, True]
+    assert JobStatus("stopped") is STOPPED and STOPPED == "stopped"

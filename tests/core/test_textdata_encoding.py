@@ -68,15 +68,47 @@ def test_mostly_utf8_with_a_broken_byte_is_repaired_and_counted():
     assert decoded.text.endswith("\ufffd结尾")
 
 
-@pytest.mark.parametrize("data", [
-    ("text,label\nпривет, как дела сегодня,greeting\n" * 20).encode("cp1251"),  # Cyrillic runs
-    bytes(range(0x80, 0x100)) * 40,  # random high bytes
-    "日本語のテキストです。これはテストです。".encode("shift_jis") * 10,
-], ids=["cp1251", "high-bytes", "shift-jis"])
-def test_undecodable(data):
+def test_random_high_bytes_are_undecodable():
     with pytest.raises(DataError) as caught:
-        decode(data)
+        decode(bytes(range(0x80, 0x100)) * 40)
     assert caught.value.code == "undecodable"
+
+
+# Short texts, as real uploads of reviews hold: the statistics must work on a few dozen characters.
+CHINESE_SHORT = "内容,标签\n" + "".join(f"{text},{label}\n" for text, label in [
+    ("很好吃", "好"), ("服务差", "差"), ("环境不错", "好"), ("太贵了", "差"), ("还会再来", "好"), ("不推荐", "差")] * 10)
+KOREAN = ("text,label\n이 영화 정말 재미있어요,긍정\n배우들의 연기가 최고였습니다,긍정\n"
+          "시간 낭비였어요 다시는 안 봐요,부정\n스토리가 너무 지루했다,부정\n음악이 아름답고 감동적이에요,긍정\n")
+KOREAN_SHORT = "text,label\n좋아요,긍정\n별로,부정\n최고,긍정\n싫어,부정\n"
+JAPANESE = ("text,label\n今日はとても良い天気です。,天気\nこのレストランの料理は美味しかった,食事\n"
+            "電車が遅れて会議に間に合わなかった,仕事\n")
+RUSSIAN = "text,label\nОтличный фильм, всем советую,хорошо\nСкучно и долго, не понравилось,плохо\n"
+
+
+@pytest.mark.parametrize("text", [CHINESE_SHORT, SAMPLE, KOREAN, JAPANESE], ids=["zh-short", "zh", "ko", "ja"])
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_for_scripts_with_little_ascii(text, codec):
+    assert decode(text.encode(codec)) == (text, codec, 0, False)
+
+
+@pytest.mark.parametrize("text, codec, expected", [
+    (KOREAN, "cp949", "cp949"), (KOREAN, "euc-kr", "cp949"), (KOREAN_SHORT, "cp949", "cp949"),
+    (JAPANESE, "shift_jis", "cp932"), (JAPANESE, "cp932", "cp932"), (RUSSIAN, "cp1251", "cp1251"),
+    ("text,label\nΠολύ καλή ταινία, τη συνιστώ,καλό\nΒαρετή και μεγάλη,κακό\n" * 5, "cp1253", "cp1253"),
+], ids=["cp949", "euc-kr", "cp949-short", "shift-jis", "cp932", "cp1251", "cp1253-by-charset-normalizer"])
+def test_other_scripts_decode_as_a_reported_guess(text, codec, expected):
+    decoded = decode(text.encode(codec))
+    assert decoded.text == text and decoded.encoding == expected and decoded.guessed
+
+
+def test_korean_is_not_read_as_gbk_though_its_bytes_are_valid_gbk():
+    data = KOREAN.encode("cp949")
+    data.decode("gbk")  # no error: only the statistics tell them apart
+    assert decode(data).encoding == "cp949"
+
+
+def test_short_chinese_is_certain_gbk():
+    assert decode(CHINESE_SHORT.encode("gbk")) == (CHINESE_SHORT, "gbk", 0, False)
 
 
 def _xlsx_bytes() -> bytes:

@@ -170,7 +170,7 @@ def test_size_limit(tmp_path):
     with pytest.raises(DataError) as caught:
         read_table(data, max_bytes=1000)
     assert caught.value.code == "too_large"
-    assert caught.value.params == {"size_mb": round(len(data) / 1e6, 1), "limit_mb": 0.0}
+    assert caught.value.params == {"size_mb": round(len(data) / 2**20, 1), "limit_mb": 0.0}
     path = tmp_path / "big.csv"
     path.write_bytes(data)
     with pytest.raises(DataError):
@@ -213,3 +213,17 @@ def test_one_column_of_sentences_stays_whole():
     lines = ["text", "Hello, world", "No commas here", "One, two, three", "Plain again"]
     table = read_table("\n".join(lines).encode("utf-8"))
     assert table.columns == ["text"] and table.column("text") == lines[1:] and table.warnings == []
+
+
+def test_the_size_limit_is_50_mebibytes_like_the_server():
+    from core.textdata.loading import MAX_BYTES, check_size
+
+    assert MAX_BYTES == 52_428_800
+    check_size(50_000_001)  # over 50 MB but under 50 MiB: the browser let it through, so must Python
+    check_size(MAX_BYTES)
+    with pytest.raises(DataError) as caught:
+        check_size(MAX_BYTES + 1)
+    assert caught.value.params == {"size_mb": 50.0, "limit_mb": 50.0}
+    with pytest.raises(DataError) as caught:
+        check_size(60 * 2**20)
+    assert caught.value.params == {"size_mb": 60.0, "limit_mb": 50.0}

@@ -13,9 +13,10 @@ from pages.kit.jobs import job_manager
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "practice" / "lab.py")
 
 
-def _page(lang: str) -> AppTest:
+def _page(lang: str, **query: str | list[str]) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=30)
     at.session_state["lang"] = lang
+    at.query_params.update(query)
     return at.run()
 
 
@@ -62,3 +63,42 @@ def test_start_poll_and_stop_a_real_run():
 
     at.button(key="lab.reset").click().run()
     assert "lab.job" not in at.session_state and at.slider(key="lab.seq_len").value == 60
+
+
+def test_reset_after_a_shared_link_puts_every_control_back_and_cleans_the_url():
+    """Issue 12: Reset raised "Cannot directly delete query parameter 'lab.seed'" once a bound control came from the
+    URL (a shared link, or any change in a browser, which writes the control into the URL)."""
+    at = _page("en", **{"lab.seed": "7", "lab.seq_len": "12", "lab.task": "recall", "lab.cells": ["lstm", "gru"],
+                        "lab.clip": "false", "lab.optimizer": "sgd"})
+    assert at.number_input(key="lab.seed").value == 7 and at.slider(key="lab.seq_len").value == 12
+    assert at.selectbox(key="lab.task").value == "recall" and at.pills(key="lab.cells").value == ["lstm", "gru"]
+    assert at.toggle(key="lab.clip").value is False and at.selectbox(key="lab.optimizer").value == "sgd"
+    at.button(key="lab.reset").click().run()
+    assert not at.exception, at.exception
+    assert at.number_input(key="lab.seed").value == 0 and at.slider(key="lab.seq_len").value == 60
+    assert at.selectbox(key="lab.task").value == "adding" and at.pills(key="lab.cells").value == ["rnn", "lstm", "gru"]
+    assert at.toggle(key="lab.clip").value is True and at.selectbox(key="lab.optimizer").value == "adam"
+    assert not [key for key in at.query_params if key.startswith("lab.")], at.query_params
+
+
+def test_option_controls_put_codes_in_the_url_so_links_cross_languages():
+    chinese = _page("zh")
+    chinese.selectbox(key="lab.task").set_value("recall")
+    chinese.selectbox(key="lab.init").set_value("forget_bias_1")
+    chinese.pills(key="lab.cells").set_value(["rnn", "lstm"])
+    chinese.run()
+    assert not chinese.exception
+    link = {key: value for key, value in chinese.query_params.items() if key.startswith("lab.")}
+    assert link == {"lab.task": "recall", "lab.init": "forget_bias_1", "lab.cells": ["rnn", "lstm"]}
+
+    english = _page("en", **link)
+    assert english.selectbox(key="lab.task").value == "recall"
+    assert english.selectbox(key="lab.init").value == "forget_bias_1"
+    assert english.pills(key="lab.cells").value == ["rnn", "lstm"]
+    assert {key: value for key, value in english.query_params.items() if key.startswith("lab.")} == link
+
+    # A link shared before codes, with the Chinese label in it, still opens the same task in English.
+    legacy = _page("en", **{"lab.task": "回忆第一个符号"})
+    assert legacy.selectbox(key="lab.task").value == "recall" and legacy.query_params["lab.task"] == "recall"
+    unknown = _page("en", **{"lab.task": "<script>"})
+    assert unknown.selectbox(key="lab.task").value == "adding" and "lab.task" not in unknown.query_params

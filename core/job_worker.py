@@ -1,0 +1,121 @@
+"""The child side of a background job: ``python -m core.job_worker``, talking to its parent over its own pipes.
+
+Why a plain subprocess rather than ``multiprocessing``: the spawn start method re-imports the parent's ``__main__``
+in the child, and under ``streamlit run`` that is whichever page script last ran — it would run a page in the
+training process. Swapping ``sys.modules["__main__"]`` around ``Process.start()`` races the other sessions' scripts.
+This entry point imports only the job's own target, whatever runs in the parent.
+
+Protocol (one process per job), every message one *frame*: an 8-byte big-endian length, then a pickle of that size.
+
+- stdin: one frame, the request ``(target_name, config, threads, niceness)``. After it the parent sends nothing;
+  the end of stdin — the parent closed it (Stop) or died — means "stop": the target sees ``should_stop()``.
+- stdout: ``("record", record)`` frames, then one ``("result", value)`` or ``("error", traceback_text)``.
+
+Both ends are this project's own code started by the server (never a user's file), so pickle is safe here; it lets
+frozen dataclasses cross unchanged.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import struct
+import sys
+import threading
+import traceback
+from typing import Any, BinaryIO, Callable
+
+_LENGTH = struct.Struct(">Q")
+
+
+def write_frame(stream: BinaryIO, message: Any) -> None:
+    """Send one pickled message (the caller serialises writers)."""
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def read_frame(stream: BinaryIO) -> Any:
+    """The next message, or ``None`` at the end of the stream (a cut-off frame counts as the end)."""
+    header = stream.read(_LENGTH.size)
+    if len(header) < _LENGTH.size:
+        return None
+    (length,) = _LENGTH.unpack(header)
+    payload = stream.read(length)
+    if len(payload) < length:
+        return None
+    return pickle.loads(payload)
+
+
+def target_name(target: Callable) -> str:
+    """``"module:function"``: the child imports the target itself, after lowering its priority."""
+    name = f"{target.__module__}:{target.__qualname__}"
+    if "<" in name or target.__module__ == "__main__":
+        raise ValueError(f"a job target must be a top-level function of an importable module, not {name}")
+    return name
+
+
+def import_target(name: str) -> Callable:
+    module_name, _, function_name = name.partition(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
+class PipeReporter:
+    """The child-side reporter: each record is one frame on the private copy of stdout."""
+
+    def __init__(self, output: BinaryIO, stop: threading.Event):
+        self._output = output
+        self._stop = stop
+        self._lock = threading.Lock()
+
+    def send(self, kind: str, payload: Any) -> None:
+        with self._lock:
+            write_frame(self._output, (kind, payload))
+
+    def report(self, record: Any) -> None:
+        self.send("record", record)
+
+    def should_stop(self) -> bool:
+        return self._stop.is_set()
+
+
+def _watch_for_stop(requests: BinaryIO, stop: threading.Event) -> None:
+    """Block until the parent closes stdin (or writes anything at all), then raise the stop flag."""
+    try:
+        requests.read()
+    finally:
+        stop.set()
+
+
+def main() -> None:
+    requests = sys.stdin.buffer
+    # Frames get a private copy of the pipe; fd 1 then points at stderr, so a stray print() in the target (or a
+    # library's) lands in the server log instead of corrupting a frame.
+    output = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    request = read_frame(requests)
+    if request is None:
+        return
+    name, config, threads, niceness = request
+    try:
+        os.nice(niceness)  # lesson pages of other sessions come first, importing torch included
+    except (AttributeError, OSError):
+        pass
+    stop = threading.Event()
+    threading.Thread(target=_watch_for_stop, args=(requests, stop), name="stop-watch", daemon=True).start()
+    reporter = PipeReporter(output, stop)
+    try:
+        import torch
+
+        torch.set_num_threads(max(1, threads))
+        result = import_target(name)(config, reporter)
+        reporter.send("result", result)
+    except BaseException:  # report everything, KeyboardInterrupt included: the parent must learn why
+        reporter.send("error", traceback.format_exc())
+    finally:
+        output.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Option widgets whose URL carries a code, never a translated label, so a shared link works in either language.
+
+Streamlit's ``bind="query-params"`` writes an option widget's *visible label* into the URL (``?lab.task=加法问题``):
+a link made in Chinese then means nothing to an English session, and the other way round. These widgets are left
+unbound instead; the page seeds them from the URL on a session's first view and writes the option's code back after
+each run (``?lab.task=recall``), as the shell does for ``?lang=``. Labels of any language are still understood on the
+way in, so links shared before this change keep working. Being unbound, their parameters may also be deleted
+(Reset), which Streamlit refuses for bound ones.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Sequence
+
+import streamlit as st
+
+
+def _code(raw: str, options: Sequence[str], aliases: Mapping[str, str]) -> str | None:
+    """The option ``raw`` names: a code as it is, else a label of any language (stripped, case-folded)."""
+    if raw in options:
+        return raw
+    return aliases.get(raw.strip().casefold())
+
+
+def label_aliases(labels: Iterable[Mapping[str, str]]) -> dict[str, str]:
+    """``label -> code`` from several ``code -> label`` tables (one per language), keys case-folded."""
+    return {label.strip().casefold(): code for table in labels for code, label in table.items()}
+
+
+def seed_choice(key: str, options: Sequence[str], default: str, aliases: Mapping[str, str]) -> None:
+    """Before the widget is drawn: on this session's first view, take its value from ``?key=`` when it names an
+    option (anything else falls back to ``default`` and is dropped from the URL)."""
+    if key in st.session_state:
+        return
+    code = _code(st.query_params.get(key, ""), options, aliases)
+    st.session_state[key] = code or default
+
+
+def seed_choices(key: str, options: Sequence[str], default: Sequence[str], aliases: Mapping[str, str]) -> None:
+    """:func:`seed_choice` for a multi-select: ``?key=a&key=b``, unknown names skipped, order of ``options``."""
+    if key in st.session_state:
+        return
+    if key not in st.query_params:
+        st.session_state[key] = list(default)
+        return
+    chosen = {_code(raw, options, aliases) for raw in st.query_params.get_all(key)}
+    st.session_state[key] = [option for option in options if option in chosen]
+
+
+def publish(key: str, value: str | Sequence[str], default: str | Sequence[str]) -> None:
+    """After the widget: its code(s) in the URL, or nothing when it shows the default (a clean link)."""
+    if value == default or (not isinstance(value, str) and list(value) == list(default)):
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value if isinstance(value, str) else (list(value) or [""])  # "": none chosen
+
+
+def forget(keys: Iterable[str]) -> None:
+    """Drop these parameters from the URL (Reset); they are unbound, so Streamlit allows it."""
+    for key in keys:
+        st.query_params.pop(key, None)
