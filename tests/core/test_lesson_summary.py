@@ -45,7 +45,8 @@ def evaluate(section: str, values: dict) -> dict:
 def torch_blocks(cell: nn.RNNCellBase, count: int) -> tuple[list, list, list]:
     """Per gate (torch's stacking order): W_i· (H, D), W_h· (H, H), b_i· + (b_h·) split as torch keeps them."""
     split = lambda tensor: list(tensor.detach().chunk(count))  # noqa: E731
-    return split(cell.weight_ih), split(cell.weight_hh), [a + b for a, b in zip(split(cell.bias_ih), split(cell.bias_hh))]
+    biases = [a + b for a, b in zip(split(cell.bias_ih), split(cell.bias_hh))]
+    return split(cell.weight_ih), split(cell.weight_hh), biases
 
 
 def test_cheat_sheet_rnn_formulas_are_torchs_rnn_and_readout():
