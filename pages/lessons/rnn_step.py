@@ -6,8 +6,9 @@ import streamlit as st
 from core.escape import markdown_text
 from core.figures.rnn_step import StepFigureLabels, matrix_heatmap, step_terms_figure
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
-from core.lessons import bmatrix
-from core.lessons.rnn_step import DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, run_lesson, step_equations
+from core.lessons.rnn_step import (
+    DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, biases_latex, run_lesson, step_equations,
+)
 from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
@@ -108,7 +109,7 @@ for column, figure, name in zip(st.columns([3, 4, 4]), heatmaps(sentence, seed, 
     chart(figure, f"rnn_step.{name}", column)
 how_to_read(t["weights_how"])
 st.markdown(f"**{t['biases']}**")
-formula_block(r"b_h = " + bmatrix(lesson.bias_hidden, 3) + r", \qquad b_y = " + bmatrix(lesson.bias_output, 3))
+formula_block(biases_latex(lesson))
 
 st.subheader(t["shapes_title"])
 columns = t["shape_columns"]

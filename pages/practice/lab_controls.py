@@ -1,7 +1,7 @@
 """The lab's settings panel: every control shareable through the URL in language-neutral values, and Reset.
 
 Number, slider and toggle controls are bound to the URL by Streamlit (their values are numbers and ``true``); the
-option controls (task, optimizer, initialisation, cells) carry codes through :mod:`pages.practice.url_choices`.
+option controls (task, optimizer, initialisation, cells) carry codes through :mod:`pages.kit.url_choices`.
 Reset puts every control back through ``st.session_state`` — the one way Streamlit lets a bound control change —
 which also takes its parameter out of the URL.
 """
@@ -16,7 +16,7 @@ import streamlit as st
 from core.lab.config import CELLS, INITS, OPTIMIZERS, LabConfig, record_every_for
 from core.lab.tasks import MAX_SEQ_LEN, MIN_SEQ_LEN, TASKS
 from pages.kit.i18n import LANGUAGES, Texts, texts
-from pages.practice.url_choices import forget, label_aliases, publish, seed_choice, seed_choices
+from pages.kit.url_choices import forget, label_aliases, publish, seed_choice, seed_choices
 
 DEFAULTS = LabConfig()
 HIDDEN_SIZES = (8, 16, 32, 64, 128)

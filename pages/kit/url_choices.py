@@ -48,14 +48,22 @@ def seed_choices(key: str, options: Sequence[str], default: Sequence[str], alias
 
 
 def publish(key: str, value: str | Sequence[str], default: str | Sequence[str]) -> None:
-    """After the widget: its code(s) in the URL, or nothing when it shows the default (a clean link)."""
+    """After the widget: its code(s) in the URL, or nothing when it shows the default (a clean link).
+
+    The URL is written only when it must change: each write makes the browser rewrite its address, and one sent in
+    the first run after a page change can keep the previous page's path in the address bar.
+    """
     if value == default or (not isinstance(value, str) and list(value) == list(default)):
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = value if isinstance(value, str) else (list(value) or [""])  # "": none chosen
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    wanted = [value] if isinstance(value, str) else (list(value) or [""])  # "": none chosen
+    if st.query_params.get_all(key) != wanted:
+        st.query_params[key] = wanted[0] if isinstance(value, str) else wanted
 
 
 def forget(keys: Iterable[str]) -> None:
     """Drop these parameters from the URL (Reset); they are unbound, so Streamlit allows it."""
     for key in keys:
-        st.query_params.pop(key, None)
+        if key in st.query_params:
+            del st.query_params[key]
