@@ -94,14 +94,12 @@ class CustomLSTM(nn.Module):
             raise ValueError("CustomLSTM runs one direction; a bidirectional nn.LSTM cannot be copied")
         if module.proj_size:
             raise ValueError("CustomLSTM has no projection; an nn.LSTM with proj_size > 0 cannot be copied")
-        with torch.device("meta"):  # every weight is copied below: draw nothing from torch's global generator
+        with torch.device("meta"):  # every weight is replaced below: draw nothing from torch's global generator
             custom = cls(module.input_size, module.hidden_size, module.num_layers, dropout=module.dropout,
                          bias=module.bias, batch_first=module.batch_first)
-        reference = module.weight_ih_l0
-        custom = custom.to_empty(device=reference.device).to(dtype=reference.dtype)
-        with torch.no_grad():
-            for layer, lstm_cell in enumerate(custom.cells):
-                for name in ("weight_ih", "weight_hh") + (("bias_ih", "bias_hh") if module.bias else ()):
-                    getattr(lstm_cell, name).copy_(getattr(module, f"{name}_l{layer}"))
+        for layer, lstm_cell in enumerate(custom.cells):
+            for name in ("weight_ih", "weight_hh") + (("bias_ih", "bias_hh") if module.bias else ()):
+                weights = getattr(module, f"{name}_l{layer}")  # same device and dtype, its own storage
+                setattr(lstm_cell, name, nn.Parameter(weights.detach().clone(), requires_grad=weights.requires_grad))
         custom.train(module.training)
         return custom

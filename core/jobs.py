@@ -6,7 +6,8 @@ function ``target(config, reporter)`` in its own process (``python -m core.job_w
 
 - the page script only submits, polls ``job.records`` and asks to stop;
 - a server-wide cap (``max_running``) keeps a lecture hall of students from starting fifty trainings at once; the
-  rest wait in a queue whose position each session can show;
+  rest wait in a queue whose position each session can show; a full queue or an exhausted memory budget refuses
+  the job at once with :class:`core.job_admission.JobRefused` (see :class:`core.job_admission.Admission`);
 - the child is niced and uses few torch threads, so sessions that only read lessons stay responsive;
 - the reporter is the only channel back: records (plain values or frozen dataclasses) and a final result.
 
@@ -27,6 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Callable
 
+from core.job_admission import Admission, JobRefused  # noqa: F401  (JobRefused: what submit raises)
 from core.job_worker import read_frame, target_name, write_frame
 from core.reporting import ListReporter, Reporter  # noqa: F401  (re-exported: targets and tests import them here)
 
@@ -121,6 +123,7 @@ class JobManager:
         grace_seconds: how long a stop request may be ignored before the process is killed.
         owner_alive: optional ``owner -> bool``; jobs of owners that are gone (closed browser tabs) are stopped.
         niceness: added to each child's nice value so page scripts win the CPU.
+        admission: queue limit and memory budget checked on submit (default: none).
     """
 
     def __init__(
@@ -131,6 +134,7 @@ class JobManager:
         owner_alive: Callable[[str], bool] | None = None,
         niceness: int = 10,
         poll_seconds: float = 0.05,
+        admission: Admission | None = None,
     ):
         if max_running < 1:
             raise ValueError("max_running must be at least 1")
@@ -140,6 +144,7 @@ class JobManager:
         self.owner_alive = owner_alive
         self.niceness = niceness
         self.poll_seconds = poll_seconds
+        self.admission = admission or Admission()
         self._lock = threading.RLock()
         self._jobs: dict[str, Job] = {}
         self._queue: list[Job] = []
@@ -150,12 +155,18 @@ class JobManager:
 
     # ----- public API -------------------------------------------------------------------------------------------
     def submit(self, target: Callable[[Any, Reporter], Any], config: Any, owner: str, label: str = "") -> Job:
-        """Queue ``target(config, reporter)``; it starts as soon as a slot is free."""
+        """Queue ``target(config, reporter)``; it starts as soon as a slot is free.
+
+        Raises :class:`JobRefused` when the server is full (queue limit or memory budget): nothing is queued.
+        """
         target_name(target)  # fail now, in the page, rather than later in the child
         job = Job(target=target, config=config, owner=owner, label=label, manager=self)
         with self._lock:
             if self._closed:
                 raise RuntimeError("job manager is shut down")
+            # the queue limit only concerns a job that has to wait; the memory budget concerns every new job
+            must_wait = bool(self._queue) or len(self.running()) >= self.max_running
+            self.admission.check(waiting=len(self._queue), must_wait=must_wait)
             self._jobs[job.id] = job
             self._queue.append(job)
             self._start_waiting()

@@ -35,7 +35,7 @@ def seeded_module(factory: Callable[[], Module], seed: int) -> Module:
     """
     with torch.device("meta"):  # constructing draws nothing: the meta device has no values
         module = factory()
-    module = module.to_empty(device="cpu")
+    _allocate_on_cpu(module)
     draw = generator(seed)
     filled: set[int] = set()
     with torch.no_grad():
@@ -46,6 +46,20 @@ def seeded_module(factory: Callable[[], Module], seed: int) -> Module:
     if missing:
         raise TypeError(f"no seeded initialisation for parameters {missing}")
     return module.eval()
+
+
+def _allocate_on_cpu(module: nn.Module) -> None:
+    """Give every meta parameter real (uninitialised) CPU storage, by plain attribute assignment.
+
+    ``Module.to_empty`` does the same but costs about a second the first time a process calls it; assignment is
+    public API, and recurrent layers keep their flat weight list in step through their own ``__setattr__``.
+    """
+    for layer in module.modules():
+        if any(buffer.is_meta for buffer in layer.buffers(recurse=False)):
+            raise TypeError(f"no seeded initialisation for the buffers of {type(layer).__name__}")
+        for name, parameter in list(layer.named_parameters(recurse=False)):
+            setattr(layer, name, nn.Parameter(torch.empty(parameter.shape, dtype=parameter.dtype),
+                                              requires_grad=parameter.requires_grad))
 
 
 def _children_first(module: nn.Module) -> Iterator[nn.Module]:

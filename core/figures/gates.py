@@ -119,7 +119,7 @@ def gate_heatmaps_figure(
     names = list(gates)
     figure = make_subplots(rows=len(names), cols=1, shared_xaxes=True, vertical_spacing=0.06,
                            subplot_titles=[titles[name] for name in names])
-    columns = [f"{step + 1}·{token}" for step, token in enumerate(tokens)]
+    columns = [f"{step + 1}·{plotly_text(token)}" for step, token in enumerate(tokens)]  # user text: escaped
     for row, name in enumerate(names, start=1):
         values = np.asarray(gates[name], dtype=float).T  # (hidden, seq_len)
         low, high = value_range(name, values)

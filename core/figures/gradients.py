@@ -1,8 +1,8 @@
 """Figures of lesson 4: the Jacobian chain's norm against its predictions, tanh saturation, gradient clipping.
 
-Builders are pure: arrays in, plotly Figure out, every word passed in through ``labels`` (the
-``*Labels`` dataclasses, filled by the page from its texts). Animated figures get one frame per visited step, thinned to at most ``max_frames``
-so a 200-step chain stays light to send; hover shows full precision.
+Builders are pure: arrays in, plotly Figure out, every word passed in through ``labels`` (the ``*Labels``
+dataclasses, filled by the page from its texts). Animated figures get one frame per visited step, thinned to at most
+``max_frames`` so a 200-step chain stays light to send; hover shows full precision.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from core.escape import plotly_text
 from core.figures.cell_diagram import Chip, Diagram, Node, Wire, diagram_figure
 from core.figures.gates import frame_texts
 from core.figures.player import PlayerLabels
@@ -105,7 +106,7 @@ def cell_path_figure(
     ``labels``: ``forget_product`` (∏ f, the direct cell path), ``cell_jacobian`` (‖∂C_T/∂C_t‖ measured),
     ``rnn_jacobian`` (the RNN's ‖∂h_T/∂h_t‖), ``x_title``, ``y_title``.
     """
-    positions = [f"{step + 1}·{token}" for step, token in enumerate(tokens)]
+    positions = [f"{step + 1}·{plotly_text(token)}" for step, token in enumerate(tokens)]  # user text: escaped
     curves = (
         (rnn_jacobian_norm, labels["rnn_jacobian"], CELL_COLORS["rnn"], "dot"),
         (forget_product_norm, labels["forget_product"], GATE_COLORS["forget"], "solid"),

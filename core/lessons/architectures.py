@@ -57,6 +57,12 @@ class ArchitectureRun:
     reference: str  # the torch module the trace was compared with
     divider: int | None = None  # seq2seq: first decoder column
 
+    def step_of(self, column: int) -> int:
+        """The 1-based step a column is in its own half: seq2seq's decoder counts again from 1 after the divider."""
+        if self.divider is not None and column >= self.divider:
+            return column + 1 - self.divider
+        return column + 1
+
     @property
     def hidden_size(self) -> int:
         return self.states.shape[0] // self.bands

@@ -83,6 +83,21 @@ class BackwardPass:
         return len(self.tokens)
 
     @property
+    def direct_norms(self) -> np.ndarray:
+        """(T,) ‖∂L_t/∂h_t‖: what each step's own loss sends into h_t."""
+        return np.linalg.norm(self.direct, axis=1)
+
+    @property
+    def carried_norms(self) -> np.ndarray:
+        """(T,) ‖W_hhᵀ diag(1 − h_{t+1}²) ∂L/∂h_{t+1}‖: what arrives from the future."""
+        return np.linalg.norm(self.carried, axis=1)
+
+    @property
+    def term_norms(self) -> np.ndarray:
+        """(T,) Frobenius norm of each step's term δ_t h_{t−1}ᵀ."""
+        return np.linalg.norm(self.terms, axis=(1, 2))
+
+    @property
     def backward_order(self) -> tuple[int, ...]:
         """Positions in the order the backward pass visits them: T−1, …, 0."""
         return tuple(range(self.seq_len - 1, -1, -1))

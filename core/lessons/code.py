@@ -7,7 +7,6 @@ Source listings come from ``inspect.getsource`` of the very functions that compu
 from __future__ import annotations
 
 import inspect
-import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,11 +20,12 @@ from core.custom_lstm import CustomLSTM
 from core.lessons.timing import fastest_seconds, timing_conditions
 from core.numpy_cells import NumpyLSTMCell
 from core.numpy_check import gradient_errors
-from core.parameter_count import ParameterTable, parameter_table
 from core.seeding import generator as seeded_generator, seeded_module
 
 # What the gradient check reports, in reading order: forward values first, then every gradient.
 CHECKED = ("hidden", "cell", "weight", "bias", "input", "hidden_prev", "cell_prev")
+# float64 gradients written correctly agree to ~1e-16 (machine precision); a wrong line gives ~1
+PASS_THRESHOLD = 1e-10
 MAX_CHECK_SIZE = 256  # batch / input / hidden above this stop being a lesson and start being a benchmark
 
 
@@ -60,6 +60,15 @@ class GradientCheck:
     @property
     def worst(self) -> float:
         return max(self.relative_errors)
+
+    @property
+    def passes(self) -> tuple[bool, ...]:
+        """Per checked entry: does its error stay under ``PASS_THRESHOLD``?"""
+        return tuple(error < PASS_THRESHOLD for error in self.relative_errors)
+
+    @property
+    def passed(self) -> bool:
+        return self.worst < PASS_THRESHOLD
 
 
 def gradient_check(batch_size: int, input_size: int, hidden_size: int, seed: int) -> GradientCheck:
@@ -143,6 +152,11 @@ class LoopReplay:
     hidden_norms: np.ndarray  # (S, L) ‖h_t‖ of batch row 0 right after the call (t, layer)
     gaps: np.ndarray  # (S, L) max |h_t (loop) − h_t (nn.LSTM, same layer)| over the batch and units
     seq_len: int  # the full sequence length (≥ S)
+
+    @property
+    def worst_gap(self) -> float:
+        """The largest gap of any call to nn.LSTM."""
+        return float(self.gaps.max())
 
 
 def loop_replay(sizes: LSTMSizes, seed: int = 0, device: torch.device | str = "cpu",
@@ -231,28 +245,3 @@ def text_classifier(vocab_size: int = 10_000, embed_size: int = 128, hidden_size
                               num_layers=num_layers, embed_size=embed_size, hidden_size=hidden_size,
                               dropout=0.3, pooling="last")
     return TextClassifier(config)
-
-
-@dataclass(frozen=True)
-class LayerCount:
-    """The closed-form parameter count of one LSTM layer (with biases), from its sizes."""
-
-    layer: int  # 0-based layer index
-    directions: int  # 2 when bidirectional
-    hidden_size: int
-    input_size: int  # what the layer reads: embed size for layer 0, directions × hidden above it
-
-    @property
-    def count(self) -> int:
-        """directions × 4 gates × hidden × (input + hidden + 2): W_ih, W_hh and the two bias vectors per gate."""
-        return self.directions * 4 * self.hidden_size * (self.input_size + self.hidden_size + 2)
-
-
-def lstm_layer_counts(lstm: nn.LSTM) -> tuple[LayerCount, ...]:
-    """One :class:`LayerCount` per layer, with each layer's input size read off its ``weight_ih``."""
-    if not lstm.bias or lstm.proj_size:
-        raise ValueError("the closed form covers LSTMs with biases and without projections")
-    directions = 2 if lstm.bidirectional else 1
-    return tuple(LayerCount(layer, directions, lstm.hidden_size, getattr(lstm, f"weight_ih_l{layer}").shape[1])
-                 for layer in range(lstm.num_layers))
-

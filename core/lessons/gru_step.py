@@ -21,7 +21,6 @@ Two differences from the tutorial, both shown numerically by :func:`walkthrough`
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,9 +29,7 @@ from torch import nn
 
 from core.lessons import bmatrix
 from core.lesson_models import seeded_recurrent
-from core.lessons.timing import timing_conditions
 from core.lessons.trained.load import require_lesson_sizes, trained_model
-from core.seeding import generator as seeded_generator
 from core.sequence_input import embed_tokens, tokens_of
 from core.trace import trace
 from core.weights import GATE_ORDER, layer_weights
@@ -48,7 +45,6 @@ TUTORIAL_EQUATIONS = (  # the tutorial's form: one matrix over [h, x], reset bef
     r"\tilde{h}_t = \tanh(W_h \cdot [r_t \odot h_{t-1}, x_t] + b_h)",
     r"h_t = (1 - z'_t) \odot h_{t-1} + z'_t \odot \tilde{h}_t, \qquad z'_t = 1 - z_t",
 )
-SIGMOID_GATES = frozenset({"input", "forget", "output", "reset", "update"})  # the tutorial's "gates": σ valves
 
 
 @dataclass(frozen=True)
@@ -215,90 +211,3 @@ def step_equations(lesson: GRUWalkthrough, step: int, decimals: int = 2) -> dict
         + matrix(new) + " = " + matrix(lesson.tutorial_hidden[index]),
     )
     return equations
-
-
-@dataclass(frozen=True)
-class CellFacts:
-    """One column of the LSTM vs GRU table, read off a real module and its trace."""
-
-    kind: str  # "lstm" or "gru"
-    gate_blocks: int  # G: blocks stacked in weight_ih (4 or 3), read off its shape
-    parameters: int  # Σ numel over module.parameters()
-    formula_parameters: int  # G · (H² + H·D + 2H), torch's two bias vectors included
-    gates: int  # σ gates the trace computes (the tutorial's count: 3 vs 2)
-    states: int  # state tensors carried between steps: h and C (LSTM) or h (GRU)
-
-
-def cell_facts(kind: str, input_size: int, hidden_size: int, seed: int = 0) -> CellFacts:
-    """Count the parameters of one ``nn.LSTM`` / ``nn.GRU`` of the given sizes and list what its trace computes."""
-    module = seeded_recurrent(kind, input_size, hidden_size, seed)
-    blocks = module.weight_ih_l0.shape[0] // hidden_size
-    with torch.no_grad():
-        traced = trace(module, torch.zeros(1, input_size))  # one step is enough to list the gates
-    return CellFacts(
-        kind=kind, gate_blocks=blocks,
-        parameters=sum(parameter.numel() for parameter in module.parameters()),
-        formula_parameters=blocks * (hidden_size**2 + hidden_size * input_size + 2 * hidden_size),
-        gates=len(SIGMOID_GATES & set(traced.gates)), states=1 + (traced.c_n is not None),
-    )
-
-
-@dataclass(frozen=True)
-class TimingConfig:
-    """The batch the LSTM vs GRU timing runs (the page quotes these numbers)."""
-
-    batch_size: int = 16  # sequences per batch
-    seq_len: int = 32  # steps per sequence
-    repeats: int = 5  # timed passes after one warm-up; the fastest is kept
-
-
-@dataclass(frozen=True)
-class CellTiming:
-    """How long one batch takes through a module, best of several runs, in milliseconds."""
-
-    kind: str  # "lstm" or "gru"
-    forward_ms: float  # fastest forward pass
-    backward_ms: float  # fastest backward pass of the same batch
-    device: str  # where it ran
-
-
-def time_cell(kind: str, input_size: int, hidden_size: int, batch_size: int = TimingConfig.batch_size,
-              seq_len: int = TimingConfig.seq_len, repeats: int = TimingConfig.repeats,
-              device: torch.device | str = "cpu", seed: int = 0) -> CellTiming:
-    """Time ``nn.LSTM`` / ``nn.GRU`` forward and backward on a random (seq_len, batch_size, input_size) batch.
-
-    One warm-up pass, then ``repeats`` timed passes; the fastest is kept because on a shared machine the noise
-    only ever adds time. On the CPU the passes run on one thread: with every core busy, torch's worker threads
-    wait on each other and the numbers turn to noise (tens of milliseconds for a sub-millisecond pass).
-    """
-    with timing_conditions(torch.device(device)):  # one timing at a time; one thread on the CPU
-        return _time_cell(kind, input_size, hidden_size, batch_size, seq_len, repeats, device, seed)
-
-
-def _time_cell(kind, input_size, hidden_size, batch_size, seq_len, repeats, device, seed) -> CellTiming:
-    module = seeded_recurrent(kind, input_size, hidden_size, seed).to(device).train()
-    batch = torch.randn(seq_len, batch_size, input_size, generator=seeded_generator(seed))  # (seq_len, batch, D)
-    batch = batch.to(device)
-    device_type = torch.device(device).type
-
-    def wait() -> None:
-        if device_type == "cuda":
-            torch.cuda.synchronize()
-        elif device_type == "mps":
-            torch.mps.synchronize()
-
-    forward_times, backward_times = [], []
-    for attempt in range(repeats + 1):
-        module.zero_grad(set_to_none=True)
-        wait()
-        start = time.perf_counter()
-        output, _ = module(batch)  # (seq_len, batch, hidden)
-        wait()
-        middle = time.perf_counter()
-        output.square().mean().backward()
-        wait()
-        end = time.perf_counter()
-        if attempt:  # the first pass pays one-off allocation and kernel selection costs
-            forward_times.append((middle - start) * 1e3)
-            backward_times.append((end - middle) * 1e3)
-    return CellTiming(kind=kind, forward_ms=min(forward_times), backward_ms=min(backward_times), device=str(device))

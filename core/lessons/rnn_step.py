@@ -155,6 +155,12 @@ def run_lesson(sentence: str, seed: int, config: RNNStepConfig = RNNStepConfig()
     )
 
 
+def biases_latex(lesson: RNNStepLesson, decimals: int = 3) -> str:
+    """``b_h = […], b_y = […]``: the two bias vectors the lesson's network adds (b_h = torch's b_ih + b_hh)."""
+    return (r"b_h = " + bmatrix(lesson.bias_hidden, decimals) + r", \qquad b_y = "
+            + bmatrix(lesson.bias_output, decimals))
+
+
 def step_equations(lesson: RNNStepLesson, step: int, decimals: int = 2) -> dict[str, str]:
     r"""The lesson's formulas with step ``step``'s numbers substituted (``step`` is 1-based, like t).
 

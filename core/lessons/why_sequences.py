@@ -156,6 +156,23 @@ class MemoryProbe:
     def feedforward_gap(self) -> float:
         return float(np.linalg.norm(self.feedforward_output - self.changed_feedforward_output))
 
+    @property
+    def changed_gap(self) -> float:
+        """‖h_t − h'_t‖ at the replaced word itself, where the difference enters."""
+        return float(self.step_gap[self.position])
+
+    @property
+    def steps_after(self) -> int:
+        """Steps the difference travels from the replaced word to the end."""
+        return len(self.tokens) - self.position - 1
+
+    @property
+    def trend(self) -> str:
+        """"fades" when the gap is smaller at the end than where it entered, "grows" when larger, else "none"."""
+        if self.final_gap < self.changed_gap:
+            return "fades"
+        return "grows" if self.final_gap > self.changed_gap else "none"
+
 
 def probe_memory(sentence: str, position: int, replacement: str, seed: int,
                  config: RNNStepConfig = RNNStepConfig()) -> MemoryProbe:

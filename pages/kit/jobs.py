@@ -3,6 +3,9 @@
 Every session of this server shares one :class:`core.jobs.JobManager` (``st.cache_resource``), so its
 ``max_running`` cap holds server-wide: a lecture hall pressing Start at once queues instead of starving the CPU.
 
+A server that is full (``MAX_QUEUED`` waiting, or its memory budget used) refuses a new job at once and
+:func:`submit_job` tells the user so in their language; nothing hangs.
+
 A job belongs to the session that started it. The owner is a random id kept in ``st.session_state``; while the
 session is connected it holds a *lease*, a session-scoped resource (``st.cache_resource(scope="session")``) whose
 release callback runs when the session disconnects. A session can drop its websocket for a moment (a laptop waking
@@ -12,15 +15,22 @@ than ``ABANDONED_AFTER_SECONDS`` counts as a closed tab, and the manager stops i
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
 
 import streamlit as st
 
-from core.jobs import JobManager
+from core.job_admission import Admission, JobRefused
+from core.jobs import Job, JobManager
+from core.memory import physical_memory_bytes
+from pages.kit.i18n import texts
 
 MAX_RUNNING = 2
+# Beyond this many waiting trainings a new one is refused: with two running and each lab run taking a minute or more,
+# a longer queue would keep a student waiting longer than a lecture lets them.
+MAX_QUEUED = 6
 # Lowest CPU priority: a training only gets the time that page scripts (and the browser) leave idle, so reading a
 # lesson stays quick while two runs train; on an otherwise idle server the runs lose nothing.
 NICENESS = 19
@@ -55,10 +65,21 @@ class OwnerLeases:
         return released is None or time.time() - released < self.grace_seconds
 
 
+def memory_budget_bytes() -> int | None:
+    """Resident memory (server and its jobs) above which no new job starts: ``RNN_EXPLORER_MEMORY_BUDGET_MB``, else
+    half the machine's RAM (room for a second replica, the proxy and the system)."""
+    configured = os.environ.get("RNN_EXPLORER_MEMORY_BUDGET_MB")
+    if configured:
+        return int(float(configured) * 2**20)
+    physical = physical_memory_bytes()
+    return physical // 2 if physical else None
+
+
 def new_job_manager(leases: OwnerLeases | None = None) -> JobManager:
     """A manager with the server's settings (the benchmark builds one the same way, outside Streamlit)."""
     return JobManager(max_running=MAX_RUNNING, niceness=NICENESS,
-                      owner_alive=leases or OwnerLeases(ABANDONED_AFTER_SECONDS))
+                      owner_alive=leases or OwnerLeases(ABANDONED_AFTER_SECONDS),
+                      admission=Admission(max_queued=MAX_QUEUED, memory_budget_bytes=memory_budget_bytes()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -100,3 +121,13 @@ def session_job(key: str):
     owner = session_owner()
     job = job_manager().get(job_id)
     return job if job is not None and job.owner == owner else None
+
+
+def submit_job(target, config, label: str) -> Job | None:
+    """Submit a job for this session; on a full server show why in the user's language and return ``None``."""
+    try:
+        return job_manager().submit(target, config, owner=session_owner(), label=label)
+    except JobRefused as refused:
+        st.error(texts("common")["server_full"].format(refused.reason, waiting=refused.in_use,
+                                                       limit=refused.limit))
+        return None

@@ -42,9 +42,8 @@ def shape_text(shape: tuple[int, ...]) -> str:
 def caption(run: ArchitectureRun, reveal) -> str:
     """One frame's title: the step, the token it reads, the shape of what it made, the label it emits."""
     column = reveal.column
-    step = column + 1 - (run.divider or 0) if run.divider is not None and column >= run.divider else column + 1
-    return t["stages"].format(reveal.stage, step=step, token=run.input_labels[column], shape=shape_text(reveal.shape),
-                              label=run.output_labels[column])
+    return t["stages"].format(reveal.stage, step=run.step_of(column), token=run.input_labels[column],
+                              shape=shape_text(reveal.shape), label=run.output_labels[column])
 
 
 page_header(t)

@@ -98,10 +98,10 @@ st.dataframe(pd.DataFrame({
     columns["step"]: np.arange(1, result.seq_len + 1),
     columns["token"]: list(result.tokens),
     columns["has_loss"]: [t["yes"] if position in result.loss_steps else t["no"] for position in range(result.seq_len)],
-    columns["direct"]: np.linalg.norm(result.direct, axis=1),
-    columns["carried"]: np.linalg.norm(result.carried, axis=1),
+    columns["direct"]: result.direct_norms,
+    columns["carried"]: result.carried_norms,
     columns["total"]: result.grad_norms,
-    columns["term"]: np.linalg.norm(result.terms, axis=(1, 2)),
+    columns["term"]: result.term_norms,
     columns["probability"]: result.target_probability,
 }), hide_index=True, key="bptt.table",
     column_config={columns[name]: st.column_config.NumberColumn(format="%.4f") for name in norm_columns})

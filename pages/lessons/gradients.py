@@ -1,32 +1,28 @@
 """Lesson 4: vanishing and exploding gradients, measured on a real torch.nn.RNN whose W_hh the learner scales."""
 
-import pandas as pd
 import streamlit as st
 
 from core.device import select_device
 from core.escape import markdown_text
-from core.figures.gradients import ActivationLabels, ChainLabels, ClippingLabels, activation_figure, chain_figure
-from core.figures.gradients import clipping_figure
-from core.lessons.clipping import ClippingResult, ClippingSetup, clipping_demo, rule_latex
-from core.lessons.gradient_reading import SCENARIOS, anchor_pair, read_chain, step_factor
+from core.figures.gradients import ActivationLabels, ChainLabels, activation_figure, chain_figure
+from core.lessons.gradient_reading import SCENARIOS, read_chain, step_factor
 from core.lessons.gradients import (
     CHAIN_EQUATION, ChainSetup, JacobianChain, activation_curve, chain_latex, display_limit, float64_device,
-    measure_chain, power_table, random_inputs, sentence_inputs,
+    measure_chain, random_inputs, sentence_inputs,
 )
-from core.sequence_input import MAX_TOKENS, split_tokens
 from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
-from pages.kit.lesson_controls import preset_picker, seed_input, sentence_box, step_slider
-from pages.kit.messages import empty_input, truncated
+from pages.kit.lesson_controls import seed_input, step_slider
 from pages.kit.shared_view import shared
+from pages.lessons.gradients_sections import (
+    activation_section, clipping_section, powers_section, sentence_source, short,
+)
 
 t = texts("gradients")
 controls = t["controls"]
-THRESHOLDS = (0.01, 0.1, 0.5, 1.0, 1.5, 2.0, 5.0, 10.0, 50.0, 100.0, 1000.0)
-FACTORS = tuple(round(0.05 * step, 2) for step in range(1, 41))  # 0.05 … 2.0
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -40,8 +36,8 @@ def compute_chain(setup: ChainSetup, length: int, tokens: tuple[str, ...], loss_
 def figures(setup: ChainSetup, length: int, tokens: tuple[str, ...], loss_position: int, watch: int | None,
             device: str, lang: str):
     """The two animated figures of one view (frames cost more to build than the numbers)."""
-    chain, words, player = compute_chain(setup, length, tokens, loss_position, device), texts("gradients", lang), \
-        player_labels(lang)
+    chain, words = compute_chain(setup, length, tokens, loss_position, device), texts("gradients", lang)
+    player = player_labels(lang)
     chain_fig = chain_figure(chain.measured, chain.upper_bound, chain.lower_bound, chain.weight_bound,
                              chain.radius_rate, figure_labels(ChainLabels, words["chain_figure"], player=player),
                              tick_labels=list(tokens[: loss_position + 1]) if tokens else None, highlight=watch)
@@ -51,20 +47,11 @@ def figures(setup: ChainSetup, length: int, tokens: tuple[str, ...], loss_positi
     return chain_fig, activation_fig
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def compute_clipping(threshold: float, setup: ChainSetup, device: str) -> ClippingResult:
-    return clipping_demo(threshold, setup, device=device)
-
-
 def apply_scenario() -> None:
     """Move the sliders to the chosen scenario (they stay the shareable state)."""
     chosen = st.session_state.get("gradients.scenario")
     if chosen in SCENARIOS:
         st.session_state["gradients.activation"], st.session_state["gradients.radius"] = SCENARIOS[chosen]
-
-
-def short(value: float) -> str:
-    return f"{value:.3g}"
 
 
 page_header(t)
@@ -90,21 +77,7 @@ if source == "random":
                        bind="query-params")
     loss_position = length - 1
 else:
-    preset_column, text_column = st.columns([2, 3])
-    preset_picker("gradients", controls["sentence_presets"], controls["preset_placeholder"], preset_column)
-    sentence = sentence_box("gradients", controls["sentence_presets"][0], controls["sentence_help"], 300, text_column)
-    tokens = split_tokens(sentence)
-    if len(tokens) < 2:
-        empty_input(minimum=2)
-    if len(split_tokens(sentence, MAX_TOKENS + 1)) > MAX_TOKENS:
-        truncated(MAX_TOKENS)
-    start, reach = anchor_pair(tokens, controls["anchors"])
-    label = [f"{position + 1} · {token}" for position, token in enumerate(tokens)]
-    start_column, reach_column = st.columns(2)
-    loss_position = start_column.selectbox(controls["loss_word"], range(1, len(tokens)), index=start - 1,
-                                           format_func=label.__getitem__, key=shared("gradients.start"), bind="query-params")
-    watch = reach_column.selectbox(controls["watch_word"], range(loss_position), index=min(reach, loss_position - 1),
-                                   format_func=label.__getitem__, key=shared("gradients.reach"), bind="query-params")
+    tokens, loss_position, watch = sentence_source(t)
     length = len(tokens)
 
 # The chain runs in float64 so 200 steps can reach 1e-60 without underflow; Apple MPS has no float64, so there the
@@ -144,47 +117,10 @@ factor_now = step_factor(chain, step)
 st.caption(t.format("step_factor", step=step, norm=short(factor_now.norm), low=short(factor_now.lowest_slope),
                     high=short(factor_now.highest_slope)))
 
-st.subheader(t["activation_title"])
-st.markdown(t["activation_text"])
-chart(activation_fig, "gradients.activation_chart")
-how_to_read(t["activation_how"])
-if nonlinearity == "tanh":
-    st.caption(t.format("saturation", share=f"{reading.inactive_share:.1%}", slope=short(reading.saturation_slope)))
-else:
-    st.caption(t.format("relu_dead", share=f"{reading.inactive_share:.1%}"))
+activation_section(t, activation_fig, reading, nonlinearity)
 
-st.subheader(t["powers_title"])
-st.markdown(t["powers_text"])
-factor = st.select_slider(t["factor"], FACTORS, value=0.5, key=shared("gradients.factor"), bind="query-params")
-columns, missing = t["powers_columns"], t["powers_missing"]
-rows = power_table(factor, chain)
-st.dataframe(pd.DataFrame({
-    columns["steps"]: [row.steps for row in rows],
-    columns["exact"]: [f"{row.exact:.10g}" for row in rows],
-    columns["measured"]: [missing if row.measured is None else f"{row.measured:.4g}" for row in rows],
-    columns["per_step"]: [missing if row.per_step is None else f"{row.per_step:.4f}" for row in rows],
-}), hide_index=True, key="gradients.powers")
-tutorial = {row.steps: row.exact for row in power_table(0.5)}
-st.caption(t.format("powers_note", exact10=f"{tutorial[10]:.10g}", exact20=f"{tutorial[20]:.10g}",
-                    exact50=f"{tutorial[50]:.3g}"))
-
-st.subheader(t["exploding"]["title"])
-st.markdown(t["exploding"]["text"])
-clipping_text = t["clipping"]
-st.subheader(clipping_text["title"])
-st.markdown(clipping_text.format("text", steps=ClippingSetup().seq_len, batches=ClippingSetup().num_batches))
-formula_block(rule_latex(clipping_text["formula_params"], clipping_text["formula_threshold"]))
-# 1.5 sits inside the default run's spread of norms, so the first view shows clipped and untouched batches side by side
-threshold = st.select_slider(clipping_text["threshold"], THRESHOLDS, value=1.5, key=shared("gradients.threshold"),
-                             bind="query-params")
-clipped = compute_clipping(float(threshold), setup, str(device))
-chart(clipping_figure(clipped.norms_before, clipped.norms_after, float(threshold),
-                      figure_labels(ClippingLabels, t["clipping_figure"])), "gradients.clipping")
-how_to_read(clipping_text["how"])
-st.markdown(clipping_text.format("summary", clipped=int(clipped.clipped.sum()), total=len(clipped.clipped),
-                                 largest=f"{clipped.norms_before[clipped.largest]:.4g}",
-                                 after=f"{clipped.norms_after[clipped.largest]:.4g}"))
-agreement(clipped.clipped_diff, clipping_text["reference"])
+powers_section(t, chain)
+clipping_section(t, setup, device)
 device_note(device)
 
 check_yourself("gradients", setup=setup)

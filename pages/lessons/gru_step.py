@@ -5,9 +5,9 @@ import streamlit as st
 
 from core.device import describe_device, select_device
 from core.figures.gru_step import conventions_figure, gru_cell_figure
+from core.lessons.cell_comparison import CellComparison, CellFacts, CellTiming, TimingConfig, cell_facts, time_cell
 from core.lessons.gru_step import (
-    DEFAULT_SENTENCE, EQUATIONS, TUTORIAL_EQUATIONS, CellFacts, CellTiming, GRUStepConfig, GRUWalkthrough,
-    TimingConfig, cell_facts, step_equations, time_cell, walkthrough,
+    DEFAULT_SENTENCE, EQUATIONS, TUTORIAL_EQUATIONS, GRUStepConfig, GRUWalkthrough, step_equations, walkthrough,
 )
 from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
@@ -86,6 +86,8 @@ if st.button(t["measure_again"], key="gru_step.measure"):
     timing.clear()
 measured = {kind: (facts(kind, input_size, hidden_size), timing(kind, input_size, hidden_size, device))
             for kind in KINDS}
+comparison = CellComparison(lstm=measured["lstm"][0], gru=measured["gru"][0], lstm_timing=measured["lstm"][1],
+                            gru_timing=measured["gru"][1])
 rows = t["compare_rows"]
 
 
@@ -103,13 +105,8 @@ st.dataframe(pd.DataFrame({
         for kind, (fact, clock) in measured.items()
     },
 }), hide_index=True, key="gru_step.compare")
-lstm_fact, lstm_clock = measured["lstm"]
-gru_fact, gru_clock = measured["gru"]
-st.caption(t.format(
-    "compare_ratio", parameters=gru_fact.parameters / lstm_fact.parameters,
-    forward=gru_clock.forward_ms / lstm_clock.forward_ms, backward=gru_clock.backward_ms / lstm_clock.backward_ms,
-    device=describe_device(select_device()),
-))
+st.caption(t.format("compare_ratio", parameters=comparison.parameter_ratio, forward=comparison.forward_ratio,
+                    backward=comparison.backward_ratio, device=describe_device(select_device())))
 st.markdown(t["compare_note"])
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has
 

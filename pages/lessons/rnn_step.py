@@ -6,8 +6,9 @@ import streamlit as st
 from core.escape import markdown_text
 from core.figures.rnn_step import StepFigureLabels, matrix_heatmap, step_terms_figure
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
-from core.lessons import bmatrix
-from core.lessons.rnn_step import DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, run_lesson, step_equations
+from core.lessons.rnn_step import (
+    DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, biases_latex, run_lesson, step_equations,
+)
 from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
@@ -71,26 +72,35 @@ for equation in EQUATIONS:
     formula_block(equation)
 st.markdown(t["formulas_text"])
 
-step = step_slider("rnn_step", t, lesson.seq_len)
-unrolled, terms = animations(sentence, seed, trained, step, language())
 
-st.subheader(t["unrolled_title"])
-chart(unrolled, "rnn_step.unrolled")
-how_to_read(t["unrolled_how"])
-agreement(lesson.max_abs_diff, "torch.nn.RNN")
-if not trained:
-    untrained(t["untrained_note"])
+@st.fragment
+def step_view(lesson: RNNStepLesson, sentence: str, seed: int, trained: bool) -> None:
+    """Everything that depends on the time step, from its slider to the step's figure. A fragment: moving the slider
+    re-runs only this part, not the app shell, the controls, the weights or the shapes table (profiled under a class
+    of students stepping: each full rerun re-sent every chart and element of the page)."""
+    step = step_slider("rnn_step", t, lesson.seq_len)
+    unrolled, terms = animations(sentence, seed, trained, step, language())
 
-st.subheader(t["step_title"])
-st.markdown(t.format("step_word", step=step, token=markdown_text(lesson.tokens[step - 1]), previous=step - 1))
-equations = step_equations(lesson, step)
-for heading, names in (("step_products", ("from_input", "from_hidden")), ("step_sum", ("sum",)),
-                       ("step_tanh", ("hidden",)), ("step_output", ("logits", "output"))):
-    st.markdown(f"**{t[heading]}**")
-    for name in names:
-        formula_block(equations[name])
-chart(terms, "rnn_step.terms")
-how_to_read(t.format("step_figure_how", hidden=CONFIG.hidden_size, outputs=CONFIG.output_size))
+    st.subheader(t["unrolled_title"])
+    chart(unrolled, "rnn_step.unrolled")
+    how_to_read(t["unrolled_how"])
+    agreement(lesson.max_abs_diff, "torch.nn.RNN")
+    if not trained:
+        untrained(t["untrained_note"])
+
+    st.subheader(t["step_title"])
+    st.markdown(t.format("step_word", step=step, token=markdown_text(lesson.tokens[step - 1]), previous=step - 1))
+    equations = step_equations(lesson, step)
+    for heading, names in (("step_products", ("from_input", "from_hidden")), ("step_sum", ("sum",)),
+                           ("step_tanh", ("hidden",)), ("step_output", ("logits", "output"))):
+        st.markdown(f"**{t[heading]}**")
+        for name in names:
+            formula_block(equations[name])
+    chart(terms, "rnn_step.terms")
+    how_to_read(t.format("step_figure_how", hidden=CONFIG.hidden_size, outputs=CONFIG.output_size))
+
+
+step_view(lesson, sentence, seed, trained)
 
 st.subheader(t["weights_title"])
 st.markdown(t["weights_text"])
@@ -99,7 +109,7 @@ for column, figure, name in zip(st.columns([3, 4, 4]), heatmaps(sentence, seed, 
     chart(figure, f"rnn_step.{name}", column)
 how_to_read(t["weights_how"])
 st.markdown(f"**{t['biases']}**")
-formula_block(r"b_h = " + bmatrix(lesson.bias_hidden, 3) + r", \qquad b_y = " + bmatrix(lesson.bias_output, 3))
+formula_block(biases_latex(lesson))
 
 st.subheader(t["shapes_title"])
 columns = t["shape_columns"]

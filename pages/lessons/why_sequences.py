@@ -4,16 +4,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.figures.style import GATE_COLORS
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
-from core.figures.why_sequences import (
-    final_states_figure, memory_gap_figure, one_hot_figure, signal_figure, token_vectors_figure,
-)
-from core.lessons.rnn_step import RNNStepConfig
-from core.lessons.why_sequences import (
-    DNA_ALPHABET, SAMPLE_RATE, LengthComparison, MemoryProbe, SequenceExamples, compare_lengths, probe_memory,
-    sequence_examples,
-)
+from core.figures.why_sequences import final_states_figure
+from core.lesson_models import RNNStepConfig
+from core.lessons.why_sequences import LengthComparison, compare_lengths
 from core.sequence_input import split_tokens
 from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
@@ -21,7 +15,7 @@ from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
 from pages.kit.layout import agreement, device_note, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input, sentence_box
-from pages.kit.shared_view import shared
+from pages.lessons.why_sequences_sections import examples_section, memory_section
 
 t = texts("why_sequences")
 CONFIG = RNNStepConfig()
@@ -29,31 +23,8 @@ WINDOW = 4  # the feed-forward net is built for the tutorial's four-word sentenc
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def examples(sentence: str, seed: int) -> SequenceExamples:
-    return sequence_examples(sentence, seed, CONFIG)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
 def lengths(sentences: tuple[str, ...], seed: int) -> LengthComparison:
     return compare_lengths(sentences, seed, WINDOW, CONFIG)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def memory(sentence: str, position: int, replacement: str, seed: int) -> MemoryProbe:
-    return probe_memory(sentence, position, replacement, seed, CONFIG)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def example_figures(sentence: str, seed: int, lang: str):
-    words, data = texts("why_sequences", lang)["examples"], examples(sentence, seed)
-    return {
-        "text": token_vectors_figure(data.tokens, data.token_vectors, words["text_title"]) if data.tokens else None,
-        "audio": signal_figure(data.audio_time_ms, data.audio, words.format("audio_title", rate=SAMPLE_RATE),
-                               words["audio_time"], words["audio_value"], GATE_COLORS["input"]),
-        "stock": signal_figure(data.price_days, data.prices, words["stock_title"], words["stock_time"],
-                               words["stock_value"], GATE_COLORS["forget"]),
-        "dna": one_hot_figure(data.dna, DNA_ALPHABET, data.dna_one_hot, words["dna_title"], words["dna_position"]),
-    }
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -69,13 +40,6 @@ def length_figures(sentences: tuple[str, ...], seed: int, lang: str):
                               output_weight=None),
     )
     return states, animation
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def memory_figure(sentence: str, position: int, replacement: str, seed: int, lang: str):
-    words, probe = texts("why_sequences", lang)["memory"], memory(sentence, position, replacement, seed)
-    return memory_gap_figure(probe.tokens, probe.changed_tokens, probe.step_gap, probe.feedforward_gap,
-                             words["figure_title"], words["rnn_label"], words["feedforward_label"], words["gap_label"])
 
 
 def vector_text(values: np.ndarray) -> str:
@@ -107,18 +71,7 @@ st.dataframe(pd.DataFrame([table["feedforward"], table["recurrent"]],
                           columns=[table["network"], table["input"], table["memory"], table["use"]]),
              hide_index=True, key="why_sequences.comparison")
 
-words = t["examples"]
-st.subheader(words["title"])
-figures, data = example_figures(sentences[0], seed, language()), examples(sentences[0], seed)
-for tab, name in zip(st.tabs([words[name] for name in ("text", "audio", "stock", "dna")]),
-                     ("text", "audio", "stock", "dna")):
-    with tab:
-        if figures[name] is None:
-            st.caption(t["no_sentences"])
-            continue
-        chart(figures[name], f"why_sequences.{name}")
-        how_to_read(words.format(f"{name}_how", input_size=CONFIG.input_size, samples=len(data.audio),
-                                 rate=SAMPLE_RATE))
+examples_section(t, sentences[0], seed, CONFIG)
 
 words = t["lengths"]
 st.subheader(words["title"])
@@ -144,36 +97,7 @@ chart(animation, "why_sequences.recurrence")
 how_to_read(words["animation_how"])
 agreement(comparison.max_abs_diff, "torch.nn.RNN")
 
-words = t["memory"]
-st.subheader(words["title"])
-st.markdown(words["text"])
-tokens = split_tokens(sentences[0], CONFIG.max_tokens)
-if len(tokens) < 2:
-    st.info(words["needs_two"])
-else:
-    left, right = st.columns(2)
-    position = left.selectbox(words["position"], list(range(len(tokens) - 1)), index=0,
-                              format_func=lambda index: f"{index + 1} · {tokens[index]}",
-                              key=shared("why_sequences.position"), bind="query-params")
-    replacement = right.text_input(words["replacement"], value="他", max_chars=40, key=shared("why_sequences.swap"),
-                                   bind="query-params")
-    try:
-        probe = memory(sentences[0], int(position), replacement or "", seed)
-    except ValueError:
-        st.warning(words["bad_replacement"])
-    else:
-        if probe.tokens == probe.changed_tokens:
-            st.info(words["same_word"])
-        left, right = st.columns(2)
-        left.metric(words["rnn_gap"], f"{probe.final_gap:.4f}")
-        right.metric(words["feedforward_gap"], f"{probe.feedforward_gap:.4f}")
-        chart(memory_figure(sentences[0], int(position), replacement or "", seed, language()), "why_sequences.memory")
-        changed_gap = float(probe.step_gap[probe.position])
-        trend = ("trend_fades" if probe.final_gap < changed_gap else
-                 "trend_grows" if probe.final_gap > changed_gap else "trend_none")
-        how_to_read(words.format("figure_how", changed=changed_gap, final=probe.final_gap,
-                                 steps=len(probe.tokens) - probe.position - 1, trend=words[trend]))
-        agreement(probe.max_abs_diff, "torch.nn.RNN")
+memory_section(t, sentences[0], seed, CONFIG)
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has
 
 check_yourself("why_sequences", sentences[0], seed)

@@ -5,7 +5,7 @@ import streamlit as st
 from core.lab.records import collect
 from core.lab.training import train_lab
 from pages.kit.i18n import texts
-from pages.kit.jobs import job_manager, session_job, session_owner
+from pages.kit.jobs import job_manager, session_job, submit_job
 from pages.kit.layout import device_note, page_header
 from pages.practice.lab_controls import reset_controls, settings_panel
 from pages.practice.lab_sections import curves_section, gates_section, gradient_section, norm_section, status_line
@@ -19,13 +19,17 @@ def current_job():
     return session_job(JOB_KEY)
 
 
-def start(config) -> None:
+def start(config) -> bool:
+    """Submit the run; False (and a message already shown) when the server is full."""
     previous = current_job()
     if previous is not None:  # one lab run per session: a new Start replaces the old one (other pages' jobs stay)
         previous.stop()
         job_manager().forget(previous)
-    job = job_manager().submit(train_lab, config, owner=session_owner(), label="lab")
+    job = submit_job(train_lab, config, label="lab")
+    if job is None:
+        return False
     st.session_state[JOB_KEY] = job.id
+    return True
 
 
 def reset() -> None:
@@ -48,8 +52,8 @@ if settings.start:
     if settings.config is None:
         st.error(t.format("bad_settings", reason=settings.problem))
     else:
-        start(settings.config)
-        st.rerun()  # redraw with the controls locked and the live panel polling
+        if start(settings.config):
+            st.rerun()  # redraw with the controls locked and the live panel polling
 if settings.stop and job is not None:
     job.stop()
     st.rerun()

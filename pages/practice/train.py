@@ -24,8 +24,8 @@ st.caption(t["page"]["privacy"])
 data = data_section(t)
 config = settings_form(t, data, busy=job is not None and not job.finished)
 if config is not None:
-    start(data, config)
-    st.rerun()  # redraw with the Start button disabled and the new job polling
+    if start(data, config):
+        st.rerun()  # redraw with the Start button disabled and the new job polling
 progress_section(t)
 evaluation_section(t)
 try_section(t)

@@ -20,7 +20,7 @@ from core.jobs import DONE, FAILED, STOPPED
 from core.textdata.errors import DataError
 from core.textdata.split import held_out
 from pages.kit.i18n import Texts
-from pages.kit.jobs import job_manager, session_job, session_owner
+from pages.kit.jobs import job_manager, session_job, submit_job
 from pages.practice.train_data import PreparedData, error_text
 
 JOB_KEY = "train.job"
@@ -168,16 +168,19 @@ def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingCo
         report_every=max(1, min(DEFAULTS.report_every, steps_per_epoch // 25)))
 
 
-def start(data: PreparedData, config: TrainingConfig) -> None:
-    """Submit a training job for this session; the previous, finished one is dropped from the shared manager
-    (its model already lives in the session), so a server does not pile up every session's data and results."""
+def start(data: PreparedData, config: TrainingConfig) -> bool:
+    """Submit a training job for this session (False, with a message shown, when the server is full); the previous,
+    finished one is dropped from the shared manager (its model already lives in the session), so a server does not
+    pile up every session's data and results."""
     previous = current_job()
     if previous is not None and previous.finished:
         harvest(previous)
         job_manager().forget(previous)
-    job = job_manager().submit(run_training_job, TrainingRequest(data.training_data, config),
-                               owner=session_owner(), label="train")
+    job = submit_job(run_training_job, TrainingRequest(data.training_data, config), label="train")
+    if job is None:  # the server is full: the message is shown, nothing was queued
+        return False
     st.session_state[JOB_KEY] = job.id
+    return True
 
 
 def _duration(seconds: float) -> str:

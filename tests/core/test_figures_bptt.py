@@ -20,7 +20,8 @@ def arrays():
 
 def build(tokens=("a", "b", "<b>c</b>", "d"), loss_steps=(3,)):
     grad_hidden, terms, running, weight = arrays()
-    return backward_figure(list(tokens), grad_hidden, terms, running, weight, loss_steps, BACKWARD), grad_hidden, terms, running
+    figure = backward_figure(list(tokens), grad_hidden, terms, running, weight, loss_steps, BACKWARD)
+    return figure, grad_hidden, terms, running
 
 
 def test_bptt_figure_has_one_frame_per_step_right_to_left():

@@ -29,7 +29,8 @@ def lesson():
 
 def test_step_terms_frames_show_each_steps_terms(lesson):
     fig = step_terms_figure(lesson.from_input, lesson.from_hidden, lesson.bias_hidden, lesson.pre_hidden,
-                            lesson.hidden, lesson.outputs, lesson.tokens, dataclasses.replace(STEP_TERMS, unit="u"), step=3)
+                            lesson.hidden, lesson.outputs, lesson.tokens, dataclasses.replace(STEP_TERMS, unit="u"),
+                            step=3)
     assert [frame.name for frame in fig.frames] == ["1", "2", "3"]
     assert fig.layout.sliders[0].active == 2
     assert fig.layout.barmode == "relative"  # the three terms stack into z_t

@@ -97,6 +97,8 @@ def test_seq2seq_decoder_starts_from_the_encoder_context():
         first, _ = cell(embedding(torch.tensor([len(vocabulary) - 1])), (h_n[0], c_n[0]))
     np.testing.assert_allclose(run.states[:, seq_len], first[0].numpy(), atol=1e-6)
     assert run.input_labels[seq_len] == START
+    assert [run.step_of(column) for column in range(len(run.input_labels))] == [
+        *range(1, seq_len + 1), *range(1, len(run.input_labels) - seq_len + 1)]  # the decoder counts from 1 again
     words = [label for label in run.output_labels if label]
     assert run.input_labels[seq_len + 1:] == tuple(words[:-1])  # each emitted word is fed back in
     assert START not in words

@@ -59,6 +59,13 @@ def test_bptt_recursion_parts_add_up():
     expected = (probabilities - np.eye(2)[1]) @ result.readout_weight
     np.testing.assert_allclose(result.direct, expected, atol=1e-6)
     np.testing.assert_allclose(result.target_probability, probabilities[:, 1], atol=1e-6)
+    # the table's norms, per step: what arrives directly, from the future, in total, and each term's size
+    for position in range(result.seq_len):
+        assert result.direct_norms[position] == pytest.approx(np.sqrt(np.sum(result.direct[position] ** 2)))
+        assert result.carried_norms[position] == pytest.approx(np.sqrt(np.sum(result.carried[position] ** 2)))
+        assert result.grad_norms[position] == pytest.approx(np.sqrt(np.sum(result.grad_hidden[position] ** 2)))
+        assert result.term_norms[position] == pytest.approx(np.sqrt(np.sum(result.terms[position] ** 2)))
+    assert result.carried_norms[-1] == 0 and result.term_norms[0] == 0  # h_0 = 0 makes the first term zero
 
 
 def test_bptt_terms_are_outer_products_and_first_is_zero():

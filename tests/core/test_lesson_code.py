@@ -1,6 +1,7 @@
 """Lesson 7's numbers: the gradient check, CustomLSTM vs nn.LSTM, timing, and the classifier's parameter count."""
 
 import ast
+import re
 import time
 
 import numpy as np
@@ -12,11 +13,12 @@ from core.classifier.model import ClassifierConfig, TextClassifier, count_parame
 from core.lessons import code
 from core.lessons import timing
 from core.custom_lstm import CustomLSTM
-from core.lessons.code import (MAX_REPLAY_STEPS, LSTMSizes, custom_agreement, custom_lstm_source, gradient_check,
-                               loop_replay, lstm_layer_counts, numpy_lstm_sources, parameter_table, speed_comparison,
+from core.lessons.code import (MAX_REPLAY_STEPS, PASS_THRESHOLD, LSTMSizes, custom_agreement, custom_lstm_source,
+                               gradient_check, loop_replay, numpy_lstm_sources, speed_comparison,
                                text_classifier, torch_lstm_sources)
 from core.lessons.timing import fastest_seconds, timing_conditions
 from core.numpy_cells import NumpyLSTMCell
+from core.parameter_count import lstm_layer_counts, parameter_table
 from core.seeding import generator, seeded_module
 
 
@@ -42,7 +44,7 @@ def test_listings_are_the_functions_that_run():
 def test_gradient_check_passes_at_machine_precision(batch_size, input_size, hidden_size, seed):
     check = gradient_check(batch_size, input_size, hidden_size, seed)
     assert check.names == ("hidden", "cell", "weight", "bias", "input", "hidden_prev", "cell_prev")
-    assert check.worst < 1e-12
+    assert check.worst < 1e-12 and check.passed and all(check.passes)
     shapes = dict(zip(check.names, check.shapes))
     assert shapes["weight"] == (4 * hidden_size, input_size + hidden_size)
     assert shapes["bias"] == (4 * hidden_size,)
@@ -62,6 +64,8 @@ def test_gradient_check_catches_a_wrong_backward_line(monkeypatch):
     errors = dict(zip(check.names, check.relative_errors))
     assert errors["cell_prev"] > 0.1
     assert errors["weight"] < 1e-12 and errors["input"] < 1e-12
+    assert not check.passed and dict(zip(check.names, check.passes)) == {
+        name: name != "cell_prev" and error < PASS_THRESHOLD for name, error in errors.items()}
 
 
 def test_gradient_check_rejects_bad_sizes():
@@ -119,7 +123,12 @@ def test_text_classifier_has_the_tutorial_count():
     assert table.group_totals() == {"embedding": 1_280_000, "rnn.l0": 790_528, "rnn.l1": 1_576_960, "classifier": 2_565}
     assert table.names == tuple(name for name, _ in model.named_parameters())
     assert dict(zip(table.names, table.shapes))["rnn.weight_ih_l1_reverse"] == (1024, 512)
-    assert [layer.count for layer in lstm_layer_counts(model.rnn)] == [790_528, 1_576_960]
+    layers = lstm_layer_counts(model.rnn)
+    assert [layer.count for layer in layers] == [790_528, 1_576_960]
+    for layer in layers:  # the written-out formula multiplies to the count it prints
+        directions, gates, hidden, inputs, hidden_again, two, total = map(int, re.findall(
+            r"\d+", layer.latex.replace("{,}", "").split(":", 1)[1]))
+        assert directions * gates * hidden * (inputs + hidden_again + two) == total == layer.count
 
 
 def test_counted_build_matches_the_app_classifier():

@@ -8,7 +8,8 @@ import torch
 from torch import nn
 
 from core.lessons import bmatrix
-from core.lessons.gru_step import build_gru, cell_facts, step_equations, time_cell, walkthrough
+from core.lessons.cell_comparison import CellComparison, CellTiming, cell_facts, time_cell
+from core.lessons.gru_step import build_gru, step_equations, walkthrough
 from core.sequence_input import embed_tokens, split_tokens
 
 SENTENCE = "我 爱 北京 天安门 和 长城"
@@ -92,6 +93,11 @@ def test_parameter_counts_from_modules(input_size, hidden_size):
     assert gru.parameters * 4 == lstm.parameters * 3
     assert (lstm.gates, gru.gates) == (3, 2)
     assert (lstm.states, gru.states) == (2, 1)
+    clock = CellTiming(kind="lstm", forward_ms=2.0, backward_ms=5.0, device="cpu")
+    comparison = CellComparison(lstm=lstm, gru=gru, lstm_timing=clock,
+                                gru_timing=CellTiming(kind="gru", forward_ms=1.5, backward_ms=4.0, device="cpu"))
+    assert comparison.parameter_ratio == 0.75  # three gate blocks against four, whatever the sizes
+    assert (comparison.forward_ratio, comparison.backward_ratio) == (0.75, 0.8)
 
 
 def test_timing_is_measured_and_leaves_threads_alone():

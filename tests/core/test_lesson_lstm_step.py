@@ -8,7 +8,9 @@ from torch import nn
 from core.lesson_models import seeded_recurrent
 from core.lessons import bmatrix
 from core.lessons.cell_path import cell_path
-from core.lessons.lstm_step import LSTMStepConfig, build_lstm, step_equations, tutorial_gates, walkthrough, weight_layout
+from core.lessons.lstm_step import (
+    LSTMStepConfig, build_lstm, step_equations, tutorial_gates, walkthrough, weight_layout,
+)
 from core.sequence_input import embed_tokens, split_tokens
 
 SENTENCE = "the cat sat on the mat"

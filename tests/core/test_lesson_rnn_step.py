@@ -4,7 +4,7 @@ import torch
 
 from core.lessons import bmatrix, latex_number
 from core.lessons.rnn_step import (
-    DEFAULT_SENTENCE, RNNStepConfig, build_network, run_lesson, shape_rows, step_equations,
+    DEFAULT_SENTENCE, RNNStepConfig, biases_latex, build_network, run_lesson, shape_rows, step_equations,
 )
 from core.sequence_input import embed_tokens
 
@@ -56,6 +56,8 @@ def test_every_product_is_the_matrix_times_its_vector(lesson):
 def test_bias_is_the_sum_of_torchs_two_biases(lesson):
     rnn, _ = build_network(3)
     np.testing.assert_allclose(lesson.bias_hidden, (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().numpy())
+    shown = biases_latex(lesson)  # the page's bias line carries these numbers, b_h first
+    assert shown.index(bmatrix(lesson.bias_hidden, 3)) < shown.index(bmatrix(lesson.bias_output, 3))
 
 
 def test_shapes_table_comes_from_the_modules():

@@ -70,6 +70,8 @@ def test_an_early_word_reaches_the_final_state_but_not_a_last_word_net():
     assert probe.step_gap[0] == 0.0  # before the change both runs are identical
     assert (probe.step_gap[1:] > 1e-4).all() and probe.final_gap > 1e-4
     assert probe.feedforward_gap == 0.0
+    assert probe.changed_gap == probe.step_gap[1] and probe.steps_after == 2
+    assert probe.trend == ("fades" if probe.final_gap < probe.changed_gap else "grows")
     rnn, _ = build_network(0)
     with torch.no_grad():
         changed, _ = rnn(embed_tokens(list(probe.changed_tokens), 3, 0))

@@ -5,7 +5,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.lessons.architectures import ARCHITECTURES
+from core.lessons.architectures import ARCHITECTURES, run_architecture
+from pages.kit.i18n import texts
 
 
 def open_page(lang):
@@ -52,17 +53,32 @@ def test_every_architecture_renders(lang):
             assert len(app.dataframe[0].value) == len(tokens)
 
 
+def shown_emission(app) -> tuple[str, float]:
+    """The many-to-one view's one emitted label and its probability, as the page's table shows them."""
+    emitted = app.dataframe[0].value
+    return emitted.iloc[0, 2], emitted.iloc[0, 3]
+
+
+def core_emission(sentence: str, seed: int) -> tuple[str, float]:
+    """The same label and probability from core, for the page's own label set."""
+    labels = tuple(texts("architectures", "en")["labels"]["many_to_one"])
+    run = run_architecture("many_to_one", tuple(sentence.split()), seed, labels)
+    column = next(column for column, label in enumerate(run.output_labels) if label)
+    return run.output_labels[column], float(run.output_probability[column])
+
+
 def test_typing_a_sentence_and_changing_the_seed_recompute():
     app = open_page("en")
-    first = app.dataframe[0].value.iloc[0, 3]
     app.text_input(key="architectures.text").set_value("a short test")
     app.run()
     assert app.table[0].value.iloc[0, 1] == "(1, 3, 8)"
-    after_text = app.dataframe[0].value.iloc[0, 3]
-    assert after_text != first
+    assert len(figure_frames(app)) == 3 + 1  # the new sentence's steps, then the classification
+    label, probability = shown_emission(app)
+    assert (label, pytest.approx(probability, abs=1e-6)) == core_emission("a short test", 0)
     app.number_input(key="architectures.seed").set_value(9)
     app.run()
-    assert app.dataframe[0].value.iloc[0, 3] != after_text
+    label, probability = shown_emission(app)
+    assert (label, pytest.approx(probability, abs=1e-6)) == core_emission("a short test", 9)
     app.text_input(key="architectures.text").set_value("   ")
     app.run()
     assert not app.exception

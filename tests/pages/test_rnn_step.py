@@ -1,8 +1,11 @@
 """Lesson 2 page: renders in both languages, shows torch's numbers, and recomputes when the input changes."""
 
+import json
+
 import numpy as np
 import pytest
 
+from core.escape import markdown_text
 from core.lessons import bmatrix
 from core.lessons.rnn_step import run_lesson
 from tests.pages.page_app import chart_specs, latex, page_opener
@@ -93,3 +96,22 @@ def test_check_yourself_reveals_the_computed_answer():
     reveal[1].click().run()
     assert not app.exception
     assert f"Right: {questions[1].choices[questions[1].correct]}." in [box.value for box in app.success]
+
+
+HOSTILE = 'I say "yes" & no [ok](https://example.com) $\\Huge{BIG}$ :red[red]'
+
+
+@pytest.mark.parametrize("step, token", [(3, '"yes"'), (6, "[ok](https://example.com)"), (7, "$\\Huge{BIG}$"),
+                                         (8, ":red[red]")])
+def test_a_hostile_sentence_is_shown_literally_and_escaped_once(step, token):
+    app = open_page("en")
+    app.text_input(key="rnn_step.text").set_value(HOSTILE).run()
+    app.slider(key="rnn_step.step").set_value(step).run()
+    assert not app.exception
+    prose = next(block.value for block in app.markdown if block.value.startswith(f"Step t = {step} "))
+    assert f"**{markdown_text(token)}**" in prose  # every mark escaped: no link, no math, no colour
+    assert token not in prose
+    unrolled = chart_specs(app)[0]
+    ticks = [tick["label"] for tick in unrolled["layout"]["sliders"][0]["steps"]]
+    assert ticks[2] == '3 · "yes"' and ticks[3] == "4 · &amp;"  # quotes as they are; & escaped once for plotly
+    assert "&quot;" not in json.dumps(unrolled) and "&amp;amp;" not in json.dumps(unrolled)

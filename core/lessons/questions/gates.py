@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from core.lessons import gru_step as gru_lesson
+from core.lessons.cell_comparison import cell_facts
 from core.lessons import lstm_step as lstm_lesson
 from core.lessons.questions import Question, fixed, number_choices
 from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED_SENTENCE
@@ -78,8 +79,8 @@ def gru_step(sentence: str | None, seed: int, trained: bool = False, **_) -> tup
     sentence = _sentence(sentence, TRAINED_SENTENCE if trained else gru_lesson.DEFAULT_SENTENCE)
     lesson = gru_lesson.walkthrough(sentence, seed, trained=trained)
     sizes = gru_lesson.GRUStepConfig()
-    lstm = gru_lesson.cell_facts("lstm", sizes.input_size, sizes.hidden_size)
-    gru = gru_lesson.cell_facts("gru", sizes.input_size, sizes.hidden_size)
+    lstm = cell_facts("lstm", sizes.input_size, sizes.hidden_size)
+    gru = cell_facts("gru", sizes.input_size, sizes.hidden_size)
     saved = lstm.parameters - gru.parameters
     choices, index = number_choices(saved, (lstm.parameters // 4, gru.parameters, lstm.parameters), str)
     fewer = Question(

@@ -1,0 +1,58 @@
+"""How much memory this server holds right now: its own resident set plus its children's (training jobs).
+
+Read from ``/proc`` on Linux. Elsewhere there is no cheap, honest current figure (``getrusage`` gives the peak, which
+never falls), so :func:`server_memory_bytes` returns ``None`` there and a memory budget is simply not enforced.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROC = Path("/proc")
+
+
+def resident_bytes(pid: int) -> int:
+    """``VmRSS`` of one process in bytes (0 if it is gone)."""
+    try:
+        for line in (PROC / str(pid) / "status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024  # the kernel reports kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def child_pids(pid: int) -> list[int]:
+    """Direct children of ``pid`` over all of its threads."""
+    found: list[int] = []
+    for task in (PROC / str(pid) / "task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+def physical_memory_bytes() -> int | None:
+    """The machine's RAM in bytes (``None`` where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def server_memory_bytes(pid: int | None = None) -> int | None:
+    """Resident bytes of ``pid`` (default: this process) and of all its descendants; ``None`` without ``/proc``."""
+    pid = os.getpid() if pid is None else pid
+    if not (PROC / str(pid) / "status").exists():
+        return None
+    total, pending, seen = 0, [pid], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        total += resident_bytes(current)
+        pending += child_pids(current)
+    return total

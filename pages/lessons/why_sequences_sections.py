@@ -1,0 +1,94 @@
+"""Sections of lesson 1 drawn by ``pages/lessons/why_sequences.py``: four kinds of sequence as the model's inputs,
+and memory (change one earlier word and watch the difference travel to the end of an RNN, while a network that
+reads only the last word sees nothing). Not a page of its own (the registry lists pages)."""
+
+import streamlit as st
+
+from core.figures.style import GATE_COLORS
+from core.figures.why_sequences import memory_gap_figure, one_hot_figure, signal_figure, token_vectors_figure
+from core.lesson_models import RNNStepConfig
+from core.lessons.why_sequences import (
+    DNA_ALPHABET, SAMPLE_RATE, MemoryProbe, SequenceExamples, probe_memory, sequence_examples,
+)
+from core.sequence_input import split_tokens
+from pages.kit.chart import chart
+from pages.kit.i18n import Texts, language, texts
+from pages.kit.layout import agreement, how_to_read
+from pages.kit.shared_view import shared
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def examples(sentence: str, seed: int) -> SequenceExamples:
+    return sequence_examples(sentence, seed, RNNStepConfig())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def example_figures(sentence: str, seed: int, lang: str):
+    words, data = texts("why_sequences", lang)["examples"], examples(sentence, seed)
+    return {
+        "text": token_vectors_figure(data.tokens, data.token_vectors, words["text_title"]) if data.tokens else None,
+        "audio": signal_figure(data.audio_time_ms, data.audio, words.format("audio_title", rate=SAMPLE_RATE),
+                               words["audio_time"], words["audio_value"], GATE_COLORS["input"]),
+        "stock": signal_figure(data.price_days, data.prices, words["stock_title"], words["stock_time"],
+                               words["stock_value"], GATE_COLORS["forget"]),
+        "dna": one_hot_figure(data.dna, DNA_ALPHABET, data.dna_one_hot, words["dna_title"], words["dna_position"]),
+    }
+
+
+def examples_section(t: Texts, sentence: str, seed: int, config: RNNStepConfig) -> None:
+    """Text, audio, prices and DNA, each drawn as the sequence of vectors a model would read."""
+    words = t["examples"]
+    st.subheader(words["title"])
+    figures, data = example_figures(sentence, seed, language()), examples(sentence, seed)
+    for tab, name in zip(st.tabs([words[name] for name in ("text", "audio", "stock", "dna")]),
+                         ("text", "audio", "stock", "dna")):
+        with tab:
+            if figures[name] is None:
+                st.caption(t["no_sentences"])
+                continue
+            chart(figures[name], f"why_sequences.{name}")
+            how_to_read(words.format(f"{name}_how", input_size=config.input_size, samples=len(data.audio),
+                                     rate=SAMPLE_RATE))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def memory(sentence: str, position: int, replacement: str, seed: int) -> MemoryProbe:
+    return probe_memory(sentence, position, replacement, seed, RNNStepConfig())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def memory_figure(sentence: str, position: int, replacement: str, seed: int, lang: str):
+    words, probe = texts("why_sequences", lang)["memory"], memory(sentence, position, replacement, seed)
+    return memory_gap_figure(probe.tokens, probe.changed_tokens, probe.step_gap, probe.feedforward_gap,
+                             words["figure_title"], words["rnn_label"], words["feedforward_label"], words["gap_label"])
+
+
+def memory_section(t: Texts, sentence: str, seed: int, config: RNNStepConfig) -> None:
+    """Pick a word of ``sentence`` and its replacement; show the gap at every step and at the end."""
+    words = t["memory"]
+    st.subheader(words["title"])
+    st.markdown(words["text"])
+    tokens = split_tokens(sentence, config.max_tokens)
+    if len(tokens) < 2:
+        st.info(words["needs_two"])
+        return
+    left, right = st.columns(2)
+    position = int(left.selectbox(words["position"], list(range(len(tokens) - 1)), index=0,
+                                  format_func=lambda index: f"{index + 1} · {tokens[index]}",
+                                  key=shared("why_sequences.position"), bind="query-params"))
+    replacement = right.text_input(words["replacement"], value="他", max_chars=40, key=shared("why_sequences.swap"),
+                                   bind="query-params") or ""
+    try:
+        probe = memory(sentence, position, replacement, seed)
+    except ValueError:
+        st.warning(words["bad_replacement"])
+        return
+    if probe.tokens == probe.changed_tokens:
+        st.info(words["same_word"])
+    left, right = st.columns(2)
+    left.metric(words["rnn_gap"], f"{probe.final_gap:.4f}")
+    right.metric(words["feedforward_gap"], f"{probe.feedforward_gap:.4f}")
+    chart(memory_figure(sentence, position, replacement, seed, language()), "why_sequences.memory")
+    how_to_read(words.format("figure_how", changed=probe.changed_gap, final=probe.final_gap, steps=probe.steps_after,
+                             trend=words[f"trend_{probe.trend}"]))
+    agreement(probe.max_abs_diff, "torch.nn.RNN")

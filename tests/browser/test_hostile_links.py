@@ -1,0 +1,40 @@
+"""A shared link carrying hostile text (issue 12): everything it says is shown as text, nothing it asks for happens.
+
+The sentence from the URL reaches the lesson's prose (Markdown), its equations and its charts; in the real browser
+it must stay literal: no link to another site, no giant KaTeX, no coloured text, and quotes on charts as quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+from tests.browser.conftest import assert_no_exception, screenshot
+from tests.browser.test_lessons import open_page
+
+SENTENCE = 'I say "yes" & no [ok](https://example.com) $\\Huge{BIG}$ :red[red]'
+TOKENS = SENTENCE.split()
+
+
+def step_prose(page, step: int) -> str:
+    """The paragraph that names the word read at ``step``, as the browser renders it."""
+    prose = page.locator('[data-testid="stMain"] [data-testid="stMarkdownContainer"]', has_text=f"t = {step} ")
+    return prose.first.inner_text()
+
+
+@pytest.mark.parametrize("name", ["rnn_step", "lstm_step"])
+def test_a_hostile_shared_link_stays_literal_text(page, server, name):
+    for step in (6, 7, 8):  # the link, the LaTeX and the colour directive
+        open_page(page, f"{server}/{name}?{name}.text={quote(SENTENCE)}&{name}.step={step}")
+        assert_no_exception(page, f"{name} step {step}")
+        assert TOKENS[step - 1] in step_prose(page, step)  # the word exactly as typed
+    main = page.locator('[data-testid="stMain"]')
+    assert main.locator('a[href*="example.com"]').count() == 0
+    # the equations render, the typed $…$ does not (KaTeX keeps each formula's source in a MathML annotation)
+    assert main.locator(".katex", has_text=re.compile(r"BIG|\\Huge")).count() == 0
+    assert main.locator('[class*="stMarkdownColoredText"]').count() == 0
+    chart_text = " ".join(main.locator(".js-plotly-plot text").all_text_contents())
+    assert '"yes"' in chart_text and "&quot;" not in chart_text and "&amp;" not in chart_text
+    screenshot(page, f"hostile_link_{name}")
