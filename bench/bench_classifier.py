@@ -22,7 +22,7 @@ import json
 import math
 import sys
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,7 +155,7 @@ def accuracy_part(data_dir: Path, quick: bool, threads: int) -> dict:
         if quick:
             config = replace(config, epochs=2)
         started = time.perf_counter()
-        ours = train_classifier(data, config)["metrics"]
+        ours = asdict(train_classifier(data, config).metrics)
         print(f"  {name}: ours {ours['val_accuracy']:.4f} in {time.perf_counter() - started:.0f}s", file=sys.stderr)
         results[name] = {
             "ours": {key: ours[key] for key in ("val_accuracy", "val_macro_f1", "epochs", "best_epoch", "seconds",

@@ -121,22 +121,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         signal.signal(signal.SIGINT, previous_handler)
-    metrics = result["metrics"]
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        for name, content in bundle_files(load_bundle(result["bundle"])).items():
+        for name, content in bundle_files(load_bundle(result.bundle)).items():
             (args.out / name).write_bytes(content)
-        (args.out / BUNDLE_ZIP).write_bytes(result["bundle"])
-        (args.out / "evaluation.json").write_text(json.dumps(
-            {"metrics": metrics, "history": result["history"], "evaluation": result["evaluation"]},
-            ensure_ascii=False, indent=1), encoding="utf-8")
+        (args.out / BUNDLE_ZIP).write_bytes(result.bundle)
+        (args.out / "evaluation.json").write_text(json.dumps(result.report(), ensure_ascii=False, indent=1),
+                                                  encoding="utf-8")
         print(f"bundle written to {args.out}", file=sys.stderr)
-    summary = {"val_accuracy": metrics["val_accuracy"], "macro_f1": metrics["val_macro_f1"],
-               "train_tokens_per_second": metrics["train_tokens_per_second"], "epochs": metrics["epochs"],
-               "seconds": metrics["seconds"], "best_epoch": metrics["best_epoch"], "val_loss": metrics["val_loss"],
-               "stopped": metrics["stopped"], "device": metrics["device"], "train_size": metrics["train_size"],
-               "val_size": metrics["val_size"], "vocab_size": metrics["vocab_size"],
-               "max_length": metrics["max_length"], "labels": result["labels"]}
+    summary = result.summary()
     print(json.dumps(summary, ensure_ascii=False), flush=True)
     return 0
 

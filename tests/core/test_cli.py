@@ -38,6 +38,8 @@ def test_cli_prints_one_json_line_last_and_writes_the_bundle(data_file, tmp_path
     assert completed.returncode == 0, completed.stderr
     summary = json.loads(completed.stdout.strip().splitlines()[-1])
     assert {"val_accuracy", "macro_f1", "train_tokens_per_second", "epochs", "seconds"} <= set(summary)
+    assert 0.5 < summary["baseline_accuracy"] <= 1 and 0 < summary["baseline_macro_f1"] <= 1
+    assert summary["baseline_seconds"] > 0
     assert summary["epochs"] == 3 and summary["labels"] == ["bad", "good"] and summary["val_size"] == 32
     assert 0 <= summary["val_accuracy"] <= 1 and summary["train_tokens_per_second"] > 0
     assert "epoch 1" in completed.stderr  # progress goes to stderr, not stdout
@@ -47,6 +49,7 @@ def test_cli_prints_one_json_line_last_and_writes_the_bundle(data_file, tmp_path
     assert predict(separate, "clean and friendly") == predict(bundle, "clean and friendly")
     evaluation = json.loads((out / "evaluation.json").read_text(encoding="utf-8"))
     assert evaluation["metrics"]["val_accuracy"] == pytest.approx(summary["val_accuracy"])
+    assert evaluation["baseline"]["accuracy"] == pytest.approx(summary["baseline_accuracy"])
 
 
 def test_cli_uses_a_separate_validation_file_and_named_columns(tmp_path, capsys):
