@@ -33,7 +33,7 @@ import torch  # noqa: E402
 
 from core.lab.config import LabConfig, record_every_for  # noqa: E402
 from core.lab.training import train_lab  # noqa: E402
-from pages.common.jobs import NICENESS, new_job_manager  # noqa: E402
+from pages.kit.jobs import NICENESS, new_job_manager  # noqa: E402
 
 LESSON = "rnn_step"
 CHROMIUM = "/usr/bin/chromium"
@@ -152,7 +152,7 @@ def script_render_seconds() -> float:
 
     own_main = sys.modules["__main__"]
     started = time.perf_counter()
-    at = AppTest.from_file(str(ROOT / "pages" / f"{LESSON}.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "pages" / "lessons" / f"{LESSON}.py"), default_timeout=120).run()
     elapsed = time.perf_counter() - started
     # AppTest leaves the lesson installed as __main__; a spawned job would re-run it before training.
     sys.modules["__main__"] = own_main

@@ -22,14 +22,14 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402,F401  (imported before timing on purpose)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from pages.registry import PAGES  # noqa: E402
+from pages.kit.registry import BY_NAME, PAGES  # noqa: E402
 
 # AppTest runs pages without a server; Streamlit's "missing ScriptRunContext" chatter would bury the table.
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 
 def run_once(name: str, lang: str) -> float:
-    app = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=120)
+    app = AppTest.from_file(str(BY_NAME[name].script), default_timeout=120)
     app.session_state["lang"] = lang
     start = time.perf_counter()
     app.run()

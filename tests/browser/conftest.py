@@ -6,6 +6,7 @@ set RNN_EXPLORER_SKIP_BROWSER=1 to skip it deliberately on a machine without a b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -50,11 +51,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
+@contextlib.contextmanager
+def running_server(log_name: str = "streamlit.log"):
+    """``streamlit run app.py`` as a user starts it, on a free loopback port; yields its base URL."""
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS.parent / "streamlit.log", "w")
+    log = open(ARTIFACTS.parent / log_name, "w")
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.headless", "true",
@@ -65,26 +67,33 @@ def server():
     ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early; see {log.name}")
-    else:
-        process.kill()
-        raise RuntimeError("streamlit did not become healthy in 90 s")
-    yield base
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited early; see {log.name}")
+        else:
+            raise RuntimeError("streamlit did not become healthy in 90 s")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server():
+    with running_server() as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from pages.registry import PAGES
-from tests.browser.conftest import assert_no_exception, screenshot, wait_ready
+from pages.kit.registry import PAGES
+from tests.browser.conftest import assert_no_exception, running_server, screenshot, wait_ready
 
 LESSONS = [entry.name for entry in PAGES if entry.section == "section_lessons"]
 WITHOUT_ANIMATION = {"summary"}
@@ -25,6 +25,23 @@ def test_navigation_reaches_every_page(page, server):
         wait_ready(page)
         assert_no_exception(page, entry.name)
         screenshot(page, f"nav_{entry.name}")
+
+
+def test_a_fresh_servers_first_visit_on_a_direct_link_shows_that_page_with_the_apps_navigation(page):
+    """Streamlit runs a fresh server's first visit in its legacy ``pages/`` mode until ``st.navigation`` has run once;
+    the visit must still land on the linked page, in the app's shell, with no "Page not found" dialog."""
+    with running_server("streamlit_fresh.log") as fresh:
+        open_page(page, f"{fresh}/lstm_step?lang=zh")
+        assert_no_exception(page, "lstm_step on a fresh server")
+        screenshot(page, "fresh_server_direct_link")
+        assert page.locator('[role="dialog"]').count() == 0, page.locator('[role="dialog"]').first.inner_text()
+        assert "Page not found" not in page.inner_text("body")
+        title = page.locator('[data-testid="stMainBlockContainer"] h1').first.inner_text()
+        assert "LSTM" in title and any("\u4e00" <= ch <= "\u9fff" for ch in title), title
+        navigation = page.locator('[data-testid="stSidebarNav"] a')
+        hrefs = {link.get_attribute("href").rsplit("/", 1)[-1].split("?")[0] for link in navigation.all()}
+        assert {entry.name for entry in PAGES if entry.name != "home"} <= hrefs, hrefs
+        assert page.locator('[data-testid="stSidebar"] button:has-text("中文")').count()  # the shell's language switch
 
 
 def test_language_switch_translates_and_sticks_in_the_url(page, server):
@@ -53,8 +70,7 @@ def slider_value(page) -> list[str]:
 def open_page(tab, url: str) -> None:
     """Go to ``url`` and wait until the page itself has drawn (its title), then until the script is idle.
 
-    ``wait_ready`` alone can pass before the first run starts: a fresh server first runs the page script in legacy
-    multipage mode, which reruns through app.py (see ``pages.common.i18n.leave_legacy_multipage_mode``).
+    ``wait_ready`` alone can pass before the first run starts (the page's title is the sign it has drawn).
     """
     tab.goto(url)
     tab.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=90_000)

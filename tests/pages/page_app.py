@@ -8,14 +8,15 @@ from typing import Callable
 
 from streamlit.testing.v1 import AppTest
 
-PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
+from pages.kit.registry import BY_NAME
+
 
 
 def page_opener(name: str, timeout: float = 30) -> Callable[[str], AppTest]:
-    """A function ``open_page(lang)`` that runs ``pages/<name>.py`` once in ``lang`` and checks it raised nothing."""
+    """A function ``open_page(lang)`` that runs the page registered as ``name`` once in ``lang`` and checks it raised nothing."""
 
     def open_page(lang: str) -> AppTest:
-        app = AppTest.from_file(str(PAGES_DIR / f"{name}.py"), default_timeout=timeout)
+        app = AppTest.from_file(str(BY_NAME[name].script), default_timeout=timeout)
         app.session_state["lang"] = lang
         app.run()
         assert not app.exception, app.exception

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages.registry import PAGES
+from pages.kit.registry import BY_NAME, PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,7 +15,7 @@ def run_app(lang, page=None):
     app.session_state["lang"] = lang
     app.run()
     if page is not None:
-        app.switch_page(f"pages/{page}.py")
+        app.switch_page(str(BY_NAME[page].script.relative_to(ROOT)))
         app.run()
     return app
 

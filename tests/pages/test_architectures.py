@@ -9,7 +9,7 @@ from core.lessons.architectures import ARCHITECTURES
 
 
 def open_page(lang):
-    app = AppTest.from_file("../../pages/architectures.py", default_timeout=60)
+    app = AppTest.from_file("../../pages/lessons/architectures.py", default_timeout=60)
     app.session_state["lang"] = lang
     app.run()
     assert not app.exception, app.exception
@@ -72,6 +72,6 @@ def test_typing_a_sentence_and_changing_the_seed_recompute():
 def test_device_note_names_the_cpu_even_when_the_app_trains_elsewhere(monkeypatch):
     import torch
 
-    monkeypatch.setattr("pages.common.layout.select_device", lambda: torch.device("mps"))  # the app's default
+    monkeypatch.setattr("pages.kit.layout.select_device", lambda: torch.device("mps"))  # the app's default
     app = open_page("en")
     assert "Computed on: CPU" in [caption.value for caption in app.caption]

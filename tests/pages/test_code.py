@@ -11,7 +11,7 @@ from core.numpy_cells import NumpyLSTMCell
 
 
 def open_page(lang):
-    app = AppTest.from_file("../../pages/code.py", default_timeout=60)
+    app = AppTest.from_file("../../pages/lessons/code.py", default_timeout=60)
     app.session_state["lang"] = lang
     app.run()
     assert not app.exception, app.exception

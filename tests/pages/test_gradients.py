@@ -79,7 +79,7 @@ def test_float64_chain_falls_back_to_the_cpu_and_says_so(monkeypatch):
     import torch
 
     monkeypatch.setattr("core.device.select_device", lambda: torch.device("mps"))  # Apple MPS has no float64
-    monkeypatch.setattr("pages.common.layout.select_device", lambda: torch.device("mps"))
+    monkeypatch.setattr("pages.kit.layout.select_device", lambda: torch.device("mps"))
     app = open_page("en")
     captions = [caption.value for caption in app.caption]
     assert "Computed on: CPU" in captions and not any("MPS" in caption for caption in captions)

@@ -4,7 +4,7 @@ import pytest
 
 from core.lessons import bmatrix
 from core.lessons.gru_step import walkthrough
-from pages.common.i18n import texts
+from pages.kit.i18n import texts
 from tests.pages.page_app import chart_specs, latex, page_opener
 
 open_page = page_opener("gru_step")

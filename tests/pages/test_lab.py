@@ -8,9 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.jobs import RUNNING, STOPPED
-from pages.common.jobs import job_manager
+from pages.kit.jobs import job_manager
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "lab.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "practice" / "lab.py")
 
 
 def _page(lang: str) -> AppTest:

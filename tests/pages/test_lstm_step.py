@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.lessons import bmatrix
 from core.lessons.lstm_step import cell_path, walkthrough
-from pages.common.i18n import texts
+from pages.kit.i18n import texts
 from tests.pages.page_app import chart_specs, latex, page_opener
 
 open_page = page_opener("lstm_step")

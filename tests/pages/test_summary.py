@@ -4,8 +4,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.lessons.summary import CHEAT_SHEET
-from pages.common.i18n import load_table
-from pages.registry import PAGES
+from pages.kit.i18n import load_table
+from pages.kit.registry import PAGES
 
 LINKED = {"gradients", "lstm_step", "train", "lab", "code"}  # exploding gradients too: clipping lives on lesson 4
 
@@ -15,7 +15,7 @@ def texts_rows(lang: str) -> list:
 
 
 def open_page(lang):
-    app = AppTest.from_file("../../pages/summary.py", default_timeout=60)
+    app = AppTest.from_file("../../pages/lessons/summary.py", default_timeout=60)
     app.session_state["lang"] = lang
     app.run()
     assert not app.exception, app.exception
@@ -54,7 +54,7 @@ def test_links_are_real_page_links_under_the_app_navigation():
     app = AppTest.from_file("../../app.py", default_timeout=60)
     app.session_state["lang"] = "en"
     app.run()
-    app.switch_page("pages/summary.py")
+    app.switch_page("pages/lessons/summary.py")
     app.run()
     assert not app.exception, app.exception
     assert len(app.page_link) == len(texts_rows("en"))  # one link per problem row

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pages.registry import PAGES
+from pages.kit.registry import PAGES
 
 TEXT_ROOT = Path(__file__).resolve().parents[2] / "assets" / "text"
 PLACEHOLDER = re.compile(r"{(\w*)}")

@@ -19,10 +19,10 @@ from core.textdata.dataset import LabeledTexts
 from core.textdata.demo import demo_path
 from core.textdata.errors import ERROR_PARAMS, WARNING_PARAMS, DataError
 from core.textdata.loading import read_path
-from pages.common.i18n import texts
-from pages.common.jobs import job_manager
-from pages.train_data import error_text
-from pages.train_try import INTEGRATION_STEPS
+from pages.kit.i18n import texts
+from pages.kit.jobs import job_manager
+from pages.practice.train_data import error_text
+from pages.practice.train_try import INTEGRATION_STEPS
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {"train.epochs": 1, "train.hidden_size": 8, "train.embed_size": 8}
@@ -34,7 +34,7 @@ def demo_rows(lang):
 
 
 def open_page(lang="en"):
-    app = AppTest.from_file(str(ROOT / "pages" / "train.py"), default_timeout=60)
+    app = AppTest.from_file(str(ROOT / "pages" / "practice" / "train.py"), default_timeout=60)
     app.session_state["lang"] = lang
     app.run()
     assert not app.exception, app.exception
@@ -230,7 +230,7 @@ def test_stop_keeps_the_best_model_so_far():
     start_training(app, {"train.epochs": 50, "train.batch_size": 1, "train.hidden_size": 16,
                          "train.embed_size": 16})
     job_id = app.session_state["train.job"]
-    from pages.common.jobs import job_manager
+    from pages.kit.jobs import job_manager
 
     job = job_manager().get(job_id)
     poll_until(app, lambda _: any(record["kind"] == "step" for record in job.records))

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.lessons.why_sequences import compare_lengths, probe_memory
-from pages.common.i18n import texts
+from pages.kit.i18n import texts
 from tests.pages.page_app import page_opener
 
 open_page = page_opener("why_sequences")

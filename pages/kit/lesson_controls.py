@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common.i18n import Texts, texts
+from pages.kit.i18n import Texts, texts
 
 
 def keep_within(key: str, low: int, high: int) -> None:

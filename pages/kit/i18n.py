@@ -56,23 +56,7 @@ def load_table(lang: str, name: str) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def leave_legacy_multipage_mode() -> None:
-    """Make sure app.py's navigation runs, even when a fresh server's first visitor opens a page's URL directly.
-
-    Streamlit still treats an app with a ``pages/`` folder as a version-1 multipage app until some session runs
-    ``st.navigation``; until then a direct link such as ``/rnn_step`` runs the page script alone, without app.py
-    (no language switch, no wide layout, the raw file list as navigation). Every page asks for its texts first, so
-    this is the place to notice, switch the flag and rerun: the rerun goes through app.py to the same page.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def texts(name: str, lang: str | None = None) -> Texts:
     """The texts of page ``name`` in the session's language."""
-    leave_legacy_multipage_mode()
     lang = lang or language()
     return Texts(load_table(lang, name), name)

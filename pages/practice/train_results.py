@@ -12,9 +12,9 @@ import streamlit as st
 from core.classifier.bundle import load_bundle
 from core.figures.train import confusion_matrix_figure
 from core.textdata.errors import DataError
-from pages.common.i18n import Texts, texts
-from pages.common.layout import how_to_read
-from pages.train_data import error_text
+from pages.kit.i18n import Texts, texts
+from pages.kit.layout import how_to_read
+from pages.practice.train_data import error_text
 
 MODEL_KEY = "train.model"
 LOADED_KEY = "train.loaded"

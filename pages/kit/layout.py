@@ -6,7 +6,7 @@ import streamlit as st
 import torch
 
 from core.device import describe_device, select_device
-from pages.common.i18n import Texts, texts
+from pages.kit.i18n import Texts, texts
 
 AGREEMENT_TOLERANCE = 1e-5
 

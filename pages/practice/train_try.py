@@ -13,9 +13,9 @@ from core.classifier.explain import gradient_x_input, integrated_gradients, trac
 from core.classifier.predict import predict
 from core.figures.gates import gate_heatmaps_figure
 from core.figures.train import attribution_figure, plain, probabilities_figure
-from pages.common.i18n import Texts
-from pages.common.layout import how_to_read
-from pages.common.links import page_link
+from pages.kit.i18n import Texts
+from pages.kit.layout import how_to_read
+from pages.kit.links import page_link
 
 MODEL_KEY = "train.model"
 LOADED_KEY = "train.loaded"

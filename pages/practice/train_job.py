@@ -19,9 +19,9 @@ from core.figures.train import CurveLabels, training_curves_figure
 from core.jobs import DONE, FAILED, STOPPED
 from core.textdata.errors import DataError
 from core.textdata.split import held_out
-from pages.common.i18n import Texts
-from pages.common.jobs import job_manager, session_owner
-from pages.train_data import PreparedData, error_text
+from pages.kit.i18n import Texts
+from pages.kit.jobs import job_manager, session_owner
+from pages.practice.train_data import PreparedData, error_text
 
 JOB_KEY = "train.job"
 MODEL_KEY = "train.model"

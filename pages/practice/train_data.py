@@ -18,8 +18,8 @@ from core.textdata.demo import demo_path
 from core.textdata.errors import DataError
 from core.textdata.loading import MAX_BYTES, Table, read_path, read_table
 from core.textdata.tokenize import Tokenizer, suggest_max_length
-from pages.common.i18n import Texts, language
-from pages.common.layout import how_to_read
+from pages.kit.i18n import Texts, language
+from pages.kit.layout import how_to_read
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "jsonl", "json"]
 PREVIEW_ROWS = 50
