@@ -3,7 +3,8 @@
 - :class:`EpochRecord`    – one epoch's losses and validation scores (also sent live as an ``"epoch"`` record);
 - :class:`TrainingMetrics` – the run's numbers (scores of the kept epoch, sizes, speed, how it ended);
 - :class:`TrainingResult`  – the bundle bytes, metrics, history, evaluation and the TF-IDF baseline;
-- :class:`TrainedModel`    – a finished run as a session keeps it: the loaded bundle beside its result.
+- :class:`TrainedModel`    – a finished run as a session keeps it: the loaded bundle beside its result;
+- :class:`LoadedModel`     – a bundle the user uploaded.
 
 Everything here pickles (a background job returns a `TrainingResult` through a process boundary) and turns into
 JSON with :func:`dataclasses.asdict`.
@@ -126,3 +127,12 @@ class TrainedModel:
     @property
     def baseline(self) -> BaselineResult | None:
         return self.result.baseline
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A bundle the user uploaded, checked and loaded by `core.classifier.bundle.load_bundle`."""
+
+    name: str  # the uploaded file's name
+    bundle: ClassifierBundle
+    bytes: bytes
