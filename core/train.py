@@ -18,6 +18,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from core.classifier.bundle import CONFIG_FILE, WEIGHTS_FILE, bundle_files, load_bundle
+from core.classifier.card import BUNDLE_NAME, CARD_FILE
 from core.classifier.training import TrainingConfig, train_classifier
 from core.jobs import ListReporter
 from core.textdata.columns import guess_columns
@@ -25,7 +26,7 @@ from core.textdata.dataset import LabeledTexts
 from core.textdata.errors import DataError
 from core.textdata.loading import read_path
 
-BUNDLE_ZIP = "classifier.zip"
+BUNDLE_ZIP = BUNDLE_NAME
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--threads", type=int, default=1, dest="num_threads",
                         help="torch CPU threads (default 1: small recurrent layers gain little from more, "
                              "and threads that wait for each other on a busy machine lose a lot)")
-    parser.add_argument("--out", type=Path, help=f"write {WEIGHTS_FILE}, {CONFIG_FILE}, {BUNDLE_ZIP} and "
+    parser.add_argument("--out", type=Path, help=f"write {WEIGHTS_FILE}, {CONFIG_FILE}, {CARD_FILE}, {BUNDLE_ZIP} and "
                                                  "evaluation.json here")
     return parser
 

@@ -1,4 +1,7 @@
-"""Save and load a trained classifier as one .zip: ``model.safetensors`` + ``config.json``.
+"""Save and load a trained classifier as one .zip: ``model.safetensors`` + ``config.json`` + ``README.md``.
+
+The README is the model card (core.classifier.card); loading ignores its content, and bundles without one
+(saved before cards existed) still load.
 
 Loading never unpickles anything: the weights are safetensors (raw arrays plus a JSON header) and
 everything else is JSON. Because bundles are uploaded by users, loading checks, in this order,
@@ -13,6 +16,11 @@ Every failure is a `BundleError` (a ``DataError``, so the page handles it like b
 code the page translates: ``bundle_too_large`` (size_mb, limit_mb), ``bundle_invalid`` (unreadable
 or malformed; detail) and ``bundle_mismatch`` (well-formed, but the weights do not fit the
 described model; detail). ``detail`` is a short technical English note, not meant for translation.
+Training raises ``model_too_large`` (parameters, size_mb, limit_mb) before it starts when the model it
+would save could not be uploaded back (see `check_model_size`).
+
+Sizes are in MiB (2**20 bytes), the unit Streamlit's ``server.maxUploadSize`` uses: the bundle limit is
+the server's upload limit, so every model the page can train can also be uploaded again.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import torch
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
+from core.classifier.card import CARD_FILE, model_card
 from core.classifier.model import ClassifierConfig, TextClassifier, count_parameters
 from core.textdata.errors import DataError
 from core.textdata.tokenize import Tokenizer, Vocabulary
@@ -35,13 +44,16 @@ FORMAT = "rnn-explorer-text-classifier"
 VERSION = 1
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
-MAX_BUNDLE_BYTES = 200 * 1024 * 1024  # also the cap on each uncompressed member
-MAX_CONFIG_BYTES = 50 * 1024 * 1024  # a 500k-token vocabulary fits easily
+MIB = 2 ** 20
+MAX_BUNDLE_BYTES = 50 * MIB  # = server.maxUploadSize in .streamlit/config.toml; also caps the weights member
+MAX_CONFIG_BYTES = 50 * MIB  # a 500k-token vocabulary fits easily
+MAX_CARD_BYTES = MIB
 MAX_VOCAB_SIZE = 500_000
 MAX_CLASSES = 1_000
 MAX_LAYER_SIZE = 2048  # embed_size and hidden_size
 MAX_LAYERS = 8
-MAX_PARAMETERS = 50_000_000  # float32: 200 MB
+MAX_PARAMETERS = 12_000_000  # float32: 45.8 MiB, leaving room for config.json inside MAX_BUNDLE_BYTES
+SIZE_MARGIN = 256 * 1024  # safetensors header, labels, metrics and the card, beside weights and vocabulary
 MAX_LENGTH = 4096
 
 # code -> names of its parameters (the same contract as core.textdata.errors.ERROR_PARAMS)
@@ -49,6 +61,7 @@ BUNDLE_ERROR_PARAMS: dict[str, tuple[str, ...]] = {
     "bundle_invalid": ("detail",),
     "bundle_mismatch": ("detail",),
     "bundle_too_large": ("size_mb", "limit_mb"),
+    "model_too_large": ("parameters", "size_mb", "limit_mb"),
 }
 
 
@@ -65,7 +78,7 @@ class BundleError(DataError):
 
 
 def _megabytes(size: float) -> float:
-    return round(size / 1_000_000, 1)
+    return round(size / MIB, 1)
 
 
 def _invalid(detail: str) -> BundleError:
@@ -96,8 +109,24 @@ class ClassifierBundle:
         return self.model.config
 
 
+def check_model_size(config: ClassifierConfig, vocabulary: Vocabulary) -> None:
+    """Refuse, before any training, a model whose bundle could not be uploaded back.
+
+    The bound: float32 weights (4 bytes per parameter) + the vocabulary's JSON + a margin; the zip can only be
+    smaller (deflate never grows it by more than a few bytes per block).
+
+    Raises:
+        BundleError: ``model_too_large`` past `MAX_PARAMETERS` or `MAX_BUNDLE_BYTES`.
+    """
+    parameters = count_parameters(config)
+    size = 4 * parameters + len(vocabulary.to_json().encode("utf-8")) + SIZE_MARGIN
+    if parameters > MAX_PARAMETERS or size > MAX_BUNDLE_BYTES:
+        raise BundleError("model_too_large", parameters=f"{parameters:,}", size_mb=_megabytes(size),
+                          limit_mb=_megabytes(MAX_BUNDLE_BYTES))
+
+
 def bundle_files(bundle: ClassifierBundle) -> dict[str, bytes]:
-    """The two files of a bundle: ``{"model.safetensors": ..., "config.json": ...}``."""
+    """The files of a bundle: ``{"model.safetensors": ..., "config.json": ..., "README.md": ...}``."""
     state = {name: tensor.detach().cpu().contiguous() for name, tensor in bundle.model.state_dict().items()}
     description = {
         "format": FORMAT,
@@ -110,7 +139,8 @@ def bundle_files(bundle: ClassifierBundle) -> dict[str, bytes]:
         "metrics": bundle.metrics,
     }
     config_json = json.dumps(description, ensure_ascii=False, indent=1).encode("utf-8")
-    return {WEIGHTS_FILE: save_safetensors(state, metadata={"format": FORMAT}), CONFIG_FILE: config_json}
+    return {WEIGHTS_FILE: save_safetensors(state, metadata={"format": FORMAT}), CONFIG_FILE: config_json,
+            CARD_FILE: model_card(bundle).encode("utf-8")}
 
 
 def save_bundle(bundle: ClassifierBundle) -> bytes:
@@ -131,9 +161,9 @@ def load_bundle(data: bytes) -> ClassifierBundle:
         members = {info.filename: info for info in archive.infolist()}
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise _invalid(f"not a zip file: {error}") from None
-    if set(members) != {WEIGHTS_FILE, CONFIG_FILE}:
-        raise _invalid(f"expected {WEIGHTS_FILE} and {CONFIG_FILE}, found {sorted(members)[:10]}")
-    limits = {WEIGHTS_FILE: MAX_BUNDLE_BYTES, CONFIG_FILE: MAX_CONFIG_BYTES}
+    if set(members) - {CARD_FILE} != {WEIGHTS_FILE, CONFIG_FILE}:
+        raise _invalid(f"expected {WEIGHTS_FILE}, {CONFIG_FILE} (and {CARD_FILE}), found {sorted(members)[:10]}")
+    limits = {WEIGHTS_FILE: MAX_BUNDLE_BYTES, CONFIG_FILE: MAX_CONFIG_BYTES, CARD_FILE: MAX_CARD_BYTES}
     files = {}
     for name, info in members.items():
         if info.file_size > limits[name]:

@@ -29,7 +29,7 @@ from torch import nn
 
 from core.classifier.baseline import fit_baseline
 from core.classifier.batching import bucket_batches, collate
-from core.classifier.bundle import ClassifierBundle, save_bundle
+from core.classifier.bundle import ClassifierBundle, check_model_size, save_bundle
 from core.classifier.evaluate import classification_report, misclassified, predict_probabilities
 from core.classifier.model import ClassifierConfig, TextClassifier
 from core.classifier.prepare import prepare_data
@@ -122,11 +122,13 @@ def _train(data, config: TrainingConfig, reporter) -> TrainingResult:
     prepared = prepare_data(data, lowercase=config.lowercase, min_freq=config.min_freq,
                             max_vocab_size=config.max_vocab_size, max_length=config.max_length,
                             validation_fraction=config.validation_fraction, seed=config.seed)
-    device = _resolve_device(config.device)
-    model = TextClassifier(ClassifierConfig(
+    model_config = ClassifierConfig(
         vocab_size=len(prepared.vocabulary), num_classes=len(prepared.label_names), cell=config.cell,
         bidirectional=config.bidirectional, num_layers=config.num_layers, embed_size=config.embed_size,
-        hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling)).to(device)
+        hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling)
+    check_model_size(model_config, prepared.vocabulary)  # a model that could not be uploaded back: refuse now
+    device = _resolve_device(config.device)
+    model = TextClassifier(model_config).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     steps_per_epoch = math.ceil(len(prepared.train_ids) / config.batch_size)
     epochs, patience = plan_epochs(config, len(prepared.train_ids))
@@ -193,10 +195,12 @@ def _train(data, config: TrainingConfig, reporter) -> TrainingResult:
         train_size=len(prepared.train_ids), val_size=len(prepared.val_ids), vocab_size=len(prepared.vocabulary),
         max_length=prepared.max_length, device=str(device))
     stored = asdict(evaluation)
+    card = {key: stored[key] for key in ("accuracy", "macro_f1", "per_class", "confusion_matrix")}
+    card.update(train_size=metrics.train_size, val_size=metrics.val_size)
+    if baseline is not None:
+        card["baseline"] = asdict(baseline)
     bundle = ClassifierBundle(model=model, vocabulary=prepared.vocabulary, label_names=prepared.label_names,
-                              tokenizer=prepared.tokenizer, max_length=prepared.max_length,
-                              metrics={key: stored[key] for key in
-                                       ("accuracy", "macro_f1", "per_class", "confusion_matrix")})
+                              tokenizer=prepared.tokenizer, max_length=prepared.max_length, metrics=card)
     return TrainingResult(bundle=save_bundle(bundle), metrics=metrics, history=tuple(history),
                           evaluation=evaluation, labels=tuple(prepared.label_names), baseline=baseline)
 

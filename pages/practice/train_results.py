@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.classifier.baseline import BaselineResult
 from core.classifier.bundle import load_bundle
+from core.classifier.card import BUNDLE_NAME
 from core.classifier.results import LoadedModel, TrainingMetrics
 from core.figures.train import confusion_matrix_figure
 from core.textdata.errors import DataError
@@ -20,7 +21,6 @@ from pages.practice.train_data import error_text
 
 MODEL_KEY = "train.model"
 LOADED_KEY = "train.loaded"
-BUNDLE_NAME = "rnn-explorer-classifier.zip"
 CHART = {"displaylogo": False}
 
 

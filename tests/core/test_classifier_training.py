@@ -215,3 +215,12 @@ def test_the_sessions_model_holds_the_loaded_bundle_beside_its_result(trained):
     assert model.bundle.label_names == list(result.labels)
     with pytest.raises(AttributeError):  # frozen: a page cannot change a result in place
         model.result.metrics.val_accuracy = 1.0
+
+
+def test_a_model_too_large_to_upload_back_is_refused_before_training():
+    reporter = ListReporter()
+    huge = replace(TINY, num_layers=4, hidden_size=512, embed_size=512)  # allowed by the form: 25 M weights
+    with pytest.raises(DataError) as refused:
+        run_training_job(TrainingRequest(synthetic(count=60), huge), reporter)
+    assert refused.value.code == "model_too_large"
+    assert [record["kind"] for record in reporter.records] == ["error"]  # not one training step ran

@@ -43,7 +43,7 @@ def test_cli_prints_one_json_line_last_and_writes_the_bundle(data_file, tmp_path
     assert summary["epochs"] == 3 and summary["labels"] == ["bad", "good"] and summary["val_size"] == 32
     assert 0 <= summary["val_accuracy"] <= 1 and summary["train_tokens_per_second"] > 0
     assert "epoch 1" in completed.stderr  # progress goes to stderr, not stdout
-    bundle = load_bundle((out / "classifier.zip").read_bytes())
+    bundle = load_bundle((out / "rnn-explorer-classifier.zip").read_bytes())
     assert bundle.config.cell == "gru" and bundle.config.hidden_size == 16
     separate = load_bundle_files((out / "model.safetensors").read_bytes(), (out / "config.json").read_bytes())
     assert predict(separate, "clean and friendly") == predict(bundle, "clean and friendly")
