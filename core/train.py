@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from dataclasses import fields
@@ -30,6 +31,14 @@ from core.textdata.loading import read_path
 
 BUNDLE_ZIP = BUNDLE_NAME
 BAD_DATA = 3  # exit code: the data (or a setting it makes impossible) cannot be trained on; usage errors exit 2
+
+
+def default_threads() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -82,9 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=defaults.baseline,
                         help="also fit TF-IDF + logistic regression on the same split and report it")
     parser.add_argument("--device", default=defaults.device, help="cpu, cuda, mps (without it: the best available)")
-    parser.add_argument("--threads", type=int, default=1, dest="num_threads",
-                        help="torch CPU threads (default 1: small recurrent layers gain little from more, "
-                             "and threads that wait for each other on a busy machine lose a lot)")
+    parser.add_argument("--threads", type=int, default=default_threads(), dest="num_threads",
+                        help="torch CPU threads (default: the cores this process may use)")
     parser.add_argument("--out", type=Path, help=f"folder to write {WEIGHTS_FILE}, {CONFIG_FILE}, {CARD_FILE}, "
                                                  f"{BUNDLE_ZIP} and evaluation.json to (without it: nothing is "
                                                  "written)")
