@@ -5,6 +5,8 @@
 
 Progress goes to stderr; the last line on stdout is one JSON object with the results (val_accuracy, macro_f1,
 train_tokens_per_second, epochs, seconds, baseline_accuracy, baseline_macro_f1, baseline_seconds, ...).
+With ``torchrun --nproc_per_node N -m core.train …`` the N processes train one model with
+DistributedDataParallel (core/classifier/distributed.py); rank 0 prints the JSON line and writes the bundle.
 Exit codes: 0 trained, 2 usage error (unknown option, setting out of range), 3 the data cannot be used (the
 page's own sentence for the reason on stderr). The first Ctrl-C stops training and keeps the best epoch.
 """
@@ -34,11 +36,13 @@ BAD_DATA = 3  # exit code: the data (or a setting it makes impossible) cannot be
 
 
 def default_threads() -> int:
-    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    """The cores this process may run on (a container or taskset may allow fewer than the machine has),
+    shared equally by the processes torchrun starts on this machine."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return max(1, cores // int(os.environ.get("LOCAL_WORLD_SIZE", "1")))
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -151,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         return _refuse(error)
     finally:
         signal.signal(signal.SIGINT, previous_handler)
+    if int(os.environ.get("RANK", "0")) != 0:  # under torchrun only rank 0 writes the bundle and the JSON line
+        return 0
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
         for name, content in bundle_files(load_bundle(result.bundle)).items():

@@ -27,9 +27,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.classifier import distributed
 from core.classifier.baseline import fit_baseline
 from core.classifier.batching import bucket_batches, collate
 from core.classifier.bundle import ClassifierBundle, check_model_size, save_bundle
+from core.classifier.distributed import local_device
 from core.classifier.evaluate import classification_report, misclassified, predict_probabilities
 from core.classifier.model import ClassifierConfig, TextClassifier
 from core.classifier.prepare import prepare_data
@@ -110,13 +112,18 @@ def train_classifier(data, config: TrainingConfig = TrainingConfig(), reporter=N
         # Small recurrent matmuls gain little from threads, and on a busy machine threads that wait
         # for each other can make a step many times slower.
         torch.set_num_threads(config.num_threads)
+    device = _resolve_device(local_device(config.device))
+    ranks = distributed.start(device)
+    reporter = reporter or _SilentReporter()
     try:
-        return _train(data, config, reporter or _SilentReporter())
+        return _train(data, config, reporter if ranks.is_main else _SilentReporter(), device, ranks)
     finally:
+        distributed.finish(ranks)
         torch.set_num_threads(previous_threads)
 
 
-def _train(data, config: TrainingConfig, reporter) -> TrainingResult:
+def _train(data, config: TrainingConfig, reporter, device: torch.device,
+           ranks: distributed.Ranks) -> TrainingResult:
     started = time.perf_counter()
     _seed_everything(config.seed)
     prepared = prepare_data(data, lowercase=config.lowercase, min_freq=config.min_freq,
@@ -127,10 +134,11 @@ def _train(data, config: TrainingConfig, reporter) -> TrainingResult:
         bidirectional=config.bidirectional, num_layers=config.num_layers, embed_size=config.embed_size,
         hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling)
     check_model_size(model_config, prepared.vocabulary)  # a model that could not be uploaded back: refuse now
-    device = _resolve_device(config.device)
     model = TextClassifier(model_config).to(device)
+    network = distributed.wrap(model, ranks, device)  # what the steps call: DDP when torchrun started us
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
-    steps_per_epoch = math.ceil(len(prepared.train_ids) / config.batch_size)
+    steps_per_epoch = len(ranks.whole_batches(bucket_batches([len(ids) for ids in prepared.train_ids],
+                                                             config.batch_size)))
     epochs, patience = plan_epochs(config, len(prepared.train_ids))
     total_steps = steps_per_epoch * epochs
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(total_steps, config.warmup_fraction))
@@ -149,16 +157,18 @@ def _train(data, config: TrainingConfig, reporter) -> TrainingResult:
     stopped = early_stopped = diverged = False
     for epoch in range(1, epochs + 1):
         epoch_started = time.perf_counter()
-        batches = bucket_batches([len(ids) for ids in prepared.train_ids], config.batch_size, shuffle_rng)
-        train_loss, status = _train_epoch(model, optimizer, scheduler, prepared, batches, config, device,
-                                          epoch, meter, reporter)
+        batches = ranks.whole_batches(bucket_batches([len(ids) for ids in prepared.train_ids], config.batch_size,
+                                                     shuffle_rng))
+        train_loss, status = _train_epoch(network, optimizer, scheduler, prepared, batches, config, device,
+                                          epoch, meter, reporter, ranks)
         stopped, diverged = status == "stopped", status == "diverged"
         if train_loss is None or diverged:  # nothing trained in this epoch, or the weights are no longer usable
             break
         probabilities, val_loss = predict_probabilities(model, prepared.val_ids, device=device, labels=prepared.val_y)
         report = classification_report(prepared.val_y, probabilities.argmax(axis=1), prepared.label_names)
         usable = all(bool(torch.isfinite(tensor).all()) for tensor in model.parameters())
-        improved = usable and report.macro_f1 > best_f1
+        # Every rank validated the same weights; rank 0's score decides, so all ranks take the same path.
+        improved = usable and ranks.agree(report.macro_f1, device) > best_f1
         if improved:
             best_f1, best_epoch, best_state = report.macro_f1, epoch, _copy_state(model)
         record = EpochRecord(epoch=epoch, train_loss=train_loss, val_loss=val_loss, val_accuracy=report.accuracy,
@@ -166,7 +176,7 @@ def _train(data, config: TrainingConfig, reporter) -> TrainingResult:
                              best=improved, partial=stopped)
         history.append(record)
         reporter.report(record.record())
-        stopped = stopped or reporter.should_stop()
+        stopped = ranks.any(stopped or reporter.should_stop(), device)
         if stopped:
             break
         if epoch - best_epoch >= patience:
@@ -183,7 +193,7 @@ def _train(data, config: TrainingConfig, reporter) -> TrainingResult:
     evaluation = replace(evaluation, misclassified=misclassified(
         prepared.val_texts, prepared.val_y, probabilities, prepared.label_names, limit=config.max_misclassified))
     baseline = None
-    if config.baseline:
+    if config.baseline and ranks.is_main:
         baseline = fit_baseline(prepared.train_texts, prepared.train_y, prepared.val_texts, prepared.val_y,
                                 len(prepared.label_names), lowercase=config.lowercase)
     metrics = TrainingMetrics(
@@ -205,33 +215,36 @@ def _train(data, config: TrainingConfig, reporter) -> TrainingResult:
                           evaluation=evaluation, labels=tuple(prepared.label_names), baseline=baseline)
 
 
-def _train_epoch(model, optimizer, scheduler, prepared, batches, config: TrainingConfig, device, epoch: int,
-                 meter: ProgressMeter, reporter) -> tuple[float | None, str]:
-    """One pass over the batches.
+def _train_epoch(network, optimizer, scheduler, prepared, batches, config: TrainingConfig, device, epoch: int,
+                 meter: ProgressMeter, reporter, ranks: distributed.Ranks) -> tuple[float | None, str]:
+    """One pass over the batches (this rank's share of each, see core.classifier.distributed).
 
     Returns (mean training loss, or None if no step ran; "done", "stopped" or "diverged"). A loss
     that is no longer finite (a learning rate far too high) ends training before it spoils the weights.
     """
-    model.train()
+    network.train()
     total_loss, texts = 0.0, 0
-    for indices in batches:
-        if reporter.should_stop():
+    for batch in batches:
+        if ranks.any(reporter.should_stop(), device):
             return (total_loss / texts if texts else None), "stopped"
         step_started = time.perf_counter()
-        token_ids, lengths = collate(prepared.train_ids, indices)  # (batch, max_len), (batch,)
-        targets = torch.from_numpy(prepared.train_y[indices]).to(device)  # (batch,)
-        logits = model(token_ids.to(device, non_blocking=True), lengths)  # (batch, num_classes)
+        indices = ranks.share(batch)
+        token_ids, lengths = collate(prepared.train_ids, indices)  # (share, max_len), (share,)
+        targets = torch.from_numpy(prepared.train_y[indices]).to(device)  # (share,)
+        logits = network(token_ids.to(device, non_blocking=True), lengths)  # (share, num_classes)
         loss = nn.functional.cross_entropy(logits, targets)
-        if not torch.isfinite(loss):
+        if ranks.any(not torch.isfinite(loss), device):
             return (total_loss / texts if texts else None), "diverged"
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if config.clip_norm:
-            nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
+            nn.utils.clip_grad_norm_(network.parameters(), config.clip_norm)
         optimizer.step()
         scheduler.step()
         loss_value = loss.item()  # waits for the device, so the step time below is honest
-        meter.add(loss_value, int(lengths.sum()), time.perf_counter() - step_started)
+        # Tokens of the whole batch (all ranks' shares): the job's throughput, not one rank's.
+        batch_tokens = int(lengths.sum()) if not ranks.active else sum(len(prepared.train_ids[i]) for i in batch)
+        meter.add(loss_value, batch_tokens, time.perf_counter() - step_started)
         total_loss += loss_value * len(indices)
         texts += len(indices)
         if meter.due():
