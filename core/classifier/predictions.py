@@ -23,6 +23,7 @@ from core.textdata.columns import ColumnStats, text_score
 from core.textdata.errors import DataError, join_names
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PAGE_MAX_ROWS = 20_000  # texts the page classifies in one go (the script waits for them); the CLI has no cap
 TEXT_HEADER, PREDICTED_HEADER, PROBABILITY_PREFIX = "text", "predicted", "p_"
 
 

@@ -157,7 +157,7 @@ def test_bad_uploads_get_a_translated_error_and_the_page_stays_usable(case, lang
     t = texts("train", lang)
     assert t["errors"].format(code, **params) in errors(app)
     assert app.button(key="train.start").proto.disabled
-    assert len(app.header) == 6  # every section is still drawn
+    assert len(app.header) == 7  # every section is still drawn
     # removing the file brings the demo data back
     app.file_uploader(key="train.upload").set_value(None)
     app.run()
