@@ -21,6 +21,7 @@ class TrainingConfig:
     hidden_size: int = 128  # hidden state size per direction
     dropout: float = 0.3  # on pooled features and between stacked layers
     pooling: str = "max"  # "last", "max" or "mean" over the outputs
+    bigram_buckets: int | None = None  # hashed token-pair embeddings; None = automatic (see training), 0 = none
     epochs: int | None = 6  # passes over the training texts; None = automatic (see `suggest_epochs`)
     batch_size: int = 32  # texts per optimisation step
     learning_rate: float = 2e-3  # AdamW peak learning rate (after warmup)
@@ -57,6 +58,8 @@ class TrainingConfig:
             raise ValueError("learning_rate must be > 0, weight_decay and clip_norm >= 0")
         if self.max_length is not None and self.max_length < 1:
             raise ValueError(f"max_length must be >= 1, got {self.max_length}")
+        if self.bigram_buckets is not None and (not isinstance(self.bigram_buckets, int) or self.bigram_buckets < 0):
+            raise ValueError(f"bigram_buckets must be None or an integer >= 0, got {self.bigram_buckets!r}")
         if self.max_vocab_size < 3:
             raise ValueError("max_vocab_size must leave room for <pad>, <unk> and one token")
 

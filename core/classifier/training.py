@@ -30,10 +30,10 @@ from torch import nn
 from core.classifier import distributed
 from core.classifier.baseline import fit_baseline
 from core.classifier.batching import bucket_batches, collate
-from core.classifier.bundle import ClassifierBundle, check_model_size, save_bundle
+from core.classifier.bundle import MAX_PARAMETERS, ClassifierBundle, check_model_size, save_bundle
 from core.classifier.distributed import local_device
 from core.classifier.evaluate import classification_report, misclassified, predict_probabilities
-from core.classifier.model import ClassifierConfig, TextClassifier
+from core.classifier.model import ClassifierConfig, TextClassifier, count_parameters
 from core.classifier.prepare import prepare_data
 from core.classifier.progress import ProgressMeter
 from core.classifier.results import EpochRecord, TrainingMetrics, TrainingResult
@@ -61,6 +61,19 @@ class _SilentReporter:
 
     def should_stop(self) -> bool:
         return False
+
+
+MAX_BIGRAM_BUCKETS = 50_000
+MIN_BIGRAM_BUCKETS = 512
+
+
+def suggest_bigram_buckets(train_ids, config: ClassifierConfig) -> int:
+    """Rows for hashed token-pair embeddings: twice the distinct pairs in the training texts (so few of them
+    share a row), at most `MAX_BIGRAM_BUCKETS` and at most half of the parameters the bundle limit leaves."""
+    pairs = {(previous, current) for ids in train_ids for previous, current in zip([0] + ids[:-1], ids)}
+    room = (MAX_PARAMETERS - count_parameters(config)) // (2 * config.embed_size)
+    buckets = min(2 * len(pairs), MAX_BIGRAM_BUCKETS, room)
+    return buckets if buckets >= MIN_BIGRAM_BUCKETS else 0
 
 
 def _seed_everything(seed: int) -> None:
@@ -133,6 +146,10 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
         vocab_size=len(prepared.vocabulary), num_classes=len(prepared.label_names), cell=config.cell,
         bidirectional=config.bidirectional, num_layers=config.num_layers, embed_size=config.embed_size,
         hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling)
+    buckets = config.bigram_buckets
+    if buckets is None:
+        buckets = suggest_bigram_buckets(prepared.train_ids, model_config)
+    model_config = replace(model_config, bigram_buckets=buckets)
     check_model_size(model_config, prepared.vocabulary)  # a model that could not be uploaded back: refuse now
     model = TextClassifier(model_config).to(device)
     network = distributed.wrap(model, ranks, device)  # what the steps call: DDP when torchrun started us

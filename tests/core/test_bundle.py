@@ -250,3 +250,19 @@ def test_the_largest_model_training_accepts_downloads_and_uploads_back(monkeypat
     with pytest.raises(BundleError) as refused:
         check_model_size(too_big, Vocabulary(["<pad>", "<unk>", "x"]))
     assert refused.value.code == "model_too_large" and refused.value.params["limit_mb"] == 50.0
+
+
+def test_pair_embeddings_round_trip_and_older_bundles_without_them_load(bundle):
+    torch.manual_seed(1)
+    config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,
+                              bigram_buckets=11)
+    paired = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=bundle.vocabulary,
+                              label_names=bundle.label_names, tokenizer=Tokenizer(), max_length=5)
+    loaded = load_bundle(save_bundle(paired))
+    assert loaded.config.bigram_buckets == 11
+    np.testing.assert_array_equal(predict_many(loaded, TEXTS), predict_many(paired, TEXTS))
+
+    def older(description):
+        del description["model"]["bigram_buckets"]  # saved before the field existed
+
+    assert load_bundle(edited_config(bundle, older)).config.bigram_buckets == 0
