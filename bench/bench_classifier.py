@@ -34,7 +34,7 @@ from torch import nn  # noqa: E402
 from core.classifier.batching import collate  # noqa: E402
 from core.classifier.model import ClassifierConfig, TextClassifier  # noqa: E402
 from core.classifier.prepare import prepare_data  # noqa: E402
-from core.classifier.training import TrainingConfig, train_classifier  # noqa: E402
+from core.classifier.training import TrainingConfig, suggest_bigram_buckets, train_classifier  # noqa: E402
 from core.textdata.dataset import LabeledTexts  # noqa: E402
 from core.textdata.loading import read_path  # noqa: E402
 from core.train import default_threads  # noqa: E402
@@ -53,11 +53,16 @@ def load(data_dir: Path, name: str, limit: int | None) -> LabeledTexts:
 
 
 def _model(config: TrainingConfig, prepared) -> TextClassifier:
+    """The model `train_classifier` builds for this data and config (pair embeddings sized the same way)."""
     torch.manual_seed(0)
-    return TextClassifier(ClassifierConfig(
+    model_config = ClassifierConfig(
         vocab_size=len(prepared.vocabulary), num_classes=len(prepared.label_names), cell=config.cell,
         bidirectional=config.bidirectional, num_layers=config.num_layers, embed_size=config.embed_size,
-        hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling))
+        hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling)
+    buckets = config.bigram_buckets
+    if buckets is None:
+        buckets = suggest_bigram_buckets(prepared.train_ids, model_config)
+    return TextClassifier(replace(model_config, bigram_buckets=buckets))
 
 
 def _step(model, optimizer, logits, targets) -> None:
@@ -99,7 +104,7 @@ def padded_loop(config: TrainingConfig, prepared, steps: int) -> float:
         token_ids, lengths = collate(prepared.train_ids, indices)
         started = time.perf_counter()
         token_ids = nn.functional.pad(token_ids, (0, PLAIN_LENGTH - token_ids.shape[1]))  # (batch, 128)
-        outputs, _ = model.rnn(model.embedding(token_ids))  # pads computed too
+        outputs, _ = model.rnn(model.embed(token_ids))  # pads computed too
         mask = torch.arange(PLAIN_LENGTH)[None, :] < lengths[:, None]
         pooled = outputs.masked_fill(~mask[..., None], float("-inf")).max(dim=1).values
         _step(model, optimizer, model.classifier(model.dropout(pooled)),
