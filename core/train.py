@@ -74,8 +74,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="how the outputs over the text become one vector")
     parser.add_argument("--dropout", type=float, default=defaults.dropout, help="dropout rate")
     parser.add_argument("--bigram-buckets", type=int, default=defaults.bigram_buckets,
-                        help="rows of hashed token-pair embeddings, 0 for none (without it: twice the distinct "
-                             "pairs in the training texts, at most 50000)")
+                        help="rows of hashed token-pair embeddings added to each token's (0: none)")
     parser.add_argument("--epochs", type=int, default=None,
                         help="passes over the training texts (without it: enough for about 300 steps, 6 to 30)")
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size, help="texts per step")

@@ -21,7 +21,9 @@ class TrainingConfig:
     hidden_size: int = 128  # hidden state size per direction
     dropout: float = 0.3  # on pooled features and between stacked layers
     pooling: str = "max"  # "last", "max" or "mean" over the outputs
-    bigram_buckets: int | None = None  # hashed token-pair embeddings; None = automatic (see training), 0 = none
+    # Hashed token-pair embeddings; 0 = none, None = sized from the data (see training.suggest_bigram_buckets).
+    # Off by default: on 3,000 ChnSentiCorp reviews they overfit sooner (accuracy 0.852 vs 0.877 without).
+    bigram_buckets: int | None = 0
     epochs: int | None = 6  # passes over the training texts; None = automatic (see `suggest_epochs`)
     batch_size: int = 32  # texts per optimisation step
     learning_rate: float = 2e-3  # AdamW peak learning rate (after warmup)

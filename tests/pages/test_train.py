@@ -76,7 +76,7 @@ def start_training(app, settings):
     return app.session_state["train.job"]
 
 
-def poll_until(app, condition, timeout=90):
+def poll_until(app, condition, timeout=240):  # the job also imports scikit-learn and fits the baseline
     """run_every never fires in AppTest: rerun the page until ``condition(app)`` holds."""
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -85,7 +85,9 @@ def poll_until(app, condition, timeout=90):
         if condition(app):
             return
         time.sleep(0.3)
-    raise AssertionError("timed out waiting for the training job")
+    job = job_manager().get(app.session_state["train.job"]) if "train.job" in app.session_state else None
+    state = (job.status, [record["kind"] for record in job.records][-5:], (job.error or "")[-800:]) if job else None
+    raise AssertionError(f"timed out waiting for the training job: {state}")
 
 
 def has_model(app):
