@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--pooling", choices=["last", "max", "mean"], default=defaults.pooling,
                         help="how the outputs over the text become one vector")
     parser.add_argument("--dropout", type=float, default=defaults.dropout, help="dropout rate")
+    parser.add_argument("--word-dropout", type=float, default=defaults.word_dropout,
+                        help="share of training tokens read as <unk> each step")
     parser.add_argument("--bigram-buckets", type=int, default=defaults.bigram_buckets,
                         help="rows of hashed token-pair embeddings added to each token's (0: none)")
     parser.add_argument("--epochs", type=int, default=None,

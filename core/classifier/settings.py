@@ -20,6 +20,7 @@ class TrainingConfig:
     embed_size: int = 128  # token embedding size
     hidden_size: int = 128  # hidden state size per direction
     dropout: float = 0.3  # on pooled features and between stacked layers
+    word_dropout: float = 0.0  # share of training tokens read as <unk> each step (teaches unseen words)
     pooling: str = "max"  # "last", "max" or "mean" over the outputs
     # Hashed token-pair embeddings; 0 = none, None = sized from the data (see training.suggest_bigram_buckets).
     # Off by default: on 3,000 ChnSentiCorp reviews they overfit sooner (accuracy 0.852 vs 0.877 without).
@@ -54,6 +55,8 @@ class TrainingConfig:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         if self.cell not in CELLS or self.pooling not in POOLINGS:
             raise ValueError(f"cell must be one of {sorted(CELLS)} and pooling one of {POOLINGS}")
+        if not 0.0 <= self.word_dropout < 1.0:
+            raise ValueError("word_dropout must be in [0, 1)")
         if not 0.0 <= self.dropout < 1.0 or not 0.0 < self.validation_fraction < 1.0:
             raise ValueError("dropout must be in [0, 1) and validation_fraction in (0, 1)")
         if not self.learning_rate > 0 or self.weight_decay < 0 or self.clip_norm < 0:

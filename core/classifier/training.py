@@ -40,6 +40,7 @@ from core.classifier.results import EpochRecord, TrainingMetrics, TrainingResult
 from core.classifier.settings import (TrainingConfig, TrainingRequest, plan_epochs,  # noqa: F401 (re-exported)
                                       suggest_epochs)
 from core.textdata.errors import DataError
+from core.textdata.tokenize import PAD_ID, UNK_ID
 
 
 def run_training_job(request: TrainingRequest, reporter) -> TrainingResult:
@@ -247,6 +248,9 @@ def _train_epoch(network, optimizer, scheduler, prepared, batches, config: Train
         step_started = time.perf_counter()
         indices = ranks.share(batch)
         token_ids, lengths = collate(prepared.train_ids, indices)  # (share, max_len), (share,)
+        if config.word_dropout:  # real tokens read as <unk> at random (padding stays padding)
+            dropped = (torch.rand(token_ids.shape) < config.word_dropout) & (token_ids != PAD_ID)
+            token_ids = token_ids.masked_fill(dropped, UNK_ID)
         targets = torch.from_numpy(prepared.train_y[indices]).to(device)  # (share,)
         logits = network(token_ids.to(device, non_blocking=True), lengths)  # (share, num_classes)
         loss = nn.functional.cross_entropy(logits, targets)

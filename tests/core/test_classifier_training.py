@@ -3,6 +3,7 @@ from pathlib import Path
 from dataclasses import replace
 
 import numpy as np
+import torch
 import pytest
 
 from core.classifier import training
@@ -224,3 +225,26 @@ def test_a_model_too_large_to_upload_back_is_refused_before_training():
         run_training_job(TrainingRequest(synthetic(count=60), huge), reporter)
     assert refused.value.code == "model_too_large"
     assert [record["kind"] for record in reporter.records] == ["error"]  # not one training step ran
+
+
+def test_word_dropout_reads_that_share_of_training_tokens_as_unknown(monkeypatch):
+    from core.classifier.model import TextClassifier
+    from core.textdata.tokenize import PAD_ID, UNK_ID
+
+    seen = []
+    original = TextClassifier.embed
+
+    def recording(self, token_ids):
+        if self.training:
+            seen.append(token_ids.clone())
+        return original(self, token_ids)
+
+    monkeypatch.setattr(TextClassifier, "embed", recording)
+    config = replace(TINY, word_dropout=0.3, baseline=False)
+    result = train_classifier(synthetic(), config)
+    tokens = torch.cat([ids.flatten() for ids in seen])
+    real = tokens[tokens != PAD_ID]
+    assert 0.25 < float((real == UNK_ID).float().mean()) < 0.35  # min_freq 1: no <unk> without dropout
+    assert result.metrics.val_accuracy > 0.8  # still learns the cue words
+    with pytest.raises(ValueError):
+        TrainingConfig(word_dropout=1.0)
