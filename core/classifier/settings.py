@@ -20,7 +20,10 @@ class TrainingConfig:
     embed_size: int = 128  # token embedding size
     hidden_size: int = 128  # hidden state size per direction
     dropout: float = 0.3  # on pooled features and between stacked layers
-    word_dropout: float = 0.0  # share of training tokens read as <unk> each step (teaches unseen words)
+    # Share of training tokens read as <unk> each step: the model learns to use the rest of a sentence when a
+    # word is new. Measured (one seed): SMS 2,500 texts 0.984 -> 0.988 accuracy (baseline 0.986); ChnSentiCorp
+    # 3,000 unchanged at 0.877 (baseline 0.862).
+    word_dropout: float = 0.1
     pooling: str = "max"  # "last", "max" or "mean" over the outputs
     # Hashed token-pair embeddings; 0 = none, None = sized from the data (see training.suggest_bigram_buckets).
     # Off by default: on 3,000 ChnSentiCorp reviews they overfit sooner (accuracy 0.852 vs 0.877 without).
