@@ -174,7 +174,8 @@ def data_section(t: Texts) -> PreparedData | None:
     words = t["data"]
     st.header(words["heading"])
     upload = st.file_uploader(words["upload"], type=UPLOAD_TYPES, key="train.upload", help=words["upload_help"])
-    identity, table = load_table(upload, "train.table")
+    with st.spinner(words["reading"]):  # instant once remembered; a 50 MB upload takes seconds the first time
+        identity, table = load_table(upload, "train.table")
     if upload is None:
         st.info(words["demo_note"], icon=":material/dataset:")
     if isinstance(table, DataError):
@@ -194,7 +195,8 @@ def data_section(t: Texts) -> PreparedData | None:
         st.caption(words["unusable"])
         return None
     show_warnings(t, [warning for warning in dataset.warnings if warning not in table.warnings])
-    summary, suggested = _remember("train.profile", key, lambda: _profiled(dataset))
+    with st.spinner(words["profiling"]):
+        summary, suggested = _remember("train.profile", key, lambda: _profiled(dataset))
     show_warnings(t, summary.warnings)
     show_profile(t, summary, suggested)
     validation_identity, validation, usable = _validation(t, text_column, label_column)
