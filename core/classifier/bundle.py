@@ -77,6 +77,11 @@ class BundleError(DataError):
         ValueError.__init__(self, f"{code}({details})")
 
 
+def error_from_record(code: str, params: dict) -> DataError:
+    """The error a job's ``{"kind": "error", "code", "params"}`` record describes (data or bundle/model size)."""
+    return BundleError(code, **params) if code in BUNDLE_ERROR_PARAMS else DataError(code, **params)
+
+
 def _megabytes(size: float) -> float:
     return round(size / MIB, 1)
 

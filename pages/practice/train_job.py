@@ -12,12 +12,12 @@ import math
 
 import streamlit as st
 
+from core.classifier.bundle import error_from_record
 from core.classifier.results import TrainedModel
 from core.classifier.training import TrainingConfig, TrainingRequest, run_training_job, suggest_epochs
 from core.device import describe_device, select_device
 from core.figures.train import CurveLabels, training_curves_figure
 from core.jobs import DONE, FAILED, STOPPED
-from core.textdata.errors import DataError
 from core.textdata.split import held_out
 from pages.kit.i18n import Texts
 from pages.kit.jobs import job_manager, session_owner
@@ -253,7 +253,7 @@ def _finished_note(t: Texts, job) -> None:
     elif job.status == FAILED:
         problem = next((record for record in job.records if record["kind"] == "error"), None)
         if problem is not None:  # the data could not be trained on: say why, no traceback
-            reason = error_text(t, DataError(problem["code"], **problem["params"]))
+            reason = error_text(t, error_from_record(problem["code"], problem["params"]))
             st.error(words.format("failed_data", reason=reason), icon=":material/error:")
             return
         st.error(words["failed"], icon=":material/error:")

@@ -322,6 +322,20 @@ def test_data_the_trainer_refuses_is_explained_in_words():
     assert t["job"].format("failed_data", reason=reason) in errors(app)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_model_too_large_to_load_back_is_refused_before_training_in_words(lang):
+    app = open_page(lang)
+    t = texts("train", lang)
+    data = LabeledTexts.from_table(read_path(demo_path(lang)), "text", "label")
+    huge = TrainingConfig(num_layers=4, hidden_size=512, embed_size=512, num_threads=1)  # the form's maxima
+    job = submit_directly(app, TrainingRequest(data, huge))
+    assert job.status == "failed" and not any(record["kind"] == "step" for record in job.records)
+    problem = next(record for record in job.records if record["kind"] == "error")
+    assert problem["code"] == "model_too_large"
+    reason = t["bundle_errors"].format("model_too_large", **problem["params"])
+    assert t["job"].format("failed_data", reason=reason) in errors(app)
+
+
 def raised_codes(kind: str) -> set[str]:
     """Every code that core/ raises as ``kind("code", ...)`` (or through a helper returning one)."""
     pattern = re.compile(rf'\b{kind}\(\s*"(\w+)"')
