@@ -123,3 +123,14 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exited:
         main([])
     assert exited.value.code == 2
+
+
+def test_a_txt_of_lines_with_commas_is_classified_line_by_line(bundle_path, tmp_path, capsys):
+    lines = ["clean, friendly and quiet", "rude, dirty, noisy", "lovely room, great staff"]
+    source = tmp_path / "texts.txt"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, stdout, _ = run(capsys, bundle_path, source, "--out", str(tmp_path / "out.csv"))
+    assert code == 0
+    assert json.loads(stdout.strip().splitlines()[-1])["rows"] == 3
+    rows = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_bytes().decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == lines
