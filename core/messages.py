@@ -24,13 +24,23 @@ def _train_texts(language: str) -> dict:
 
 def describe(error: DataError, language: str = "en") -> str:
     """The error's sentence with its parameters filled in; the code and parameters when no sentence fits."""
+    return sentence(error.code, error.params, TABLES, language)
+
+
+def describe_notice(code: str, params: dict, language: str = "en") -> str:
+    """A notice's (``core.textdata`` warning's) sentence, as the page shows it above the data."""
+    return sentence(code, params, ("warnings",), language)
+
+
+def sentence(code: str, params: dict, tables: tuple[str, ...], language: str = "en") -> str:
+    """The first template for ``code`` in ``tables`` of train.toml, filled in; else the code and parameters."""
     texts = _train_texts(language)
-    for table in TABLES:
-        template = texts.get(table, {}).get(error.code)
+    for table in tables:
+        template = texts.get(table, {}).get(code)
         if template is not None:
             try:
-                return template.format(**error.params)
+                return template.format(**params)
             except (KeyError, IndexError, ValueError):
                 break
-    details = ", ".join(f"{key}={value}" for key, value in error.params.items())
-    return error.code + (f" ({details})" if details else "")
+    details = ", ".join(f"{key}={value}" for key, value in params.items())
+    return code + (f" ({details})" if details else "")

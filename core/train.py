@@ -29,7 +29,7 @@ from core.classifier.bundle import CONFIG_FILE, WEIGHTS_FILE, bundle_files, load
 from core.classifier.card import BUNDLE_NAME, CARD_FILE
 from core.classifier.training import TrainingConfig, train_classifier
 from core.jobs import ListReporter
-from core.messages import describe
+from core.messages import describe, describe_notice
 from core.textdata.dataset import LabeledTexts
 from core.textdata.errors import DataError
 from core.textdata.labels import align_labels
@@ -121,13 +121,8 @@ def _load(path: str, text_col: str | None, label_col: str | None, merge_similar_
           f"encoding {prepared.table.encoding}", file=sys.stderr)
     for code, params in prepared.notices:
         hint = " (add --merge-similar-labels to merge them)" if code == "similar_labels" else ""
-        print(f"notice: {_describe_code(code, params)}{hint}", file=sys.stderr)
+        print(f"notice: {code}: {describe_notice(code, params)}{hint}", file=sys.stderr)
     return prepared.data
-
-
-def _describe_code(code: str, params: dict) -> str:
-    details = ", ".join(f"{key}={value}" for key, value in params.items())
-    return code + (f" ({details})" if details else "")
 
 
 def _print_progress(record: dict) -> None:
