@@ -1,71 +1,117 @@
-"""Command line: train the text classifier on a CSV/TSV/XLSX/JSON file, same code as the app.
+"""Command line: train the text classifier on a CSV, TSV, TXT or JSON file, same code as the app.
 
     python -m core.train DATA [--val-file FILE] [--text-col C] [--label-col C] [--merge-similar-labels]
-        [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--epochs N] [--seed N] [--out DIR] ...
+        [--cell lstm|gru|rnn] [--layers N] [--hidden N] [--embed N] [--epochs N] [--max-vocab N] [--no-lowercase]
+        [--out DIR] ...
 
-Progress goes to stderr; the last line on stdout is one JSON object with the results
-(val_accuracy, macro_f1, train_tokens_per_second, epochs, seconds, ...). Bad data prints a clear
-message on stderr and exits with code 2; usable data with something to know (an encoding that was guessed,
-labels such as "pos" and "POS" that look alike) prints one "notice:" line per point on stderr. The columns are
-guessed exactly as the page guesses them, so the command line accepts every file the page accepts.
-The first Ctrl-C stops training and keeps the best epoch.
+Progress goes to stderr; the last line on stdout is one JSON object with the results (val_accuracy, macro_f1,
+train_tokens_per_second, epochs, seconds, baseline_accuracy, baseline_macro_f1, baseline_seconds, ...).
+The columns are guessed exactly as the page guesses them (core.textdata.prepare), so the command line accepts
+every file the page accepts; usable data with something to know (an encoding that was guessed, labels such as
+"pos" and "POS" that look alike) prints one "notice:" line per point on stderr.
+With ``torchrun --nproc_per_node N -m core.train …`` the N processes train one model with
+DistributedDataParallel (core/classifier/distributed.py); rank 0 prints the JSON line and writes the bundle.
+Exit codes: 0 trained, 2 usage error (unknown option, setting out of range), 3 the data cannot be used (the
+page's own sentence for the reason on stderr). The first Ctrl-C stops training and keeps the best epoch.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from dataclasses import fields
 from pathlib import Path
 
 from core.classifier.bundle import CONFIG_FILE, WEIGHTS_FILE, bundle_files, load_bundle
+from core.classifier.card import BUNDLE_NAME, CARD_FILE
 from core.classifier.training import TrainingConfig, train_classifier
 from core.jobs import ListReporter
+from core.messages import describe, describe_notice
 from core.textdata.dataset import LabeledTexts
 from core.textdata.errors import DataError
 from core.textdata.labels import align_labels
 from core.textdata.loading import read_path
 from core.textdata.prepare import prepare
 
-BUNDLE_ZIP = "classifier.zip"
+BUNDLE_ZIP = BUNDLE_NAME
+BAD_DATA = 3  # exit code: the data (or a setting it makes impossible) cannot be trained on; usage errors exit 2
+
+
+def default_threads() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than the machine has),
+    shared equally by the processes torchrun starts on this machine."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cores = os.cpu_count() or 1
+    return max(1, cores // int(os.environ.get("LOCAL_WORLD_SIZE", "1")))
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option's default in --help, except where the help text itself says what happens without it."""
+
+    def _get_help_string(self, action):
+        return action.help if action.default is None else super()._get_help_string(action)
 
 
 def _parser() -> argparse.ArgumentParser:
     defaults = TrainingConfig()
-    parser = argparse.ArgumentParser(prog="python -m core.train", description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", help="labelled texts: .csv, .tsv, .txt, .json, .jsonl or .xlsx")
-    parser.add_argument("--val-file", help="separate validation file (otherwise a stratified split)")
-    parser.add_argument("--text-col", help="text column (default: guessed)")
-    parser.add_argument("--label-col", help="label column (default: guessed)")
+    parser = argparse.ArgumentParser(prog="python -m core.train", description=__doc__.split("\n\n")[0],
+                                     formatter_class=_HelpFormatter)
+    parser.add_argument("data", help="labelled texts: .csv, .tsv, .txt (label<TAB>text lines), .json or .jsonl; "
+                                     "encoding, delimiter and header are detected")
+    parser.add_argument("--val-file", help="separate validation file (without it: a stratified split)")
+    parser.add_argument("--text-col", help="text column (without it: guessed)")
+    parser.add_argument("--label-col", help="label column (without it: guessed)")
     parser.add_argument("--merge-similar-labels", action="store_true",
                         help="treat labels that differ only in case, spaces, width or number format "
                              "(pos / POS, 1 / 1.0) as one class")
-    parser.add_argument("--cell", choices=["lstm", "gru", "rnn"], default=defaults.cell)
-    parser.add_argument("--layers", type=int, default=defaults.num_layers, dest="num_layers")
-    parser.add_argument("--hidden", type=int, default=defaults.hidden_size, dest="hidden_size")
-    parser.add_argument("--embed", type=int, default=defaults.embed_size, dest="embed_size")
-    parser.add_argument("--unidirectional", action="store_false", dest="bidirectional")
-    parser.add_argument("--pooling", choices=["last", "max", "mean"], default=defaults.pooling)
-    parser.add_argument("--dropout", type=float, default=defaults.dropout)
+    parser.add_argument("--cell", choices=["lstm", "gru", "rnn"], default=defaults.cell, help="recurrent cell")
+    parser.add_argument("--layers", type=int, default=defaults.num_layers, dest="num_layers",
+                        help="stacked recurrent layers")
+    parser.add_argument("--hidden", type=int, default=defaults.hidden_size, dest="hidden_size",
+                        help="hidden state size per direction")
+    parser.add_argument("--embed", type=int, default=defaults.embed_size, dest="embed_size",
+                        help="token embedding size")
+    parser.add_argument("--unidirectional", action="store_false", dest="bidirectional",
+                        help="read left to right only (bidirectional without it)")
+    parser.add_argument("--pooling", choices=["last", "max", "mean"], default=defaults.pooling,
+                        help="how the outputs over the text become one vector")
+    parser.add_argument("--dropout", type=float, default=defaults.dropout, help="dropout rate")
+    parser.add_argument("--word-dropout", type=float, default=defaults.word_dropout,
+                        help="share of training tokens read as <unk> each step")
+    parser.add_argument("--bigram-buckets", type=int, default=defaults.bigram_buckets,
+                        help="rows of hashed token-pair embeddings added to each token's (0: none)")
     parser.add_argument("--epochs", type=int, default=None,
-                        help="default: enough for about 300 steps, 6 to 30 epochs")
-    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    parser.add_argument("--lr", type=float, default=defaults.learning_rate, dest="learning_rate")
+                        help="passes over the training texts (without it: enough for about 300 steps, 6 to 30)")
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size, help="texts per step")
+    parser.add_argument("--lr", type=float, default=defaults.learning_rate, dest="learning_rate",
+                        help="peak learning rate (AdamW, warmup then cosine decay)")
     parser.add_argument("--patience", type=int, default=None,
-                        help="epochs without a better validation macro-F1 before stopping (default: epochs / 5, >= 2)")
+                        help="epochs without a better validation macro-F1 before stopping (without it: epochs / 5, "
+                             "at least 2)")
     parser.add_argument("--max-length", type=int, default=defaults.max_length,
-                        help="tokens kept per text (default: 95th percentile of the training texts)")
-    parser.add_argument("--min-freq", type=int, default=defaults.min_freq)
-    parser.add_argument("--validation-fraction", type=float, default=defaults.validation_fraction)
-    parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--device", default=defaults.device, help="cpu, cuda, mps (default: best available)")
-    parser.add_argument("--threads", type=int, default=1, dest="num_threads",
-                        help="torch CPU threads (default 1: small recurrent layers gain little from more, "
-                             "and threads that wait for each other on a busy machine lose a lot)")
-    parser.add_argument("--out", type=Path, help=f"write {WEIGHTS_FILE}, {CONFIG_FILE}, {BUNDLE_ZIP} and "
-                                                 "evaluation.json here")
+                        help="tokens kept per text (without it: the 95th percentile of the training texts)")
+    parser.add_argument("--min-freq", type=int, default=defaults.min_freq,
+                        help="occurrences a token needs to get its own embedding")
+    parser.add_argument("--max-vocab", type=int, default=defaults.max_vocab_size, dest="max_vocab_size",
+                        help="largest vocabulary, <pad> and <unk> included")
+    parser.add_argument("--lowercase", action=argparse.BooleanOptionalAction, default=defaults.lowercase,
+                        help="lower-case the text before tokenizing")
+    parser.add_argument("--validation-fraction", type=float, default=defaults.validation_fraction,
+                        help="held-out share when no --val-file is given")
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="seeds split, initialisation and order")
+    parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=defaults.baseline,
+                        help="also fit TF-IDF + logistic regression on the same split and report it")
+    parser.add_argument("--device", default=defaults.device, help="cpu, cuda, mps (without it: the best available)")
+    parser.add_argument("--threads", type=int, default=default_threads(), dest="num_threads",
+                        help="torch CPU threads (default: the cores this process may use)")
+    parser.add_argument("--out", type=Path, help=f"folder to write {WEIGHTS_FILE}, {CONFIG_FILE}, {CARD_FILE}, "
+                                                 f"{BUNDLE_ZIP} and evaluation.json to (without it: nothing is "
+                                                 "written)")
     return parser
 
 
@@ -75,17 +121,8 @@ def _load(path: str, text_col: str | None, label_col: str | None, merge_similar_
           f"encoding {prepared.table.encoding}", file=sys.stderr)
     for code, params in prepared.notices:
         hint = " (add --merge-similar-labels to merge them)" if code == "similar_labels" else ""
-        print(f"notice: {_describe_code(code, params)}{hint}", file=sys.stderr)
+        print(f"notice: {code}: {describe_notice(code, params)}{hint}", file=sys.stderr)
     return prepared.data
-
-
-def _describe_code(code: str, params: dict) -> str:
-    details = ", ".join(f"{key}={value}" for key, value in params.items())
-    return code + (f" ({details})" if details else "")
-
-
-def _describe(error: DataError) -> str:
-    return _describe_code(error.code, error.params)
 
 
 def _print_progress(record: dict) -> None:
@@ -104,13 +141,13 @@ def _print_progress(record: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     names = {field.name for field in fields(TrainingConfig)}
     try:
         config = TrainingConfig(**{key: value for key, value in vars(args).items() if key in names})
-    except ValueError as error:  # a setting out of range (e.g. --layers 0)
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except ValueError as error:  # a setting out of range (e.g. --layers 0): a usage error, exit 2
+        parser.error(str(error))
     try:
         data = _load(args.data, args.text_col, args.label_col, args.merge_similar_labels)
         if args.val_file:
@@ -120,38 +157,36 @@ def main(argv: list[str] | None = None) -> int:
                                           validation.warnings)
             data = (data, validation)
     except DataError as error:
-        print(f"error: cannot use the data: {_describe(error)}", file=sys.stderr)
-        return 2
+        return _refuse(error)
     except OSError as error:
-        print(f"error: cannot read the data: {error}", file=sys.stderr)
-        return 2
+        print(f"error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
+        return BAD_DATA
     reporter = ListReporter(on_record=_print_progress)
     previous_handler = signal.signal(signal.SIGINT, lambda *_: reporter.stop())
     try:
         result = train_classifier(data, config, reporter)
     except DataError as error:
-        print(f"error: cannot train on the data: {_describe(error)}", file=sys.stderr)
-        return 2
+        return _refuse(error)
     finally:
         signal.signal(signal.SIGINT, previous_handler)
-    metrics = result["metrics"]
+    if int(os.environ.get("RANK", "0")) != 0:  # under torchrun only rank 0 writes the bundle and the JSON line
+        return 0
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        for name, content in bundle_files(load_bundle(result["bundle"])).items():
+        for name, content in bundle_files(load_bundle(result.bundle)).items():
             (args.out / name).write_bytes(content)
-        (args.out / BUNDLE_ZIP).write_bytes(result["bundle"])
-        (args.out / "evaluation.json").write_text(json.dumps(
-            {"metrics": metrics, "history": result["history"], "evaluation": result["evaluation"]},
-            ensure_ascii=False, indent=1), encoding="utf-8")
+        (args.out / BUNDLE_ZIP).write_bytes(result.bundle)
+        (args.out / "evaluation.json").write_text(json.dumps(result.report(), ensure_ascii=False, indent=1),
+                                                  encoding="utf-8")
         print(f"bundle written to {args.out}", file=sys.stderr)
-    summary = {"val_accuracy": metrics["val_accuracy"], "macro_f1": metrics["val_macro_f1"],
-               "train_tokens_per_second": metrics["train_tokens_per_second"], "epochs": metrics["epochs"],
-               "seconds": metrics["seconds"], "best_epoch": metrics["best_epoch"], "val_loss": metrics["val_loss"],
-               "stopped": metrics["stopped"], "device": metrics["device"], "train_size": metrics["train_size"],
-               "val_size": metrics["val_size"], "vocab_size": metrics["vocab_size"],
-               "max_length": metrics["max_length"], "labels": result["labels"]}
-    print(json.dumps(summary, ensure_ascii=False), flush=True)
+    print(json.dumps(result.summary(), ensure_ascii=False), flush=True)
     return 0
+
+
+def _refuse(error: DataError) -> int:
+    """The page's own sentence for the problem (assets/text/en/train.toml), and the bad-data exit code."""
+    print(f"error: {describe(error)}", file=sys.stderr)
+    return BAD_DATA
 
 
 if __name__ == "__main__":

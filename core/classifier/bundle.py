@@ -1,4 +1,7 @@
-"""Save and load a trained classifier as one .zip: ``model.safetensors`` + ``config.json``.
+"""Save and load a trained classifier as one .zip: ``model.safetensors`` + ``config.json`` + ``README.md``.
+
+The README is the model card (core.classifier.card); loading ignores its content, and bundles without one
+(saved before cards existed) still load.
 
 Loading never unpickles anything: the weights are safetensors (raw arrays plus a JSON header) and
 everything else is JSON. Because bundles are uploaded by users, loading checks, in this order,
@@ -13,6 +16,11 @@ Every failure is a `BundleError` (a ``DataError``, so the page handles it like b
 code the page translates: ``bundle_too_large`` (size_mb, limit_mb), ``bundle_invalid`` (unreadable
 or malformed; detail) and ``bundle_mismatch`` (well-formed, but the weights do not fit the
 described model; detail). ``detail`` is a short technical English note, not meant for translation.
+Training raises ``model_too_large`` (parameters, size_mb, limit_mb) before it starts when the model it
+would save could not be uploaded back (see `check_model_size`).
+
+Sizes are in MiB (2**20 bytes), the unit Streamlit's ``server.maxUploadSize`` uses: the bundle limit is
+the server's upload limit, so every model the page can train can also be uploaded again.
 """
 
 from __future__ import annotations
@@ -27,8 +35,9 @@ import torch
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
+from core.classifier.card import CARD_FILE, model_card
 from core.classifier.model import ClassifierConfig, TextClassifier, count_parameters
-from core.sizes import mebibytes
+from core.sizes import MIB, UPLOAD_LIMIT_MIB, mebibytes
 from core.textdata.errors import DataError
 from core.textdata.tokenize import Tokenizer, Vocabulary
 
@@ -36,13 +45,15 @@ FORMAT = "rnn-explorer-text-classifier"
 VERSION = 1
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
-MAX_BUNDLE_BYTES = 200 * 1024 * 1024  # also the cap on each uncompressed member
-MAX_CONFIG_BYTES = 50 * 1024 * 1024  # a 500k-token vocabulary fits easily
+MAX_BUNDLE_BYTES = UPLOAD_LIMIT_MIB * MIB  # = server.maxUploadSize (core.sizes); also caps the weights member
+MAX_CONFIG_BYTES = 50 * MIB  # a 500k-token vocabulary fits easily
+MAX_CARD_BYTES = MIB
 MAX_VOCAB_SIZE = 500_000
 MAX_CLASSES = 1_000
 MAX_LAYER_SIZE = 2048  # embed_size and hidden_size
 MAX_LAYERS = 8
-MAX_PARAMETERS = 50_000_000  # float32: 200 MB
+MAX_PARAMETERS = 12_000_000  # float32: 45.8 MiB, leaving room for config.json inside MAX_BUNDLE_BYTES
+SIZE_MARGIN = 256 * 1024  # safetensors header, labels, metrics and the card, beside weights and vocabulary
 MAX_LENGTH = 4096
 
 # code -> names of its parameters (the same contract as core.textdata.errors.ERROR_PARAMS)
@@ -50,6 +61,7 @@ BUNDLE_ERROR_PARAMS: dict[str, tuple[str, ...]] = {
     "bundle_invalid": ("detail",),
     "bundle_mismatch": ("detail",),
     "bundle_too_large": ("size_mb", "limit_mb"),
+    "model_too_large": ("parameters", "size_mb", "limit_mb"),
 }
 
 
@@ -63,6 +75,11 @@ class BundleError(DataError):
         self.params = params
         details = ", ".join(f"{name}={value!r}" for name, value in params.items())
         ValueError.__init__(self, f"{code}({details})")
+
+
+def error_from_record(code: str, params: dict) -> DataError:
+    """The error a job's ``{"kind": "error", "code", "params"}`` record describes (data or bundle/model size)."""
+    return BundleError(code, **params) if code in BUNDLE_ERROR_PARAMS else DataError(code, **params)
 
 
 def _invalid(detail: str) -> BundleError:
@@ -93,8 +110,24 @@ class ClassifierBundle:
         return self.model.config
 
 
+def check_model_size(config: ClassifierConfig, vocabulary: Vocabulary) -> None:
+    """Refuse, before any training, a model whose bundle could not be uploaded back.
+
+    The bound: float32 weights (4 bytes per parameter) + the vocabulary's JSON + a margin; the zip can only be
+    smaller (deflate never grows it by more than a few bytes per block).
+
+    Raises:
+        BundleError: ``model_too_large`` past `MAX_PARAMETERS` or `MAX_BUNDLE_BYTES`.
+    """
+    parameters = count_parameters(config)
+    size = 4 * parameters + len(vocabulary.to_json().encode("utf-8")) + SIZE_MARGIN
+    if parameters > MAX_PARAMETERS or size > MAX_BUNDLE_BYTES:
+        raise BundleError("model_too_large", parameters=f"{parameters:,}", size_mb=mebibytes(size),
+                          limit_mb=mebibytes(MAX_BUNDLE_BYTES))
+
+
 def bundle_files(bundle: ClassifierBundle) -> dict[str, bytes]:
-    """The two files of a bundle: ``{"model.safetensors": ..., "config.json": ...}``."""
+    """The files of a bundle: ``{"model.safetensors": ..., "config.json": ..., "README.md": ...}``."""
     state = {name: tensor.detach().cpu().contiguous() for name, tensor in bundle.model.state_dict().items()}
     description = {
         "format": FORMAT,
@@ -107,7 +140,8 @@ def bundle_files(bundle: ClassifierBundle) -> dict[str, bytes]:
         "metrics": bundle.metrics,
     }
     config_json = json.dumps(description, ensure_ascii=False, indent=1).encode("utf-8")
-    return {WEIGHTS_FILE: save_safetensors(state, metadata={"format": FORMAT}), CONFIG_FILE: config_json}
+    return {WEIGHTS_FILE: save_safetensors(state, metadata={"format": FORMAT}), CONFIG_FILE: config_json,
+            CARD_FILE: model_card(bundle).encode("utf-8")}
 
 
 def save_bundle(bundle: ClassifierBundle) -> bytes:
@@ -128,9 +162,9 @@ def load_bundle(data: bytes) -> ClassifierBundle:
         members = {info.filename: info for info in archive.infolist()}
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise _invalid(f"not a zip file: {error}") from None
-    if set(members) != {WEIGHTS_FILE, CONFIG_FILE}:
-        raise _invalid(f"expected {WEIGHTS_FILE} and {CONFIG_FILE}, found {sorted(members)[:10]}")
-    limits = {WEIGHTS_FILE: MAX_BUNDLE_BYTES, CONFIG_FILE: MAX_CONFIG_BYTES}
+    if set(members) - {CARD_FILE} != {WEIGHTS_FILE, CONFIG_FILE}:
+        raise _invalid(f"expected {WEIGHTS_FILE}, {CONFIG_FILE} (and {CARD_FILE}), found {sorted(members)[:10]}")
+    limits = {WEIGHTS_FILE: MAX_BUNDLE_BYTES, CONFIG_FILE: MAX_CONFIG_BYTES, CARD_FILE: MAX_CARD_BYTES}
     files = {}
     for name, info in members.items():
         if info.file_size > limits[name]:
@@ -177,10 +211,12 @@ def _parse_description(config_json: bytes) -> dict:
     if raw.get("version") != VERSION:
         raise _invalid(f"unsupported bundle version {raw.get('version')!r}")
     model_fields = raw.get("model")
+    if isinstance(model_fields, dict):
+        model_fields = {"bigram_buckets": 0, **model_fields}  # bundles saved before pair embeddings existed
     if not isinstance(model_fields, dict) or set(model_fields) != set(ClassifierConfig.__dataclass_fields__):
         raise _invalid("the 'model' section does not list the classifier's settings")
     types = {"vocab_size": int, "num_classes": int, "cell": str, "bidirectional": bool, "num_layers": int,
-             "embed_size": int, "hidden_size": int, "dropout": (int, float), "pooling": str}
+             "embed_size": int, "hidden_size": int, "dropout": (int, float), "pooling": str, "bigram_buckets": int}
     for name, kind in types.items():
         value = model_fields[name]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
@@ -189,7 +225,7 @@ def _parse_description(config_json: bytes) -> dict:
         config = ClassifierConfig(**model_fields)
     except ValueError as error:
         raise _invalid(str(error)) from None
-    if (config.vocab_size > MAX_VOCAB_SIZE or config.num_classes > MAX_CLASSES or config.num_layers > MAX_LAYERS
+    if (max(config.vocab_size, config.bigram_buckets) > MAX_VOCAB_SIZE or config.num_classes > MAX_CLASSES or config.num_layers > MAX_LAYERS
             or max(config.embed_size, config.hidden_size) > MAX_LAYER_SIZE
             or count_parameters(config) > MAX_PARAMETERS):
         raise _too_large(4 * count_parameters(config), 4 * MAX_PARAMETERS)  # float32 weights

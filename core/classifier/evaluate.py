@@ -7,12 +7,46 @@ occurs has recall 0), the usual convention, so macro-F1 punishes a model that ig
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 import torch
 
 from core.classifier.batching import bucket_batches, collate
+
+
+@dataclass(frozen=True)
+class ClassScore:
+    """One class's row of the per-class table."""
+
+    label: str
+    precision: float  # correct / predicted as this class (0 when never predicted)
+    recall: float  # correct / texts of this class (0 when it never occurs)
+    f1: float  # harmonic mean of precision and recall
+    support: int  # texts of this class
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A misclassified text and how sure the model was of its wrong answer."""
+
+    text: str
+    true: str  # the label in the data
+    predicted: str  # the label the model chose
+    confidence: float  # the probability the model gave its (wrong) answer
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the results page shows about a model on its validation texts."""
+
+    accuracy: float
+    macro_f1: float
+    labels: tuple[str, ...]  # class id -> label
+    confusion_matrix: tuple[tuple[int, ...], ...]  # (C, C): [true][predicted]
+    per_class: tuple[ClassScore, ...]
+    misclassified: tuple[Mistake, ...] = ()  # most confident mistakes first
 
 
 def confusion_matrix(true: Sequence[int], predicted: Sequence[int], num_classes: int) -> np.ndarray:
@@ -48,38 +82,33 @@ def macro_f1(true: Sequence[int], predicted: Sequence[int], num_classes: int) ->
 
 
 def classification_report(true: Sequence[int], predicted: Sequence[int],
-                          label_names: Sequence[str]) -> dict:
-    """Everything the results page shows, as JSON-friendly lists and numbers."""
+                          label_names: Sequence[str]) -> Evaluation:
+    """Accuracy, macro-F1, the confusion matrix and per-class scores (plain Python numbers)."""
     matrix = confusion_matrix(true, predicted, len(label_names))
     scores = per_class_scores(matrix)
-    return {
-        "accuracy": accuracy(true, predicted),
-        "macro_f1": float(scores["f1"].mean()),
-        "labels": list(label_names),
-        "confusion_matrix": matrix.tolist(),
-        "per_class": [
-            {"label": name, "precision": float(scores["precision"][index]),
-             "recall": float(scores["recall"][index]), "f1": float(scores["f1"][index]),
-             "support": int(scores["support"][index])}
-            for index, name in enumerate(label_names)
-        ],
-    }
+    return Evaluation(
+        accuracy=accuracy(true, predicted),
+        macro_f1=float(scores["f1"].mean()),
+        labels=tuple(label_names),
+        confusion_matrix=tuple(tuple(int(count) for count in row) for row in matrix),
+        per_class=tuple(
+            ClassScore(label=name, precision=float(scores["precision"][index]),
+                       recall=float(scores["recall"][index]), f1=float(scores["f1"][index]),
+                       support=int(scores["support"][index]))
+            for index, name in enumerate(label_names)),
+    )
 
 
 def misclassified(texts: Sequence[str], true: Sequence[int], probabilities: np.ndarray,
-                  label_names: Sequence[str], limit: int = 50) -> list[dict]:
-    """The wrongly classified texts, most confident mistakes first.
-
-    probabilities: (N, C). Each record: text, true, predicted (label names) and confidence
-    (the probability the model gave its wrong answer).
-    """
+                  label_names: Sequence[str], limit: int = 50) -> tuple[Mistake, ...]:
+    """The wrongly classified texts, most confident mistakes first (at most `limit`); probabilities: (N, C)."""
     predicted = probabilities.argmax(axis=1)  # (N,)
     confidence = probabilities.max(axis=1)  # (N,)
     wrong = np.flatnonzero(predicted != np.asarray(true))
     wrong = wrong[np.argsort(-confidence[wrong], kind="stable")][:limit]
-    return [{"text": texts[index], "true": label_names[int(true[index])],
-             "predicted": label_names[int(predicted[index])], "confidence": float(confidence[index])}
-            for index in wrong]
+    return tuple(Mistake(text=texts[index], true=label_names[int(true[index])],
+                         predicted=label_names[int(predicted[index])], confidence=float(confidence[index]))
+                 for index in wrong)
 
 
 @torch.no_grad()

@@ -57,7 +57,7 @@ def _prepare(bundle_or_bytes, text: str, target: str | None):
     token_ids = torch.tensor([encoded.token_ids], device=device)  # (1, seq_len)
     lengths = torch.tensor([len(encoded.token_ids)])  # (1,)
     with torch.no_grad():
-        embedded = bundle.model.embedding(token_ids)  # (1, seq_len, embed)
+        embedded = bundle.model.embed(token_ids)  # (1, seq_len, embed)
         logits = bundle.model.forward_embedded(embedded, lengths)  # (1, C)
     if target is None:
         target_index = int(logits.argmax())
@@ -125,6 +125,6 @@ def trace_text(bundle_or_bytes, text: str) -> TextTrace:
     encoded = encode_text(bundle, text)
     device = next(bundle.model.parameters()).device
     with torch.no_grad():
-        embedded = bundle.model.embedding(torch.tensor([encoded.token_ids], device=device))  # (1, seq_len, embed)
+        embedded = bundle.model.embed(torch.tensor([encoded.token_ids], device=device))  # (1, seq_len, embed)
         traced = trace(bundle.model.rnn, embedded)
     return TextTrace(tokens=encoded.tokens, trace=traced)

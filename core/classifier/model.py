@@ -10,6 +10,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 POOLINGS = ("last", "max", "mean")
+BIGRAM_PRIME = 1_000_003  # spreads (previous, current) id pairs over the buckets
 _WEIGHT_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")  # one layer, one direction of nn.LSTM/GRU/RNN
 
 
@@ -26,6 +27,7 @@ class ClassifierConfig:
     hidden_size: int = 128  # hidden state size per direction
     dropout: float = 0.3  # on the pooled features (and between stacked layers)
     pooling: str = "max"  # "last" final states, "max" / "mean" over every real token's output
+    bigram_buckets: int = 0  # hashed (previous, current) token-pair embeddings added to each token's; 0: none
 
     def __post_init__(self):
         if self.cell not in CELLS:
@@ -41,6 +43,8 @@ class ClassifierConfig:
             raise ValueError(f"num_classes must be an integer >= 2, got {self.num_classes!r}")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        if not isinstance(self.bigram_buckets, int) or self.bigram_buckets < 0:
+            raise ValueError(f"bigram_buckets must be an integer >= 0, got {self.bigram_buckets!r}")
 
     @property
     def num_directions(self) -> int:
@@ -59,9 +63,14 @@ class TextClassifier(nn.Module):
     r"""Classifies token-id sequences of different lengths.
 
     .. math::
-        e_t = E[x_t], \qquad o_t = \mathrm{RNN}(e_1 \dots e_T)_t
+        e_t = E[x_t] + B[(x_{t-1} \cdot P + x_t) \bmod K], \qquad o_t = \mathrm{RNN}(e_1 \dots e_T)_t
         = [\overrightarrow{h}_t ; \overleftarrow{h}_t], \qquad
         \text{logits} = W\,\mathrm{dropout}(\mathrm{pool}(o_1 \dots o_T)) + b
+
+    The second term (``bigram_buckets`` = K > 0, P a large prime, x_0 = <pad>) gives every pair of neighbouring
+    tokens its own vector, hashed into K rows: for Chinese, read one character at a time, the pair is often the
+    word (酒店, 服务); for English a short phrase ("not good"). Without it the recurrent layer must learn every
+    pair from single-character embeddings, which small datasets do not teach well.
 
     Padding is never read: on CUDA the recurrent layer runs over a *packed* sequence
     (``pack_padded_sequence(..., enforce_sorted=False)``); elsewhere each direction runs over the
@@ -81,6 +90,7 @@ class TextClassifier(nn.Module):
 
     Attributes:
         embedding: ``nn.Embedding(vocab_size, embed_size, padding_idx=0)`` (row 0 stays zero)
+        bigrams: ``nn.Embedding(bigram_buckets, embed_size)`` when bigram_buckets > 0
         rnn: ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` with ``batch_first=True``; ``core.trace.trace``
             re-runs it step by step for the gate heatmaps
         classifier: ``nn.Linear(D*H, C)``
@@ -90,6 +100,9 @@ class TextClassifier(nn.Module):
         super().__init__()
         self.config = config
         self.embedding = nn.Embedding(config.vocab_size, config.embed_size, padding_idx=0)
+        if config.bigram_buckets:
+            self.bigrams = nn.Embedding(config.bigram_buckets, config.embed_size)
+            nn.init.normal_(self.bigrams.weight, std=0.5)  # the token's own vector stays the larger part
         self.rnn = CELLS[config.cell](
             input_size=config.embed_size,
             hidden_size=config.hidden_size,
@@ -103,7 +116,15 @@ class TextClassifier(nn.Module):
 
     def forward(self, token_ids: Tensor, lengths: Tensor) -> Tensor:
         """Logits (N, C) for padded token ids (N, L) and their lengths (N,)."""
-        return self.forward_embedded(self.embedding(token_ids), lengths)
+        return self.forward_embedded(self.embed(token_ids), lengths)
+
+    def embed(self, token_ids: Tensor) -> Tensor:
+        """Input vectors (N, L, E): token embeddings plus, when configured, hashed token-pair embeddings."""
+        embedded = self.embedding(token_ids)  # (N, L, E)
+        if not self.config.bigram_buckets:
+            return embedded
+        previous = nn.functional.pad(token_ids[:, :-1], (1, 0), value=0)  # (N, L): <pad> before the first token
+        return embedded + self.bigrams((previous * BIGRAM_PRIME + token_ids) % self.config.bigram_buckets)
 
     def forward_embedded(self, embedded: Tensor, lengths: Tensor) -> Tensor:
         """Logits from embeddings (N, L, E): the entry point attribution methods differentiate."""
@@ -178,7 +199,7 @@ def count_parameters(config: ClassifierConfig) -> int:
     Lets a bundle loader refuse an absurd configuration before allocating any memory.
     """
     gates = {"lstm": 4, "gru": 3, "rnn": 1}[config.cell]
-    total = config.vocab_size * config.embed_size
+    total = (config.vocab_size + config.bigram_buckets) * config.embed_size
     for layer in range(config.num_layers):
         layer_input = config.embed_size if layer == 0 else config.feature_size
         per_direction = gates * config.hidden_size * (layer_input + config.hidden_size + 2)

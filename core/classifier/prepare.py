@@ -23,6 +23,7 @@ class PreparedData:
     tokenizer: Tokenizer
     vocabulary: Vocabulary
     max_length: int  # tokens kept per text
+    train_texts: list[str]  # training texts as written (for the TF-IDF baseline)
     train_ids: list[list[int]]  # encoded training texts
     train_y: np.ndarray  # (num_train,) class ids
     val_texts: list[str]  # validation texts as written (for the misclassified list)
@@ -62,7 +63,7 @@ def prepare_data(data, lowercase: bool = True, min_freq: int = 2, max_vocab_size
     max_length = max_length or suggest_max_length([len(tokens) for tokens in train_tokens])
     return PreparedData(
         label_names=label_names, tokenizer=tokenizer, vocabulary=vocabulary, max_length=max_length,
-        train_ids=encode_texts(train_tokens, vocabulary, max_length),
+        train_texts=train_texts, train_ids=encode_texts(train_tokens, vocabulary, max_length),
         train_y=np.array([label_ids[name] for name in train_labels], dtype=np.int64),
         val_texts=val_texts,
         val_ids=encode_texts([tokenizer(text) for text in val_texts], vocabulary, max_length),

@@ -13,7 +13,7 @@ can all listen. Records:
 - ``{"kind": "error", "code", "params"}`` from `run_training_job` when the data cannot be trained on (a
   `DataError`, re-raised after the record), so a page can say why in its own language.
 
-The result is a plain picklable dict (bundle bytes, metrics, history); see `train_classifier`.
+The result is a frozen, picklable `TrainingResult` (core.classifier.results); see `train_classifier`.
 """
 
 from __future__ import annotations
@@ -21,81 +21,29 @@ from __future__ import annotations
 import math
 import random
 import time
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, replace
 
 import numpy as np
 import torch
 from torch import nn
 
+from core.classifier import distributed
+from core.classifier.baseline import fit_baseline
 from core.classifier.batching import bucket_batches, collate
-from core.classifier.bundle import ClassifierBundle, save_bundle
+from core.classifier.bundle import MAX_PARAMETERS, ClassifierBundle, check_model_size, save_bundle
+from core.classifier.distributed import local_device
 from core.classifier.evaluate import classification_report, misclassified, predict_probabilities
-from core.classifier.model import CELLS, POOLINGS, ClassifierConfig, TextClassifier
+from core.classifier.model import ClassifierConfig, TextClassifier, count_parameters
 from core.classifier.prepare import prepare_data
 from core.classifier.progress import ProgressMeter
+from core.classifier.results import EpochRecord, TrainingMetrics, TrainingResult
+from core.classifier.settings import (TrainingConfig, TrainingRequest, plan_epochs,  # noqa: F401 (re-exported)
+                                      suggest_epochs)
 from core.textdata.errors import DataError
+from core.textdata.tokenize import PAD_ID, UNK_ID
 
 
-@dataclass(frozen=True)
-class TrainingConfig:
-    """Everything that decides a training run; defaults suit a few thousand short texts on a CPU."""
-
-    cell: str = "lstm"  # recurrent cell: "lstm", "gru" or "rnn"
-    bidirectional: bool = True  # read the text both ways
-    num_layers: int = 1  # stacked recurrent layers (2 roughly doubles the cost)
-    embed_size: int = 128  # token embedding size
-    hidden_size: int = 128  # hidden state size per direction
-    dropout: float = 0.3  # on pooled features and between stacked layers
-    pooling: str = "max"  # "last", "max" or "mean" over the outputs
-    epochs: int | None = 6  # passes over the training texts; None = automatic (see `suggest_epochs`)
-    batch_size: int = 32  # texts per optimisation step
-    learning_rate: float = 2e-3  # AdamW peak learning rate (after warmup)
-    weight_decay: float = 0.01  # AdamW decoupled weight decay
-    warmup_fraction: float = 0.1  # share of all steps spent ramping the learning rate up from 0
-    clip_norm: float = 1.0  # gradient norm cap: recurrent nets occasionally explode
-    patience: int | None = 2  # epochs without a better validation macro-F1 before stopping; None = automatic
-    seed: int = 0  # seeds the split, initialisation, shuffling and dropout
-    max_length: int | None = None  # tokens kept per text; None = 95th percentile of training lengths
-    min_freq: int = 2  # a token needs this many occurrences in the training texts to get an id
-    max_vocab_size: int = 30000  # at most this many ids (<pad>, <unk> included)
-    lowercase: bool = True  # tokenizer lower-cases text
-    validation_fraction: float = 0.2  # held-out share when no validation set is given
-    device: str | None = None  # "cpu", "cuda", ...; None = core.device.select_device()
-    num_threads: int | None = None  # torch CPU threads while training; None = leave the process setting
-    report_every: int = 10  # steps between "step" records (fewer when an epoch has under 40 steps)
-    max_misclassified: int = 50  # misclassified validation examples kept for the results page
-
-    def __post_init__(self):
-        positive = ("num_layers", "embed_size", "hidden_size", "epochs", "batch_size", "patience", "min_freq",
-                    "report_every")
-        for name in positive:
-            value = getattr(self, name)
-            if value is None and name in ("epochs", "patience"):
-                continue
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if self.cell not in CELLS or self.pooling not in POOLINGS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)} and pooling one of {POOLINGS}")
-        if not 0.0 <= self.dropout < 1.0 or not 0.0 < self.validation_fraction < 1.0:
-            raise ValueError("dropout must be in [0, 1) and validation_fraction in (0, 1)")
-        if not self.learning_rate > 0 or self.weight_decay < 0 or self.clip_norm < 0:
-            raise ValueError("learning_rate must be > 0, weight_decay and clip_norm >= 0")
-        if self.max_length is not None and self.max_length < 1:
-            raise ValueError(f"max_length must be >= 1, got {self.max_length}")
-        if self.max_vocab_size < 3:
-            raise ValueError("max_vocab_size must leave room for <pad>, <unk> and one token")
-
-
-@dataclass(frozen=True)
-class TrainingRequest:
-    """A picklable (data, config) pair: the single argument a background job passes on."""
-
-    data: Any  # LabeledTexts, or a (train, validation) pair of them
-    config: TrainingConfig = TrainingConfig()
-
-
-def run_training_job(request: TrainingRequest, reporter) -> dict:
+def run_training_job(request: TrainingRequest, reporter) -> TrainingResult:
     """Job target for `core.jobs.JobManager.submit`: the same training as the CLI.
 
     A job's error is traceback text; a `DataError` also leaves as an ``"error"`` record first, with its code
@@ -116,27 +64,17 @@ class _SilentReporter:
         return False
 
 
-MIN_STEPS = 300  # optimisation steps a small dataset still gets when epochs are automatic
-MIN_EPOCHS, MAX_EPOCHS = 6, 30
+MAX_BIGRAM_BUCKETS = 50_000
+MIN_BIGRAM_BUCKETS = 512
 
 
-def suggest_epochs(train_size: int, batch_size: int) -> tuple[int, int]:
-    """(epochs, patience) suited to the amount of training data.
-
-    Six epochs are plenty for thousands of texts, but a few hundred texts give only a handful of
-    steps per epoch, and a model trained from scratch needs a few hundred steps: at least
-    `MIN_STEPS` steps, between 6 and 30 epochs. Patience grows with the epochs (a fifth of them,
-    at least 2), because small validation sets make the score noisy.
-    """
-    steps_per_epoch = max(1, math.ceil(train_size / batch_size))
-    epochs = min(max(math.ceil(MIN_STEPS / steps_per_epoch), MIN_EPOCHS), MAX_EPOCHS)
-    return epochs, max(2, epochs // 5)
-
-
-def plan_epochs(config: TrainingConfig, train_size: int) -> tuple[int, int]:
-    """(epochs, patience) of a run: the config's, with `suggest_epochs` filling in any that is None."""
-    epochs = config.epochs or suggest_epochs(train_size, config.batch_size)[0]
-    return epochs, config.patience or max(2, epochs // 5)
+def suggest_bigram_buckets(train_ids, config: ClassifierConfig) -> int:
+    """Rows for hashed token-pair embeddings: twice the distinct pairs in the training texts (so few of them
+    share a row), at most `MAX_BIGRAM_BUCKETS` and at most half of the parameters the bundle limit leaves."""
+    pairs = {(previous, current) for ids in train_ids for previous, current in zip([0] + ids[:-1], ids)}
+    room = (MAX_PARAMETERS - count_parameters(config)) // (2 * config.embed_size)
+    buckets = min(2 * len(pairs), MAX_BIGRAM_BUCKETS, room)
+    return buckets if buckets >= MIN_BIGRAM_BUCKETS else 0
 
 
 def _seed_everything(seed: int) -> None:
@@ -166,7 +104,7 @@ def _schedule(total_steps: int, warmup_fraction: float):
     return multiplier
 
 
-def train_classifier(data, config: TrainingConfig = TrainingConfig(), reporter=None) -> dict:
+def train_classifier(data, config: TrainingConfig = TrainingConfig(), reporter=None) -> TrainingResult:
     """Train, validate every epoch, keep the best epoch's weights (by validation macro-F1).
 
     Args:
@@ -176,8 +114,8 @@ def train_classifier(data, config: TrainingConfig = TrainingConfig(), reporter=N
             early and still returns the best model so far.
 
     Returns:
-        ``{"bundle": zip bytes (see core.classifier.bundle), "metrics": {...}, "history": [epoch records],
-        "evaluation": classification report + misclassified validation texts, "labels", "stopped": bool}``.
+        `TrainingResult`: bundle zip bytes, metrics, epoch history, the validation evaluation with its
+        mistakes, and (when ``config.baseline``) the TF-IDF + logistic regression baseline on the same split.
 
     Raises:
         DataError: ``one_class`` when the training texts hold fewer than two labels,
@@ -188,25 +126,37 @@ def train_classifier(data, config: TrainingConfig = TrainingConfig(), reporter=N
         # Small recurrent matmuls gain little from threads, and on a busy machine threads that wait
         # for each other can make a step many times slower.
         torch.set_num_threads(config.num_threads)
+    device = _resolve_device(local_device(config.device))
+    ranks = distributed.start(device)
+    reporter = reporter or _SilentReporter()
     try:
-        return _train(data, config, reporter or _SilentReporter())
+        return _train(data, config, reporter if ranks.is_main else _SilentReporter(), device, ranks)
     finally:
+        distributed.finish(ranks)
         torch.set_num_threads(previous_threads)
 
 
-def _train(data, config: TrainingConfig, reporter) -> dict:
+def _train(data, config: TrainingConfig, reporter, device: torch.device,
+           ranks: distributed.Ranks) -> TrainingResult:
     started = time.perf_counter()
     _seed_everything(config.seed)
     prepared = prepare_data(data, lowercase=config.lowercase, min_freq=config.min_freq,
                             max_vocab_size=config.max_vocab_size, max_length=config.max_length,
                             validation_fraction=config.validation_fraction, seed=config.seed)
-    device = _resolve_device(config.device)
-    model = TextClassifier(ClassifierConfig(
+    model_config = ClassifierConfig(
         vocab_size=len(prepared.vocabulary), num_classes=len(prepared.label_names), cell=config.cell,
         bidirectional=config.bidirectional, num_layers=config.num_layers, embed_size=config.embed_size,
-        hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling)).to(device)
+        hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling)
+    buckets = config.bigram_buckets
+    if buckets is None:
+        buckets = suggest_bigram_buckets(prepared.train_ids, model_config)
+    model_config = replace(model_config, bigram_buckets=buckets)
+    check_model_size(model_config, prepared.vocabulary)  # a model that could not be uploaded back: refuse now
+    model = TextClassifier(model_config).to(device)
+    network = distributed.wrap(model, ranks, device)  # what the steps call: DDP when torchrun started us
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
-    steps_per_epoch = math.ceil(len(prepared.train_ids) / config.batch_size)
+    steps_per_epoch = len(ranks.whole_batches(bucket_batches([len(ids) for ids in prepared.train_ids],
+                                                             config.batch_size)))
     epochs, patience = plan_epochs(config, len(prepared.train_ids))
     total_steps = steps_per_epoch * epochs
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _schedule(total_steps, config.warmup_fraction))
@@ -219,89 +169,103 @@ def _train(data, config: TrainingConfig, reporter) -> dict:
                      "max_length": prepared.max_length, "labels": prepared.label_names, "total_steps": total_steps,
                      "epochs": epochs, "patience": patience})
 
-    history: list[dict] = []
+    history: list[EpochRecord] = []
     initial_state = _copy_state(model)
-    best = {"macro_f1": -1.0, "state": None, "epoch": 0}
+    best_f1, best_epoch, best_state = -1.0, 0, None
     stopped = early_stopped = diverged = False
     for epoch in range(1, epochs + 1):
         epoch_started = time.perf_counter()
-        batches = bucket_batches([len(ids) for ids in prepared.train_ids], config.batch_size, shuffle_rng)
-        train_loss, status = _train_epoch(model, optimizer, scheduler, prepared, batches, config, device,
-                                          epoch, meter, reporter)
+        batches = ranks.whole_batches(bucket_batches([len(ids) for ids in prepared.train_ids], config.batch_size,
+                                                     shuffle_rng))
+        train_loss, status = _train_epoch(network, optimizer, scheduler, prepared, batches, config, device,
+                                          epoch, meter, reporter, ranks)
         stopped, diverged = status == "stopped", status == "diverged"
         if train_loss is None or diverged:  # nothing trained in this epoch, or the weights are no longer usable
             break
         probabilities, val_loss = predict_probabilities(model, prepared.val_ids, device=device, labels=prepared.val_y)
         report = classification_report(prepared.val_y, probabilities.argmax(axis=1), prepared.label_names)
         usable = all(bool(torch.isfinite(tensor).all()) for tensor in model.parameters())
-        improved = usable and report["macro_f1"] > best["macro_f1"]
+        # Every rank validated the same weights; rank 0's score decides, so all ranks take the same path.
+        improved = usable and ranks.agree(report.macro_f1, device) > best_f1
         if improved:
-            best = {"macro_f1": report["macro_f1"], "epoch": epoch, "state": _copy_state(model)}
-        record = {"kind": "epoch", "epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
-                  "val_accuracy": report["accuracy"], "val_macro_f1": report["macro_f1"],
-                  "seconds": time.perf_counter() - epoch_started, "best": improved, "partial": stopped}
+            best_f1, best_epoch, best_state = report.macro_f1, epoch, _copy_state(model)
+        record = EpochRecord(epoch=epoch, train_loss=train_loss, val_loss=val_loss, val_accuracy=report.accuracy,
+                             val_macro_f1=report.macro_f1, seconds=time.perf_counter() - epoch_started,
+                             best=improved, partial=stopped)
         history.append(record)
-        reporter.report(record)
-        stopped = stopped or reporter.should_stop()
+        reporter.report(record.record())
+        stopped = ranks.any(stopped or reporter.should_stop(), device)
         if stopped:
             break
-        if epoch - best["epoch"] >= patience:
+        if epoch - best_epoch >= patience:
             early_stopped = True
             break
 
-    if best["state"] is not None:
-        model.load_state_dict(best["state"])
+    if best_state is not None:
+        model.load_state_dict(best_state)
     elif diverged:  # no epoch finished with usable weights: hand back the untrained model, flagged
         model.load_state_dict(initial_state)
     model = model.cpu().eval()
     probabilities, val_loss = predict_probabilities(model, prepared.val_ids, labels=prepared.val_y)
     evaluation = classification_report(prepared.val_y, probabilities.argmax(axis=1), prepared.label_names)
-    evaluation["misclassified"] = misclassified(prepared.val_texts, prepared.val_y, probabilities,
-                                                prepared.label_names, limit=config.max_misclassified)
-    metrics = {
-        "val_accuracy": evaluation["accuracy"], "val_macro_f1": evaluation["macro_f1"], "val_loss": val_loss,
-        "best_epoch": best["epoch"], "epochs": len(history), "steps": meter.step, "stopped": stopped,
-        "early_stopped": early_stopped, "diverged": diverged, "seconds": time.perf_counter() - started,
-        "train_seconds": meter.train_seconds,
-        "train_tokens_per_second": meter.real_tokens / meter.train_seconds if meter.train_seconds else 0.0,
-        "train_size": len(prepared.train_ids), "val_size": len(prepared.val_ids),
-        "vocab_size": len(prepared.vocabulary), "max_length": prepared.max_length, "device": str(device),
-    }
+    evaluation = replace(evaluation, misclassified=misclassified(
+        prepared.val_texts, prepared.val_y, probabilities, prepared.label_names, limit=config.max_misclassified))
+    baseline = None
+    if config.baseline and ranks.is_main:
+        baseline = fit_baseline(prepared.train_texts, prepared.train_y, prepared.val_texts, prepared.val_y,
+                                len(prepared.label_names), lowercase=config.lowercase)
+    metrics = TrainingMetrics(
+        val_accuracy=evaluation.accuracy, val_macro_f1=evaluation.macro_f1, val_loss=val_loss,
+        best_epoch=best_epoch, epochs=len(history), steps=meter.step, stopped=stopped,
+        early_stopped=early_stopped, diverged=diverged, seconds=time.perf_counter() - started,
+        train_seconds=meter.train_seconds,
+        train_tokens_per_second=meter.real_tokens / meter.train_seconds if meter.train_seconds else 0.0,
+        train_size=len(prepared.train_ids), val_size=len(prepared.val_ids), vocab_size=len(prepared.vocabulary),
+        max_length=prepared.max_length, device=str(device))
+    stored = asdict(evaluation)
+    card = {key: stored[key] for key in ("accuracy", "macro_f1", "per_class", "confusion_matrix")}
+    card.update(train_size=metrics.train_size, val_size=metrics.val_size)
+    if baseline is not None:
+        card["baseline"] = asdict(baseline)
     bundle = ClassifierBundle(model=model, vocabulary=prepared.vocabulary, label_names=prepared.label_names,
-                              tokenizer=prepared.tokenizer, max_length=prepared.max_length,
-                              metrics={key: evaluation[key] for key in
-                                       ("accuracy", "macro_f1", "per_class", "confusion_matrix")})
-    return {"bundle": save_bundle(bundle), "metrics": metrics, "history": history,
-            "evaluation": evaluation, "labels": prepared.label_names, "stopped": stopped}
+                              tokenizer=prepared.tokenizer, max_length=prepared.max_length, metrics=card)
+    return TrainingResult(bundle=save_bundle(bundle), metrics=metrics, history=tuple(history),
+                          evaluation=evaluation, labels=tuple(prepared.label_names), baseline=baseline)
 
 
-def _train_epoch(model, optimizer, scheduler, prepared, batches, config: TrainingConfig, device, epoch: int,
-                 meter: ProgressMeter, reporter) -> tuple[float | None, str]:
-    """One pass over the batches.
+def _train_epoch(network, optimizer, scheduler, prepared, batches, config: TrainingConfig, device, epoch: int,
+                 meter: ProgressMeter, reporter, ranks: distributed.Ranks) -> tuple[float | None, str]:
+    """One pass over the batches (this rank's share of each, see core.classifier.distributed).
 
     Returns (mean training loss, or None if no step ran; "done", "stopped" or "diverged"). A loss
     that is no longer finite (a learning rate far too high) ends training before it spoils the weights.
     """
-    model.train()
+    network.train()
     total_loss, texts = 0.0, 0
-    for indices in batches:
-        if reporter.should_stop():
+    for batch in batches:
+        if ranks.any(reporter.should_stop(), device):
             return (total_loss / texts if texts else None), "stopped"
         step_started = time.perf_counter()
-        token_ids, lengths = collate(prepared.train_ids, indices)  # (batch, max_len), (batch,)
-        targets = torch.from_numpy(prepared.train_y[indices]).to(device)  # (batch,)
-        logits = model(token_ids.to(device, non_blocking=True), lengths)  # (batch, num_classes)
+        indices = ranks.share(batch)
+        token_ids, lengths = collate(prepared.train_ids, indices)  # (share, max_len), (share,)
+        if config.word_dropout:  # real tokens read as <unk> at random (padding stays padding)
+            dropped = (torch.rand(token_ids.shape) < config.word_dropout) & (token_ids != PAD_ID)
+            token_ids = token_ids.masked_fill(dropped, UNK_ID)
+        targets = torch.from_numpy(prepared.train_y[indices]).to(device)  # (share,)
+        logits = network(token_ids.to(device, non_blocking=True), lengths)  # (share, num_classes)
         loss = nn.functional.cross_entropy(logits, targets)
-        if not torch.isfinite(loss):
+        if ranks.any(not torch.isfinite(loss), device):
             return (total_loss / texts if texts else None), "diverged"
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if config.clip_norm:
-            nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
+            nn.utils.clip_grad_norm_(network.parameters(), config.clip_norm)
         optimizer.step()
         scheduler.step()
         loss_value = loss.item()  # waits for the device, so the step time below is honest
-        meter.add(loss_value, int(lengths.sum()), time.perf_counter() - step_started)
+        # Tokens of the whole batch (all ranks' shares): the job's throughput, not one rank's.
+        batch_tokens = int(lengths.sum()) if not ranks.active else sum(len(prepared.train_ids[i]) for i in batch)
+        meter.add(loss_value, batch_tokens, time.perf_counter() - step_started)
         total_loss += loss_value * len(indices)
         texts += len(indices)
         if meter.due():

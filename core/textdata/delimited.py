@@ -92,14 +92,14 @@ def _consistency(counts: list[int]) -> tuple[float, int]:
     return hits / len(counts), fields
 
 
-def detect_layout(text: str, preferred: str | None = None) -> Layout:
+def detect_layout(text: str, preferred: str | None = None, delimiters: tuple[str, ...] = DELIMITERS) -> Layout:
     """The delimiter and quoting that split the head of ``text`` most consistently into >= 2 fields.
 
-    ``preferred`` (from the file name: "\\t" for .tsv) wins ties. A file where no delimiter gives two fields
-    is one column (the caller reports that).
+    ``preferred`` (from the file name: "\\t" for .tsv) wins ties; only ``delimiters`` are tried (a .txt file
+    tries the tab alone). A file where no delimiter gives two fields is one column (the caller reports that).
     """
     sample, truncated = _sample(text)
-    order = sorted(DELIMITERS, key=lambda delimiter: delimiter != preferred)
+    order = sorted(delimiters, key=lambda delimiter: delimiter != preferred)
     best: tuple[float, Layout] | None = None
     for delimiter in order:
         quoted_share, quoted_fields = _consistency(_field_counts(sample, truncated, delimiter, quoted=True))

@@ -41,7 +41,7 @@ class Table:
     rows: list[list[str]]
     encoding: str  # codec the bytes were decoded with, e.g. "utf-8", "gbk", "utf-16-le"
     delimiter: str  # "" for JSON
-    format: str  # "csv", "tsv", "labeled_lines" or "jsonl" ("json" for one JSON array)
+    format: str  # "csv", "tsv", "labeled_lines", "lines" (a .txt of one text per line) or "jsonl" ("json": an array)
     warnings: list[Warning]  # (code, params) records for the [warnings] table
 
     def __len__(self) -> int:
@@ -118,7 +118,12 @@ def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[li
     if sep:
         text = text.lstrip("\r\n")[len(first_line):]
     preferred = {".tsv": "\t", ".tab": "\t", ".csv": ","}.get(suffix)
-    layout = Layout(sep.group(1), True, 0) if sep else detect_layout(text, preferred)  # 0: width unknown
+    if sep:
+        layout = Layout(sep.group(1), True, 0)  # 0: width unknown
+    elif suffix == ".txt":  # lines of text, or label<TAB>text: a comma, semicolon or bar in a sentence never splits it
+        layout = detect_layout(text, "\t", delimiters=("\t",))
+    else:
+        layout = detect_layout(text, preferred)
     csv.field_size_limit(max(csv.field_size_limit(), min(len(text) + 1, sys.maxsize)))
     if layout.fields == 1:  # no delimiter separates fields: one column of lines, commas and all
         records = [[line] for line in iter_lines(text) if line.strip()]
@@ -141,8 +146,11 @@ def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[li
     else:
         width = layout.fields or max(len(record) for record in records)
         columns = [f"#{index + 1}" for index in range(width)]
-    rows = check_widths(records, len(columns), layout.delimiter, warnings)
-    return columns, rows, layout.delimiter, form
+    delimiter = layout.delimiter
+    if suffix == ".txt" and layout.fields == 1:  # plain lines of text: no delimiter at all
+        form, delimiter = "lines", ""
+    rows = check_widths(records, len(columns), delimiter, warnings)
+    return columns, rows, delimiter, form
 
 
 def _column_names(cells: list[str], warnings: list[Warning]) -> list[str]:

@@ -12,6 +12,7 @@ from pages.kit.layout import device_note, page_header
 from pages.practice.train_data import data_section
 from pages.practice.train_job import current_job, harvest, progress_section, settings_form, start
 from pages.practice.train_results import evaluation_section, export_section
+from pages.practice.train_classify import classify_section
 from pages.practice.train_try import try_section
 
 t = texts("train")
@@ -30,4 +31,5 @@ progress_section(t)
 evaluation_section(t)
 try_section(t)
 export_section(t)
+classify_section(t)
 device_note()

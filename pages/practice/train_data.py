@@ -182,7 +182,8 @@ def data_section(t: Texts) -> PreparedData | None:
     st.header(words["heading"])
     upload = st.file_uploader(words["upload"], type=UPLOAD_TYPES, key="train.upload", help=words["upload_help"])
     upload_caption(t)
-    identity, table = load_table(upload, "train.table")
+    with st.spinner(words["reading"]):  # instant once remembered; a 50 MiB upload takes seconds the first time
+        identity, table = load_table(upload, "train.table")
     if upload is None:
         st.info(words["demo_note"], icon=":material/dataset:")
     if isinstance(table, DataError):
@@ -210,7 +211,8 @@ def data_section(t: Texts) -> PreparedData | None:
     similar_labels_control(t, dataset, key)
     show_notices(t, [notice for notice in dataset.warnings if notice not in table.warnings],
                  skip=("similar_labels", "similar_labels_merged"))
-    summary, suggested = _remember("train.profile", f"{key}:{merged}", lambda: _profiled(dataset))
+    with st.spinner(words["profiling"]):
+        summary, suggested = _remember("train.profile", f"{key}:{merged}", lambda: _profiled(dataset))
     show_notices(t, summary.warnings)
     show_profile(t, summary, suggested)
     validation_identity, validation, usable = _validation(t, text_column, label_column, dataset, merged)

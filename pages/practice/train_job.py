@@ -12,12 +12,12 @@ import math
 
 import streamlit as st
 
-from core.classifier.bundle import load_bundle
+from core.classifier.bundle import error_from_record
+from core.classifier.results import TrainedModel
 from core.classifier.training import TrainingConfig, TrainingRequest, run_training_job, suggest_epochs
 from core.device import describe_device, select_device
 from core.figures.train import CurveLabels, training_curves_figure
 from core.jobs import DONE, FAILED, STOPPED
-from core.textdata.errors import DataError
 from core.textdata.split import held_out
 from pages.kit.i18n import Texts
 from pages.kit.jobs import job_manager, session_job, submit_job
@@ -45,12 +45,9 @@ def harvest(job) -> None:
     st.session_state[HARVESTED_KEY] = job.id
     result = job.result
     # best_epoch 0: no epoch finished with usable weights (stopped at once, or the loss blew up in epoch 1)
-    if job.status not in (DONE, STOPPED) or not result or not result["metrics"].get("best_epoch"):
+    if job.status not in (DONE, STOPPED) or result is None or not result.metrics.best_epoch:
         return
-    st.session_state[MODEL_KEY] = {
-        "job": job.id, "bundle": load_bundle(result["bundle"]), "bytes": result["bundle"],
-        "metrics": result["metrics"], "evaluation": result["evaluation"], "history": result["history"],
-    }
+    st.session_state[MODEL_KEY] = TrainedModel.from_result(job.id, result)
     st.session_state["train.model_choice"] = "trained"  # section 5 switches to the new model
 
 
@@ -243,23 +240,23 @@ def _device(name: str):
 
 def _finished_note(t: Texts, job) -> None:
     words = t["job"]
-    if job.status == DONE and job.result["metrics"].get("diverged"):
+    if job.status == DONE and job.result.metrics.diverged:
         _diverged_note(t, job)
     elif job.status == DONE:
-        metrics = job.result["metrics"]
-        key = "early_stopped" if metrics["early_stopped"] else "done"
-        st.success(words.format(key, seconds=f"{metrics['seconds']:.0f}", epochs=metrics["epochs"],
-                                best=metrics["best_epoch"]), icon=":material/check_circle:")
+        metrics = job.result.metrics
+        key = "early_stopped" if metrics.early_stopped else "done"
+        st.success(words.format(key, seconds=f"{metrics.seconds:.0f}", epochs=metrics.epochs,
+                                best=metrics.best_epoch), icon=":material/check_circle:")
     elif job.status == STOPPED:
-        metrics = (job.result or {}).get("metrics", {})
-        if metrics.get("epochs"):
-            st.info(words.format("stopped", best=metrics["best_epoch"]), icon=":material/stop_circle:")
+        metrics = job.result.metrics if job.result is not None else None
+        if metrics is not None and metrics.epochs:
+            st.info(words.format("stopped", best=metrics.best_epoch), icon=":material/stop_circle:")
         else:
             st.warning(words["stopped_empty"], icon=":material/stop_circle:")
     elif job.status == FAILED:
         problem = next((record for record in job.records if record["kind"] == "error"), None)
         if problem is not None:  # the data could not be trained on: say why, no traceback
-            reason = error_text(t, DataError(problem["code"], **problem["params"]))
+            reason = error_text(t, error_from_record(problem["code"], problem["params"]))
             st.error(words.format("failed_data", reason=reason), icon=":material/error:")
             return
         st.error(words["failed"], icon=":material/error:")
@@ -270,11 +267,11 @@ def _finished_note(t: Texts, job) -> None:
 def _diverged_note(t: Texts, job) -> None:
     """The loss stopped being finite: the learning rate is almost always too high for this model and data."""
     words = t["job"]
-    metrics = job.result["metrics"]
+    metrics = job.result.metrics
     rate = job.config.config.learning_rate
-    advice = words.format("diverged", epoch=metrics["epochs"] + 1, rate=f"{rate:g}", lower=f"{rate / 10:g}")
-    if metrics["best_epoch"]:
-        st.warning(advice + " " + words.format("diverged_kept", best=metrics["best_epoch"]), icon=":material/warning:")
+    advice = words.format("diverged", epoch=metrics.epochs + 1, rate=f"{rate:g}", lower=f"{rate / 10:g}")
+    if metrics.best_epoch:
+        st.warning(advice + " " + words.format("diverged_kept", best=metrics.best_epoch), icon=":material/warning:")
     else:
         st.error(advice + " " + words["diverged_empty"], icon=":material/error:")
 

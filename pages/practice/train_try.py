@@ -36,11 +36,10 @@ def available_models(t: Texts) -> dict[str, tuple[str, object]]:
     models = {}
     trained = st.session_state.get(MODEL_KEY)
     if trained is not None:
-        models["trained"] = (f"job:{trained['job']}", trained["bundle"])
+        models["trained"] = (f"job:{trained.job}", trained.bundle)
     loaded = st.session_state.get(LOADED_KEY)
     if loaded is not None:
-        models["loaded"] = (f"file:{loaded['name']}:{len(loaded['bytes'])}:{id(loaded['bundle'])}",
-                            loaded["bundle"])
+        models["loaded"] = (f"file:{loaded.name}:{len(loaded.bytes)}:{id(loaded.bundle)}", loaded.bundle)
     return models
 
 
@@ -61,7 +60,7 @@ def _model_choice(t: Texts, models: dict) -> str:
     words = t["try"]
     if len(models) == 1:
         return next(iter(models))
-    loaded = st.session_state[LOADED_KEY]["name"]
+    loaded = st.session_state[LOADED_KEY].name
     return st.radio(words["model_choice"], list(models), horizontal=True, key="train.model_choice",
                     format_func=lambda choice: words.format(choice, name=loaded))
 

@@ -96,5 +96,6 @@ def test_upload_train_explain_and_download(page, server, tmp_path):
     saved = tmp_path / "bundle.zip"
     download.save_as(saved)
     with zipfile.ZipFile(io.BytesIO(saved.read_bytes())) as archive:
-        assert sorted(archive.namelist()) == ["config.json", "model.safetensors"]
+        assert sorted(archive.namelist()) == ["README.md", "config.json", "model.safetensors"]  # the card too
+        assert "id2label" in archive.read("README.md").decode("utf-8")
     assert time.time() - started < 150

@@ -2,7 +2,9 @@ import io
 import json
 import pickle
 import struct
+import tomllib
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,13 +12,16 @@ import torch
 from safetensors.torch import save as save_safetensors
 
 from core.classifier import bundle as bundle_module
-from core.classifier.bundle import (CONFIG_FILE, WEIGHTS_FILE, BundleError, ClassifierBundle, bundle_files,
-                                    load_bundle, load_bundle_files, save_bundle)
+from core.classifier.bundle import (CONFIG_FILE, MAX_BUNDLE_BYTES, MAX_PARAMETERS, WEIGHTS_FILE, BundleError,
+                                    ClassifierBundle, bundle_files, check_model_size, load_bundle,
+                                    load_bundle_files, save_bundle)
+from core.classifier.card import BUNDLE_NAME, CARD_FILE, card_code, model_card
 from core.classifier.model import ClassifierConfig, TextClassifier
 from core.classifier.predict import predict, predict_many
 from core.textdata.errors import DataError
 from core.textdata.tokenize import Tokenizer, Vocabulary
 
+ROOT = Path(__file__).resolve().parents[2]
 TEXTS = ["free prize call now", "see you at lunch", "酒店很好", "win cash now!!!", ""]
 
 
@@ -50,7 +55,7 @@ def edited_config(bundle, edit) -> bytes:
 def test_round_trip_gives_identical_predictions(bundle):
     data = save_bundle(bundle)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert sorted(archive.namelist()) == [CONFIG_FILE, WEIGHTS_FILE]
+        assert sorted(archive.namelist()) == [CARD_FILE, CONFIG_FILE, WEIGHTS_FILE]
     loaded = load_bundle(data)
     assert loaded.config == bundle.config
     assert loaded.vocabulary == bundle.vocabulary and loaded.label_names == bundle.label_names
@@ -186,3 +191,78 @@ def test_non_finite_weights_are_invalid(bundle):
     files[WEIGHTS_FILE] = save_safetensors(state)
     with pytest.raises(BundleError, match="bundle_invalid"):
         load_bundle(rezip(files))
+
+
+def test_the_model_card_is_in_the_zip_and_its_python_lines_run(bundle, tmp_path, monkeypatch, capsys):
+    data = save_bundle(bundle)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sorted(archive.namelist()) == [CARD_FILE, CONFIG_FILE, WEIGHTS_FILE]
+        card = archive.read(CARD_FILE).decode("utf-8")
+    id2label = json.loads(card.split("```json")[1].split("```")[0])["id2label"]
+    assert id2label == {"0": "ham", "1": "spam", "2": "其他"}
+    assert "accuracy: 50.0%" in card and f"vocabulary: {len(bundle.vocabulary)} tokens" in card
+    code = card_code(card)
+    assert len(code.splitlines()) == 5
+    (tmp_path / BUNDLE_NAME).write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(ROOT))
+    exec(compile(code, "README.md", "exec"), {})  # exactly the lines a reader copies
+    printed = capsys.readouterr().out
+    expected = predict(bundle, "Type a sentence to classify here.")
+    assert printed.startswith(expected.label + " {") and repr(expected.probabilities["spam"]) in printed
+    assert load_bundle(data).label_names == bundle.label_names  # the card does not stop it loading back
+
+
+def test_a_bundle_without_a_card_still_loads(bundle):
+    files = bundle_files(bundle)
+    del files[CARD_FILE]
+    assert load_bundle(rezip(files)).label_names == bundle.label_names
+
+
+def test_card_labels_cannot_break_its_tables(bundle):
+    odd = ClassifierBundle(model=bundle.model, vocabulary=bundle.vocabulary, label_names=["a|b", "c\nd", "e"],
+                           tokenizer=bundle.tokenizer, max_length=5,
+                           metrics={"per_class": [{"label": "a|b", "precision": 1.0, "recall": 1.0, "f1": 1.0,
+                                                   "support": 1}]})
+    assert "| a\\|b | 100.0% |" in model_card(odd)
+
+
+def test_sizes_agree_with_the_server_upload_limit():
+    with (ROOT / ".streamlit" / "config.toml").open("rb") as handle:
+        upload_limit = tomllib.load(handle)["server"]["maxUploadSize"] * 2 ** 20  # Streamlit counts MiB
+    assert MAX_BUNDLE_BYTES == upload_limit
+    assert 4 * MAX_PARAMETERS < MAX_BUNDLE_BYTES
+
+
+def test_the_largest_model_training_accepts_downloads_and_uploads_back(monkeypatch):
+    # The form allows a vocabulary up to 500,000 and embeddings up to 512: the size check decides.
+    vocabulary = Vocabulary(["<pad>", "<unk>"] + [f"token{index}" for index in range(89_998)])
+    config = ClassifierConfig(vocab_size=len(vocabulary), num_classes=5, embed_size=128, hidden_size=64)
+    check_model_size(config, vocabulary)  # 11.6 M weights: allowed
+    torch.manual_seed(0)
+    large = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=vocabulary,
+                             label_names=[f"class {index}" for index in range(5)], tokenizer=Tokenizer(),
+                             max_length=64)
+    data = save_bundle(large)
+    assert len(data) <= MAX_BUNDLE_BYTES
+    assert load_bundle(data).config == config
+    too_big = ClassifierConfig(vocab_size=500_000, num_classes=5, embed_size=512)
+    with pytest.raises(BundleError) as refused:
+        check_model_size(too_big, Vocabulary(["<pad>", "<unk>", "x"]))
+    assert refused.value.code == "model_too_large" and refused.value.params["limit_mb"] == 50.0
+
+
+def test_pair_embeddings_round_trip_and_older_bundles_without_them_load(bundle):
+    torch.manual_seed(1)
+    config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,
+                              bigram_buckets=11)
+    paired = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=bundle.vocabulary,
+                              label_names=bundle.label_names, tokenizer=Tokenizer(), max_length=5)
+    loaded = load_bundle(save_bundle(paired))
+    assert loaded.config.bigram_buckets == 11
+    np.testing.assert_array_equal(predict_many(loaded, TEXTS), predict_many(paired, TEXTS))
+
+    def older(description):
+        del description["model"]["bigram_buckets"]  # saved before the field existed
+
+    assert load_bundle(edited_config(bundle, older)).config.bigram_buckets == 0

@@ -1,9 +1,12 @@
+import json
+from dataclasses import asdict
+
 import numpy as np
 import pytest
 import torch
 
-from core.classifier.evaluate import (accuracy, classification_report, confusion_matrix, macro_f1,
-                                      misclassified, per_class_scores, predict_probabilities)
+from core.classifier.evaluate import (ClassScore, Mistake, accuracy, classification_report, confusion_matrix,
+                                      macro_f1, misclassified, per_class_scores, predict_probabilities)
 from core.classifier.model import ClassifierConfig, TextClassifier
 
 TRUE = [0, 0, 1, 1, 2, 2]
@@ -36,20 +39,21 @@ def test_a_class_that_is_never_predicted_scores_zero():
 
 def test_report_is_json_friendly_and_named():
     report = classification_report(TRUE, PREDICTED, ["neg", "neu", "pos"])
-    assert report["labels"] == ["neg", "neu", "pos"]
-    assert report["per_class"][1] == {"label": "neu", "precision": pytest.approx(2 / 3), "recall": 1.0,
-                                      "f1": pytest.approx(0.8), "support": 2}
-    assert isinstance(report["confusion_matrix"][0][0], int)
+    assert report.labels == ("neg", "neu", "pos")
+    assert report.per_class[1] == ClassScore(label="neu", precision=pytest.approx(2 / 3), recall=1.0,
+                                             f1=pytest.approx(0.8), support=2)
+    assert isinstance(report.confusion_matrix[0][0], int)
+    assert json.loads(json.dumps(asdict(report)))["per_class"][1]["support"] == 2
 
 
 def test_misclassified_lists_confident_mistakes_first():
     probabilities = np.array([[0.9, 0.1], [0.3, 0.7], [0.2, 0.8], [0.6, 0.4]])
     records = misclassified(["a", "b", "c", "d"], [0, 0, 0, 1], probabilities, ["ham", "spam"])
-    assert records == [
-        {"text": "c", "true": "ham", "predicted": "spam", "confidence": pytest.approx(0.8)},
-        {"text": "b", "true": "ham", "predicted": "spam", "confidence": pytest.approx(0.7)},
-        {"text": "d", "true": "spam", "predicted": "ham", "confidence": pytest.approx(0.6)},
-    ]
+    assert records == (
+        Mistake(text="c", true="ham", predicted="spam", confidence=pytest.approx(0.8)),
+        Mistake(text="b", true="ham", predicted="spam", confidence=pytest.approx(0.7)),
+        Mistake(text="d", true="spam", predicted="ham", confidence=pytest.approx(0.6)),
+    )
     assert len(misclassified(["a", "b", "c", "d"], [0, 0, 0, 1], probabilities, ["ham", "spam"], limit=1)) == 1
 
 

@@ -111,3 +111,29 @@ def test_prediction_reports_tokens_unknowns_and_truncation():
     assert not prediction.truncated
     long = predict(bundle, "see you " * 20)
     assert long.truncated and len(long.tokens) == 20
+
+
+def test_attributions_stay_complete_with_pair_embeddings():
+    from core.classifier.bundle import ClassifierBundle
+    from core.classifier.model import ClassifierConfig, TextClassifier
+    from core.textdata.tokenize import Tokenizer, Vocabulary
+
+    torch.manual_seed(0)
+    vocabulary = Vocabulary.build([Tokenizer()("free prize call now win cash")])
+    config = ClassifierConfig(vocab_size=len(vocabulary), num_classes=2, embed_size=6, hidden_size=5,
+                              bigram_buckets=13)
+    bundle = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=vocabulary, label_names=["a", "b"],
+                              tokenizer=Tokenizer(), max_length=10)
+    result = integrated_gradients(bundle, "win cash now", target="b", steps=256)
+    logits = all_logits(bundle, "win cash now")  # the model's own forward, pair embeddings included
+    log_odds = torch.log_softmax(logits, -1)[1] - torch.log1p(-torch.softmax(logits, -1)[1])
+    assert result.output == pytest.approx(float(log_odds), rel=1e-4)
+    np.testing.assert_allclose(result.scores.sum(), result.output - result.baseline_output, rtol=0.02, atol=1e-4)
+
+
+def all_logits(bundle, text):
+    from core.classifier.predict import encode_text
+
+    ids = torch.tensor([encode_text(bundle, text).token_ids])
+    with torch.no_grad():
+        return bundle.model(ids, torch.tensor([ids.shape[1]]))[0].double()

@@ -136,3 +136,22 @@ def test_encode_truncates_and_never_yields_empty_sequences():
     assert encoded == [vocabulary.encode(["a", "b", "c"]), [UNK_ID], [UNK_ID]]
     token_ids, lengths = collate(encoded, [0, 1])
     assert token_ids.tolist() == [encoded[0], [UNK_ID, 0, 0]] and lengths.tolist() == [3, 1]
+
+
+def test_pair_embeddings_follow_the_hash_and_ignore_padding():
+    torch.manual_seed(0)
+    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5, bigram_buckets=17)
+    model = TextClassifier(config).eval()
+    assert count_parameters(config) == sum(p.numel() for p in model.parameters())
+    token_ids = torch.tensor([[5, 6, 7]])
+    expected = model.embedding(token_ids)[0] + model.bigrams.weight[[
+        (0 * 1_000_003 + 5) % 17, (5 * 1_000_003 + 6) % 17, (6 * 1_000_003 + 7) % 17]]
+    torch.testing.assert_close(model.embed(token_ids)[0], expected)
+    # the pair (6, 7) differs from (8, 7): the same token reads differently after a different neighbour
+    assert not torch.equal(model.embed(torch.tensor([[6, 7]]))[0, 1], model.embed(torch.tensor([[8, 7]]))[0, 1])
+    sequences = [[5, 6, 7], [8, 9, 10, 11, 12], [16]]
+    batched, lengths = collate(sequences, [0, 1, 2])
+    together = model(batched, lengths)
+    for row, ids in enumerate(sequences):
+        torch.testing.assert_close(together[row:row + 1], model(torch.tensor([ids]), torch.tensor([len(ids)])),
+                                   rtol=1e-5, atol=1e-6)

@@ -38,15 +38,18 @@ def test_cli_prints_one_json_line_last_and_writes_the_bundle(data_file, tmp_path
     assert completed.returncode == 0, completed.stderr
     summary = json.loads(completed.stdout.strip().splitlines()[-1])
     assert {"val_accuracy", "macro_f1", "train_tokens_per_second", "epochs", "seconds"} <= set(summary)
+    assert 0.5 < summary["baseline_accuracy"] <= 1 and 0 < summary["baseline_macro_f1"] <= 1
+    assert summary["baseline_seconds"] > 0
     assert summary["epochs"] == 3 and summary["labels"] == ["bad", "good"] and summary["val_size"] == 32
     assert 0 <= summary["val_accuracy"] <= 1 and summary["train_tokens_per_second"] > 0
     assert "epoch 1" in completed.stderr  # progress goes to stderr, not stdout
-    bundle = load_bundle((out / "classifier.zip").read_bytes())
+    bundle = load_bundle((out / "rnn-explorer-classifier.zip").read_bytes())
     assert bundle.config.cell == "gru" and bundle.config.hidden_size == 16
     separate = load_bundle_files((out / "model.safetensors").read_bytes(), (out / "config.json").read_bytes())
     assert predict(separate, "clean and friendly") == predict(bundle, "clean and friendly")
     evaluation = json.loads((out / "evaluation.json").read_text(encoding="utf-8"))
     assert evaluation["metrics"]["val_accuracy"] == pytest.approx(summary["val_accuracy"])
+    assert evaluation["baseline"]["accuracy"] == pytest.approx(summary["baseline_accuracy"])
 
 
 def test_cli_uses_a_separate_validation_file_and_named_columns(tmp_path, capsys):
@@ -60,30 +63,60 @@ def test_cli_uses_a_separate_validation_file_and_named_columns(tmp_path, capsys)
     assert summary["train_size"] == 100 and summary["val_size"] == 30
 
 
-@pytest.mark.parametrize("rows,extra,message", [
+@pytest.mark.parametrize("rows,extra,sentence", [
     ([(f"text number {index}", "a") for index in range(30)], ["--text-col", "text", "--label-col", "label"],
-     "one_class"),
+     "Every row has the same label (“a”)"),
     ([(f"text number {index}", "ab"[index % 2]) for index in range(30)], ["--text-col", "missing"],
-     "unknown_column"),
-    ([("text", "a")] * 30, [], "no_text_column"),
+     "There is no column called “missing” in this file."),
+    ([("text", "a")] * 30, [], "None of the columns (text, label) looks like text"),
 ])
-def test_bad_data_exits_with_code_2_and_a_clear_message(tmp_path, capsys, rows, extra, message):
+def test_bad_data_exits_with_code_3_and_the_pages_sentence(tmp_path, capsys, rows, extra, sentence):
     path = write_csv(tmp_path / "bad.csv", rows, ("text", "label"))
-    assert main([str(path), "--epochs", "1", "--device", "cpu", *extra]) == 2
+    assert main([str(path), "--epochs", "1", "--device", "cpu", *extra]) == 3
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.startswith("error:") and message in captured.err
+    assert captured.err.startswith("error:") and sentence in captured.err  # from assets/text/en/train.toml
 
 
-def test_missing_file_exits_with_code_2(tmp_path, capsys):
-    assert main([str(tmp_path / "nope.csv")]) == 2
+def test_missing_file_exits_with_code_3(tmp_path, capsys):
+    assert main([str(tmp_path / "nope.csv")]) == 3
     assert "error:" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("option", [["--epochs", "0"], ["--layers", "-1"], ["--validation-fraction", "1.5"]])
-def test_settings_out_of_range_exit_with_code_2(data_file, capsys, option):
-    assert main([str(data_file), *option]) == 2
-    assert capsys.readouterr().err.startswith("error:")
+def test_a_model_too_large_to_load_back_is_bad_data_before_training(data_file, capsys):
+    assert main([str(data_file), "--layers", "4", "--hidden", "512", "--embed", "512", "--device", "cpu"]) == 3
+    captured = capsys.readouterr()
+    assert "With these settings the model would have" in captured.err and "epoch 1" not in captured.err
+
+
+@pytest.mark.parametrize("option", [["--epochs", "0"], ["--layers", "-1"], ["--validation-fraction", "1.5"],
+                                    ["--max-vocab", "2"], ["--no-such-option"], ["--layers", "two"]])
+def test_usage_errors_exit_with_code_2(data_file, capsys, option):
+    with pytest.raises(SystemExit) as exited:
+        main([str(data_file), *option])
+    assert exited.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_help_shows_defaults_and_only_formats_it_reads(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: lstm)" in text and "(default: 30000)" in text and "(default: True)" in text
+    assert "--max-vocab" in text and "--no-lowercase" in text and "(default: None)" not in text
+    assert "xlsx" not in text.lower()
+
+
+def test_max_vocabulary_and_lowercase_reach_the_model(data_file, tmp_path, capsys):
+    code = main([str(data_file), "--epochs", "1", "--hidden", "8", "--embed", "8", "--min-freq", "1",
+                 "--max-vocab", "12", "--no-lowercase", "--no-baseline", "--device", "cpu", "--out", str(tmp_path)])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["vocab_size"] == 12 and "baseline_accuracy" not in summary
+    bundle = load_bundle((tmp_path / "rnn-explorer-classifier.zip").read_bytes())
+    assert len(bundle.vocabulary) == 12 and not bundle.tokenizer.lowercase
+    assert bundle.tokenizer("Clean") == ["Clean"]
 
 
 SHORT_CHINESE = ["很好吃", "服务差", "环境不错", "太贵了", "还会再来", "不推荐", "味道一般", "非常满意"]

@@ -87,6 +87,10 @@ MANY_ROWS = "text,label\n" + "".join(f"review number {index} was {'fine' if inde
 SIMILAR = table_text([(f"{text} {index}", label) for index, (text, label) in
                       enumerate(zip(ENGLISH * 4, ["pos", "POS ", " pos", "neg", "1", "1.0"] * 4))])
 
+COMMA_TEXTS = ["Hello, world, this is one line", "Great food, slow service", "Rain again, so we stayed home",
+               "New phone, fast chip, short battery", "Lost the match, sadly", "Soup, bread and cheese"]
+COMMA_LINES = "".join(f"{text} {index}\n" for index, text in enumerate(COMMA_TEXTS * 4))
+
 CASES = [
     # Empty and nearly empty
     Case("empty", b"", "refused", ("empty_file",)),
@@ -198,6 +202,10 @@ CASES = [
     Case("hostile-texts", table_text(labelled(HOSTILE, ("spam", "ham"), repeat=2)).encode(), "loaded", classes=2),
     Case("similar-labels", SIMILAR.encode(), "loaded", ("similar_labels",), classes=5),
     Case("similar-labels-merged", SIMILAR.encode(), "loaded", ("similar_labels_merged",), classes=3, merge=True),
+    # A .txt is lines of text (or label<TAB>text): commas inside the sentences never make columns
+    Case("txt-lines-with-commas", COMMA_LINES.encode(), "refused", ("one_column",), filename="texts.txt"),
+    Case("txt-labelled-lines-with-commas", "".join(f"{label}\t{text}\n" for text, label in labelled(COMMA_TEXTS))
+         .encode(), "loaded", classes=2, filename="labelled.txt"),
 ]
 
 
@@ -263,3 +271,12 @@ def test_similar_labels_are_grouped_and_merged_to_the_most_frequent_spelling():
     _, merged = run_case(next(case for case in CASES if case.name == "similar-labels-merged"))
     assert merged.data.class_counts() == {"1": 8, "neg": 4, "pos": 12}
     assert merged.data.similar_labels == ()
+
+
+def test_a_txt_of_lines_keeps_every_line_whole_commas_and_all():
+    table = read_table(COMMA_LINES.encode(), "texts.txt")
+    assert table.columns == ["#1"] and table.format == "lines" and table.delimiter == ""
+    assert [row[0] for row in table.rows] == COMMA_LINES.splitlines()  # the first line is no header either
+    _, prepared = run_case(next(case for case in CASES if case.name == "txt-labelled-lines-with-commas"))
+    assert prepared.table.format == "labeled_lines"
+    assert [text.rsplit(" ", 1)[0] for text in prepared.data.texts[:6]] == COMMA_TEXTS

@@ -74,7 +74,7 @@ def start_training(app, settings):
     return app.session_state["train.job"]
 
 
-def poll_until(app, condition, timeout=90):
+def poll_until(app, condition, timeout=240):  # the job also imports scikit-learn and fits the baseline
     """run_every never fires in AppTest: rerun the page until ``condition(app)`` holds."""
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -83,7 +83,9 @@ def poll_until(app, condition, timeout=90):
         if condition(app):
             return
         time.sleep(0.3)
-    raise AssertionError("timed out waiting for the training job")
+    job = job_manager().get(app.session_state["train.job"]) if "train.job" in app.session_state else None
+    state = (job.status, [record["kind"] for record in job.records][-5:], (job.error or "")[-800:]) if job else None
+    raise AssertionError(f"timed out waiting for the training job: {state}")
 
 
 def has_model(app):
@@ -153,7 +155,7 @@ def test_bad_uploads_get_a_translated_error_and_the_page_stays_usable(case, lang
     t = texts("train", lang)
     assert t["errors"].format(code, **params) in errors(app)
     assert app.button(key="train.start").disabled
-    assert len(app.header) == 6  # every section is still drawn
+    assert len(app.header) == 7  # every section is still drawn
     # removing the file brings the demo data back
     app.file_uploader(key="train.upload").set_value(None)
     app.run()
@@ -167,16 +169,22 @@ def test_training_evaluation_try_download_and_reload():
     assert job
     poll_until(app, has_model)
     model = app.session_state["train.model"]
-    metrics = model["metrics"]
-    assert metrics["epochs"] == 1 and metrics["train_size"] + metrics["val_size"] == demo_rows("en")
+    metrics = model.metrics
+    assert metrics.epochs == 1 and metrics.train_size + metrics.val_size == demo_rows("en")
     shown = {metric.label: metric.value for metric in app.metric}
-    assert shown[t["results"]["accuracy"]] == f"{100 * metrics['val_accuracy']:.1f}%"
-    assert shown[t["results"]["macro_f1"]] == f"{100 * metrics['val_macro_f1']:.1f}%"
+    assert shown[t["results"]["accuracy"]] == f"{100 * metrics.val_accuracy:.1f}%"
+    assert shown[t["results"]["macro_f1"]] == f"{100 * metrics.val_macro_f1:.1f}%"
+    baseline = model.baseline  # fitted on the same split, shown beside the RNN's scores
+    assert t["results"].format("baseline", accuracy=f"{100 * baseline.accuracy:.1f}%",
+                               macro_f1=f"{100 * baseline.macro_f1:.1f}%",
+                               seconds=f"{baseline.seconds:.1f}") in [markdown.value for markdown in app.markdown]
+    deltas = {metric.label: metric.delta for metric in app.metric}
+    assert deltas[t["results"]["accuracy"]] == f"{100 * (metrics.val_accuracy - baseline.accuracy):+.1f}"
     assert any(success.value.startswith("Training finished") for success in app.success)
     assert has_chart(app, "train.confusion") and has_chart(app, "train.curves")
 
     # try a sentence: the numbers on screen are the bundle's own
-    bundle = model["bundle"]
+    bundle = model.bundle
     sentence = t["try"]["default_sentence"]
     expected = predict(bundle, sentence)
     assert shown_prediction(app, t, expected) and has_chart(app, "train.probabilities")
@@ -192,12 +200,12 @@ def test_training_evaluation_try_download_and_reload():
     assert has_chart(app, "train.states")
     assert any("lstm_step.text=The%20striker" in markdown.value for markdown in app.markdown)
     assert app.download_button(key="train.download").label == t["export"]["download"]
-    assert load_bundle(model["bytes"]).label_names == bundle.label_names
+    assert load_bundle(model.bytes).label_names == bundle.label_names
 
     # a bad new upload does not destroy the trained model
     upload(app, b"", "broken.csv")
     assert t["errors"]["empty_file"] in errors(app)
-    assert app.session_state["train.model"]["job"] == job
+    assert app.session_state["train.model"].job == job
     assert app.download_button(key="train.download")
 
     # bundles: garbage is refused in words, the downloaded zip loads back
@@ -206,12 +214,12 @@ def test_training_evaluation_try_download_and_reload():
         load_bundle(b"not a zip at all")
     assert refused.value.code == "bundle_invalid"
     assert t["bundle_errors"].format("bundle_invalid", **refused.value.params) in errors(app)
-    upload(app, model["bytes"], "model.zip", key="train.bundle_upload")
+    upload(app, model.bytes, "model.zip", key="train.bundle_upload")
     assert any(success.value.startswith("Loaded model.zip") for success in app.success)
     app.radio(key="train.model_choice").set_value("loaded")
     app.run()
     assert not app.exception
-    assert shown_prediction(app, t, predict(load_bundle(model["bytes"]), sentence))
+    assert shown_prediction(app, t, predict(load_bundle(model.bytes), sentence))
     assert shown_prediction(app, t, expected)  # the loaded bundle predicts what the trained one did
 
 
@@ -228,10 +236,10 @@ def test_stop_keeps_the_best_model_so_far():
     app.run()
     poll_until(app, has_model)
     assert job.status == "stopped"
-    metrics = app.session_state["train.model"]["metrics"]
-    assert metrics["stopped"] and 1 <= metrics["epochs"] < 50
+    metrics = app.session_state["train.model"].metrics
+    assert metrics.stopped and 1 <= metrics.epochs < 50
     t = texts("train", "zh")
-    assert t["job"].format("stopped", best=metrics["best_epoch"]) in [info.value for info in app.info]
+    assert t["job"].format("stopped", best=metrics.best_epoch) in [info.value for info in app.info]
 
 
 def test_epochs_are_prefilled_for_the_data_and_a_typed_value_is_kept():
@@ -265,8 +273,8 @@ def test_untouched_epochs_train_automatically_and_progress_uses_the_real_count()
     started = next(record for record in job.records if record["kind"] == "start")
     assert (started["epochs"], started["patience"]) == suggest_epochs(640, 64) == (30, 6)
     assert started["total_steps"] == 30 * 10
-    metrics = app.session_state["train.model"]["metrics"]
-    assert 1 <= metrics["best_epoch"] <= metrics["epochs"] <= 30
+    metrics = app.session_state["train.model"].metrics
+    assert 1 <= metrics.best_epoch <= metrics.epochs <= 30
     # the next form is pre-filled for the batch size that was submitted
     assert app.number_input(key="train.epochs").value == 30
 
@@ -288,7 +296,7 @@ def test_a_diverging_run_says_to_lower_the_learning_rate(lang="en"):
     data = LabeledTexts.from_table(read_path(demo_path(lang)), "text", "label")
     config = TrainingConfig(embed_size=8, hidden_size=8, epochs=2, learning_rate=1e30, clip_norm=0.0, num_threads=1)
     job = submit_directly(app, TrainingRequest(data, config))
-    assert job.status == "done" and job.result["metrics"]["diverged"]
+    assert job.status == "done" and job.result.metrics.diverged
     advice = t["job"].format("diverged", epoch=1, rate="1e+30", lower="1e+29")
     assert advice + " " + t["job"]["diverged_empty"] in errors(app)
     assert "train.model" not in app.session_state  # an untrained model is not offered as a result
@@ -302,6 +310,20 @@ def test_data_the_trainer_refuses_is_explained_in_words():
     job = submit_directly(app, TrainingRequest((train, LabeledTexts(["差"], ["负面"])), TrainingConfig()))
     assert job.status == "failed"
     reason = t["errors"].format("one_class", label="正面")
+    assert t["job"].format("failed_data", reason=reason) in errors(app)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_model_too_large_to_load_back_is_refused_before_training_in_words(lang):
+    app = open_page(lang)
+    t = texts("train", lang)
+    data = LabeledTexts.from_table(read_path(demo_path(lang)), "text", "label")
+    huge = TrainingConfig(num_layers=4, hidden_size=512, embed_size=512, num_threads=1)  # the form's maxima
+    job = submit_directly(app, TrainingRequest(data, huge))
+    assert job.status == "failed" and not any(record["kind"] == "step" for record in job.records)
+    problem = next(record for record in job.records if record["kind"] == "error")
+    assert problem["code"] == "model_too_large"
+    reason = t["bundle_errors"].format("model_too_large", **problem["params"])
     assert t["job"].format("failed_data", reason=reason) in errors(app)
 
 

@@ -117,10 +117,10 @@ def test_misclassified_download_is_escaped(monkeypatch):
     t = texts("train", "en")
     names = t["results"]["misclassified_columns"]
     header = [names[column] for column in ("text", "true", "predicted", "confidence")]
-    wrong = app.session_state["train.model"]["evaluation"]["misclassified"]
+    wrong = app.session_state["train.model"].evaluation.misclassified
     assert wrong, "the model got everything right: no mistakes table to download"
     assert t["results"]["misclassified_download"] in [button.label for button in app.get("download_button")]
     data = [content for columns, content in made if columns == header][-1]
     parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert parsed[0] == header and len(parsed) == len(wrong) + 1
-    assert [row[0] for row in parsed[1:]] == ["'" + row["text"] for row in wrong]
+    assert [row[0] for row in parsed[1:]] == ["'" + row.text for row in wrong]

@@ -1,0 +1,103 @@
+"""The settings of a training run: :class:`TrainingConfig`, the job's :class:`TrainingRequest`, and epochs chosen
+from the data's size (:func:`suggest_epochs`, :func:`plan_epochs`)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from core.classifier.model import CELLS, POOLINGS
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Everything that decides a training run; defaults suit a few thousand short texts on a CPU."""
+
+    cell: str = "lstm"  # recurrent cell: "lstm", "gru" or "rnn"
+    bidirectional: bool = True  # read the text both ways
+    num_layers: int = 1  # stacked recurrent layers (2 roughly doubles the cost)
+    embed_size: int = 128  # token embedding size
+    hidden_size: int = 128  # hidden state size per direction
+    dropout: float = 0.3  # on pooled features and between stacked layers
+    # Share of training tokens read as <unk> each step: the model learns to use the rest of a sentence when a
+    # word is new. Measured (one seed): SMS 2,500 texts 0.984 -> 0.988 accuracy (baseline 0.986); ChnSentiCorp
+    # 3,000 unchanged at 0.877 (baseline 0.862).
+    word_dropout: float = 0.1
+    pooling: str = "max"  # "last", "max" or "mean" over the outputs
+    # Hashed token-pair embeddings; 0 = none, None = sized from the data (see training.suggest_bigram_buckets).
+    # Off by default: on 3,000 ChnSentiCorp reviews they overfit sooner (accuracy 0.852 vs 0.877 without).
+    bigram_buckets: int | None = 0
+    epochs: int | None = 6  # passes over the training texts; None = automatic (see `suggest_epochs`)
+    batch_size: int = 32  # texts per optimisation step
+    learning_rate: float = 2e-3  # AdamW peak learning rate (after warmup)
+    weight_decay: float = 0.01  # AdamW decoupled weight decay
+    warmup_fraction: float = 0.1  # share of all steps spent ramping the learning rate up from 0
+    clip_norm: float = 1.0  # gradient norm cap: recurrent nets occasionally explode
+    patience: int | None = 2  # epochs without a better validation macro-F1 before stopping; None = automatic
+    seed: int = 0  # seeds the split, initialisation, shuffling and dropout
+    max_length: int | None = None  # tokens kept per text; None = 95th percentile of training lengths
+    min_freq: int = 2  # a token needs this many occurrences in the training texts to get an id
+    max_vocab_size: int = 30000  # at most this many ids (<pad>, <unk> included)
+    lowercase: bool = True  # tokenizer lower-cases text
+    validation_fraction: float = 0.2  # held-out share when no validation set is given
+    device: str | None = None  # "cpu", "cuda", ...; None = core.device.select_device()
+    num_threads: int | None = None  # torch CPU threads while training; None = leave the process setting
+    report_every: int = 10  # steps between "step" records (fewer when an epoch has under 40 steps)
+    max_misclassified: int = 50  # misclassified validation examples kept for the results page
+    baseline: bool = True  # also fit TF-IDF + logistic regression on the same split, for comparison
+
+    def __post_init__(self):
+        positive = ("num_layers", "embed_size", "hidden_size", "epochs", "batch_size", "patience", "min_freq",
+                    "report_every")
+        for name in positive:
+            value = getattr(self, name)
+            if value is None and name in ("epochs", "patience"):
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if self.cell not in CELLS or self.pooling not in POOLINGS:
+            raise ValueError(f"cell must be one of {sorted(CELLS)} and pooling one of {POOLINGS}")
+        if not 0.0 <= self.word_dropout < 1.0:
+            raise ValueError("word_dropout must be in [0, 1)")
+        if not 0.0 <= self.dropout < 1.0 or not 0.0 < self.validation_fraction < 1.0:
+            raise ValueError("dropout must be in [0, 1) and validation_fraction in (0, 1)")
+        if not self.learning_rate > 0 or self.weight_decay < 0 or self.clip_norm < 0:
+            raise ValueError("learning_rate must be > 0, weight_decay and clip_norm >= 0")
+        if self.max_length is not None and self.max_length < 1:
+            raise ValueError(f"max_length must be >= 1, got {self.max_length}")
+        if self.bigram_buckets is not None and (not isinstance(self.bigram_buckets, int) or self.bigram_buckets < 0):
+            raise ValueError(f"bigram_buckets must be None or an integer >= 0, got {self.bigram_buckets!r}")
+        if self.max_vocab_size < 3:
+            raise ValueError("max_vocab_size must leave room for <pad>, <unk> and one token")
+
+
+@dataclass(frozen=True)
+class TrainingRequest:
+    """A picklable (data, config) pair: the single argument a background job passes on."""
+
+    data: Any  # LabeledTexts, or a (train, validation) pair of them
+    config: TrainingConfig = TrainingConfig()
+
+
+MIN_STEPS = 300  # optimisation steps a small dataset still gets when epochs are automatic
+MIN_EPOCHS, MAX_EPOCHS = 6, 30
+
+
+def suggest_epochs(train_size: int, batch_size: int) -> tuple[int, int]:
+    """(epochs, patience) suited to the amount of training data.
+
+    Six epochs are plenty for thousands of texts, but a few hundred texts give only a handful of
+    steps per epoch, and a model trained from scratch needs a few hundred steps: at least
+    `MIN_STEPS` steps, between 6 and 30 epochs. Patience grows with the epochs (a fifth of them,
+    at least 2), because small validation sets make the score noisy.
+    """
+    steps_per_epoch = max(1, math.ceil(train_size / batch_size))
+    epochs = min(max(math.ceil(MIN_STEPS / steps_per_epoch), MIN_EPOCHS), MAX_EPOCHS)
+    return epochs, max(2, epochs // 5)
+
+
+def plan_epochs(config: TrainingConfig, train_size: int) -> tuple[int, int]:
+    """(epochs, patience) of a run: the config's, with `suggest_epochs` filling in any that is None."""
+    epochs = config.epochs or suggest_epochs(train_size, config.batch_size)[0]
+    return epochs, config.patience or max(2, epochs // 5)
