@@ -10,6 +10,7 @@ Skipped only where nginx is missing and this is not CI; in CI (CI=true) tests/ru
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import shutil
 import signal
@@ -34,6 +35,13 @@ NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").e
 if NGINX is None and os.environ.get("CI") != "true":
     pytest.skip("nginx is not installed here (tests/run.sh installs it; in CI this test must run)",
                 allow_module_level=True)
+
+
+def run_coroutine(coroutine):
+    """``asyncio.run`` on a thread of its own: in the whole suite the browser tests' Playwright (sync API) keeps an
+    event loop running on the main thread, where ``asyncio.run`` refuses to start another."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _free_port() -> int:
@@ -108,7 +116,7 @@ def test_lesson_loads_and_steps_through_the_proxy(proxy):
             await session.close()
         return opened, stepped
 
-    opened, stepped = asyncio.run(visit())
+    opened, stepped = run_coroutine(visit())
     assert opened.status == FINISHED_SUCCESSFULLY
     assert stepped.status == FINISHED_FRAGMENT_RUN_SUCCESSFULLY  # the step view is a fragment: only it re-ran
     for result in (opened, stepped):
@@ -132,7 +140,7 @@ def test_lab_run_starts_and_its_live_panel_polls_through_the_proxy(proxy):
         finally:
             await session.close()
 
-    started, running, fragment_runs, fragment_exceptions, stopped = asyncio.run(train())
+    started, running, fragment_runs, fragment_exceptions, stopped = run_coroutine(train())
     assert started.status == FINISHED_SUCCESSFULLY and not started.exceptions
     assert running
     assert fragment_runs >= 3 and not fragment_exceptions  # the job lives in the process this socket talks to
@@ -146,7 +154,7 @@ def test_load_bench_through_the_proxy_has_no_errors(proxy):
     async def run():
         return await bench_load.run_phase("stepping", 6, proxy.url, None, args)
 
-    result = asyncio.run(run())
+    result = run_coroutine(run())
     assert result.tally.errors == [] and result.tally.exceptions == []
     assert len(result.tally.opens) == 6 and len(result.tally.latencies) >= 6
 
