@@ -150,12 +150,9 @@ def browser_render_seconds(browser, port: int) -> float:
 def script_render_seconds() -> float:
     from streamlit.testing.v1 import AppTest
 
-    own_main = sys.modules["__main__"]
     started = time.perf_counter()
     at = AppTest.from_file(str(ROOT / "pages" / "lessons" / f"{LESSON}.py"), default_timeout=120).run()
     elapsed = time.perf_counter() - started
-    # AppTest leaves the lesson installed as __main__; a spawned job would re-run it before training.
-    sys.modules["__main__"] = own_main
     if at.exception:
         raise RuntimeError(f"{LESSON} failed: {at.exception[0].message}")
     return elapsed

@@ -15,8 +15,8 @@ from core.lab.training import PROBE_BATCH_SIZE
 from pages.kit.i18n import texts
 from pages.kit.jobs import MAX_RUNNING
 from pages.kit.layout import how_to_read
+from pages.kit.chart import CHART_CONFIG
 
-CHART = {"displaylogo": False}
 
 
 def _texts():
@@ -67,7 +67,7 @@ def curves_section(view: LabView) -> None:
         series = {c: (curve.steps, getattr(curve, metric)) for c, curve in view.curves.items() if curve.steps}
         column.plotly_chart(figures.metric_curves(
             series, title=title, x_title=words["step_axis"], y_title=axis, cell_names=CELL_NAMES,
-            reference=reference, reference_label=words["chance"], log_y=log_y), key=f"lab.{metric}", config=CHART)
+            reference=reference, reference_label=words["chance"], log_y=log_y), key=f"lab.{metric}", config=CHART_CONFIG)
     how_to_read(t["how"]["curves"])
 
 
@@ -80,7 +80,7 @@ def gradient_section(view: LabView) -> None:
     st.plotly_chart(figures.gradient_through_time(
         latest, earlier=earlier, cell_state=cell_state, title=words["gradient_title"], x_title=words["time_axis"],
         y_title=words["gradient_axis"], cell_names=CELL_NAMES, step_label=words["step_label"],
-        cell_state_label=words["cell_state_label"]), key="lab.gradient", config=CHART)
+        cell_state_label=words["cell_state_label"]), key="lab.gradient", config=CHART_CONFIG)
     how_to_read(t["how"].format("gradient", count=PROBE_BATCH_SIZE))
 
     left, right = st.columns(2)
@@ -89,14 +89,14 @@ def gradient_section(view: LabView) -> None:
     if products:
         left.plotly_chart(figures.keep_product(
             products, title=words["keep_title"], x_title=words["time_axis"], y_title=words["keep_axis"],
-            names={"lstm": words["keep_lstm"], "gru": words["keep_gru"]}), key="lab.keep", config=CHART)
+            names={"lstm": words["keep_lstm"], "gru": words["keep_gru"]}), key="lab.keep", config=CHART_CONFIG)
         with left:
             how_to_read(t["how"]["keep"])
     saturation = {c: p["saturation"] for c in view.cells if (p := view.latest_probe(c))}
     right.plotly_chart(figures.saturation_bars(
         saturation, title=words["saturation_title"], x_title=words["saturation_axis"], low_label=words["low_label"],
         high_label=words["high_label"], cell_names=CELL_NAMES, gate_names=dict(t["gate_names"])),
-        key="lab.saturation", config=CHART)
+        key="lab.saturation", config=CHART_CONFIG)
     with right:
         how_to_read(t["how"]["saturation"])
 
@@ -115,7 +115,7 @@ def gates_section(view: LabView) -> None:
         for gate, values in gates.items():
             column.plotly_chart(figures.gate_heatmap(
                 values, gate, title=t["gate_names"][gate], x_title=words["time_axis"], y_title=words["unit_axis"],
-                signed=gate == "hidden"), key=f"lab.gates.{cell}.{gate}", config=CHART)
+                signed=gate == "hidden"), key=f"lab.gates.{cell}.{gate}", config=CHART_CONFIG)
     how_to_read(t["how"]["gates"])
 
 
@@ -133,7 +133,7 @@ def norm_section(view: LabView) -> None:
             {cell: (curve.steps, curve.grad_norm, curve.grad_norm_clipped)}, title=CELL_NAMES[cell],
             x_title=words["step_axis"], y_title=words["norm_axis"], cell_names=CELL_NAMES,
             before_label=words["before_label"], after_label=words["after_label"], threshold=threshold,
-            threshold_label=words["threshold_label"]), key=f"lab.norms.{cell}", config=CHART)
+            threshold_label=words["threshold_label"]), key=f"lab.norms.{cell}", config=CHART_CONFIG)
         if threshold is not None:
             column.caption(words["clip_share"].format(share=f"{view.clip_share(cell):.0%}"))
     how_to_read(t["how"]["norm"])

@@ -22,10 +22,10 @@ from core.textdata.tokenize import Tokenizer, suggest_max_length
 from pages.kit.i18n import Texts, language
 from pages.kit.layout import how_to_read
 from pages.practice.train_notices import csv_download, merged_for, show_notices, similar_labels_control, upload_caption
+from pages.kit.chart import CHART_CONFIG
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "jsonl", "json"]
 PREVIEW_ROWS = 50
-CHART = {"displaylogo": False}
 
 
 @dataclass(frozen=True)
@@ -131,11 +131,11 @@ def show_profile(t: Texts, summary: DatasetProfile, suggested: int) -> None:
     st.markdown(words.format("dataset_summary", size=summary.size, classes=len(summary.classes)))
     left, right = st.columns(2)
     left.plotly_chart(class_counts_figure(summary.classes, summary.class_counts, words["class_counts_title"],
-                                          words["count_label"]), key="train.class_counts", config=CHART)
+                                          words["count_label"]), key="train.class_counts", config=CHART_CONFIG)
     right.plotly_chart(length_histogram_figure(summary.histogram_edges, summary.histogram_counts,
                                                words["length_title"], words["length_axis"], words["count_label"],
                                                cut=suggested, cut_label=words["cut_label"]),
-                       key="train.lengths", config=CHART)
+                       key="train.lengths", config=CHART_CONFIG)
     how_to_read(words.format("length_how", median=f"{summary.length_median:.0f}", p95=f"{summary.length_p95:.0f}",
                              longest=summary.length_max, suggested=suggested))
 

@@ -22,6 +22,7 @@ from core.textdata.split import held_out
 from pages.kit.i18n import Texts
 from pages.kit.jobs import job_manager, session_job, submit_job
 from pages.practice.train_data import PreparedData, error_text
+from pages.kit.chart import CHART_CONFIG
 
 JOB_KEY = "train.job"
 MODEL_KEY = "train.model"
@@ -30,7 +31,6 @@ POLL_SECONDS = 1.0
 DEFAULTS = TrainingConfig()
 CELLS = ("lstm", "gru", "rnn")
 POOLINGS = ("max", "mean", "last")
-CHART = {"displaylogo": False}
 
 
 def current_job():
@@ -226,7 +226,7 @@ def _progress_body(t: Texts) -> None:
         # the start record has the run's real epochs: the config's may be None (automatic)
         steps_per_epoch = max(1, math.ceil(started["total_steps"] / started["epochs"]))
         st.plotly_chart(training_curves_figure(records, steps_per_epoch, curve_labels(t)),
-                        key="train.curves", config=CHART)
+                        key="train.curves", config=CHART_CONFIG)
 
 
 def _device(name: str):

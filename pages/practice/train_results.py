@@ -20,10 +20,10 @@ from pages.kit.i18n import Texts, texts
 from pages.kit.layout import how_to_read
 from pages.practice.train_data import error_text
 from pages.practice.train_notices import csv_download
+from pages.kit.chart import CHART_CONFIG
 
 MODEL_KEY = "train.model"
 LOADED_KEY = "train.loaded"
-CHART = {"displaylogo": False}
 
 
 def _percent(value: float) -> str:
@@ -84,7 +84,7 @@ def evaluation_section(t: Texts) -> None:
     with right:
         right.plotly_chart(confusion_matrix_figure(evaluation.confusion_matrix, evaluation.labels,
                                                    words["confusion_title"], words["true_axis"],
-                                                   words["predicted_axis"]), key="train.confusion", config=CHART)
+                                                   words["predicted_axis"]), key="train.confusion", config=CHART_CONFIG)
     how_to_read(words["confusion_how"])
     st.subheader(words["misclassified_title"])
     wrong = evaluation.misclassified

@@ -16,6 +16,7 @@ from core.figures.train import attribution_figure, plain, probabilities_figure
 from pages.kit.i18n import Texts
 from pages.kit.layout import how_to_read
 from pages.kit.links import page_link
+from pages.kit.chart import CHART_CONFIG
 
 MODEL_KEY = "train.model"
 LOADED_KEY = "train.loaded"
@@ -28,7 +29,6 @@ METHODS = {"integrated_gradients": partial(integrated_gradients, steps=INTEGRATI
 GATES = {"lstm": ("input", "forget", "candidate", "output", "cell", "hidden"),
          "gru": ("reset", "update", "new", "hidden"), "rnn": ("hidden",)}
 LESSON_MAX_CHARS = 300  # the LSTM lesson's sentence box takes at most this many characters
-CHART = {"displaylogo": False}
 
 
 def available_models(t: Texts) -> dict[str, tuple[str, object]]:
@@ -84,7 +84,7 @@ def _states(t: Texts, bundle, traced) -> None:
     figure = gate_heatmaps_figure(gates, {name: words["gates"][name] for name in gates},
                                   [plain(token) for token in traced.tokens], words["unit"],
                                   height_per_gate=min(220, 60 + 2 * config.hidden_size))
-    st.plotly_chart(figure, key="train.states", config=CHART)
+    st.plotly_chart(figure, key="train.states", config=CHART_CONFIG)
     how_to_read(words["states_how"])
 
 
@@ -115,11 +115,11 @@ def try_section(t: Texts) -> None:
         st.caption(words.format("truncated", limit=bundle.max_length))
     left, right = st.columns([1, 2])  # the sentence's tiles need the room more than the bars
     left.plotly_chart(probabilities_figure(prediction.probabilities, prediction.label, words["probabilities_title"]),
-                      key="train.probabilities", config=CHART)
+                      key="train.probabilities", config=CHART_CONFIG)
     with right:
         st.plotly_chart(attribution_figure(attribution.tokens, attribution.scores,
                                            words.format("attribution_title", label=plain(attribution.target)),
-                                           words["score_label"]), key="train.attribution", config=CHART)
+                                           words["score_label"]), key="train.attribution", config=CHART_CONFIG)
     how_to_read(words["attribution_how"])
     if method == "integrated_gradients":
         st.caption(words.format("completeness", total=f"{float(np.sum(attribution.scores)):.4f}",
