@@ -13,6 +13,7 @@ from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input, sentence_box
 from pages.kit.messages import empty_input, untrained
+from pages.kit.url_choices import coded_option, translated_aliases
 
 t = texts("architectures")
 
@@ -49,9 +50,10 @@ page_header(t)
 sentence = sentence_box("architectures", t["default_sentence"], max_chars=200)
 left, right = st.columns([3, 1])
 with left:
-    kind = st.segmented_control(t["architecture"], options=list(ARCHITECTURES), format_func=t["names"].get,
-                                default=ARCHITECTURES[0], required=True, key="architectures.view",
-                                bind="query-params")
+    kind = coded_option(st.segmented_control, "architectures.view", list(ARCHITECTURES), ARCHITECTURES[0],
+                        translated_aliases("architectures", lambda words: {code: words["names"][code]
+                                                                            for code in ARCHITECTURES}),
+                        label=t["architecture"], format_func=t["names"].get, required=True)
 with right:
     seed = seed_input("architectures")
 

@@ -19,6 +19,7 @@ from pages.kit.labels import figure_labels, player_labels
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.messages import empty_input, truncated, untrained
+from pages.kit.url_choices import coded_option, translated_aliases
 
 t = texts("bptt")
 ALL_STEPS = 0  # the loss picker's value for "a loss at every step"
@@ -46,12 +47,18 @@ sentence, seed = sentence_controls("bptt", t, DEFAULT_SENTENCE, max_chars=200)
 tokens = split_tokens(sentence or "", MAX_TOKENS)
 if not tokens:
     empty_input()
-loss_choice = st.selectbox(
-    t["loss_label"], [ALL_STEPS, *range(1, len(tokens) + 1)], help=t["loss_help"], key="bptt.loss",
-    format_func=lambda choice: t["loss_all"] if choice == ALL_STEPS
-    else t.format("loss_step", step=choice, token=tokens[choice - 1]),
-    bind="query-params",
-)
+
+
+def loss_labels(words) -> dict[int, str]:
+    """Each loss choice's label in one language (old links carried these)."""
+    return {ALL_STEPS: words["loss_all"],
+            **{step: words.format("loss_step", step=step, token=tokens[step - 1]) for step in range(1, len(tokens) + 1)}}
+
+
+shown = loss_labels(t)
+loss_choice = coded_option(st.selectbox, "bptt.loss", list(shown), ALL_STEPS, translated_aliases("bptt", loss_labels),
+                           lambda choice: "all" if choice == ALL_STEPS else str(choice),  # ?bptt.loss=3: L_3 only
+                           label=t["loss_label"], help=t["loss_help"], format_func=shown.__getitem__)
 device = str(select_device())  # the tiny RNN runs where the app computes; the caption at the end names it
 result = compute(sentence, seed, loss_choice, device)
 if result.truncated:

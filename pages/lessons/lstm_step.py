@@ -16,6 +16,7 @@ from pages.kit.check_yourself import check_yourself
 from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read
+from pages.kit.url_choices import coded_option, translated_aliases
 
 t = texts("lstm_step")
 CONFIG = LSTMStepConfig()
@@ -72,9 +73,11 @@ for equation in PATH_EQUATIONS:
 source_column, bias_column = st.columns([2, 3])
 with source_column:
     long_count = len(tokens_of(t["long_sentence"], CONFIG.max_path_tokens)[0])
-    source = st.segmented_control(t["path_source"], options=["long", "sentence"], default="long", required=True,
-                                  format_func=lambda option: t["path_sources"][option].format(count=long_count),
-                                  key="lstm_step.path", bind="query-params")
+    sources = {code: label.format(count=long_count) for code, label in t["path_sources"].items()}
+    source = coded_option(st.segmented_control, "lstm_step.path", list(sources), "long",  # ?lstm_step.path=sentence
+                          translated_aliases("lstm_step", lambda words: {
+                              code: label.format(count=long_count) for code, label in words["path_sources"].items()}),
+                          label=t["path_source"], required=True, format_func=sources.__getitem__)
 with bias_column:
     forget_bias = st.slider(t["forget_bias"], min_value=-2.0, max_value=4.0, value=0.0, step=0.5,
                             help=t["forget_bias_help"], key="lstm_step.bias", bind="query-params")

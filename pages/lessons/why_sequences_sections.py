@@ -14,6 +14,7 @@ from core.sequence_input import split_tokens
 from pages.kit.chart import chart
 from pages.kit.i18n import Texts, language, texts
 from pages.kit.layout import agreement, how_to_read
+from pages.kit.url_choices import coded_option, word_number
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -72,9 +73,10 @@ def memory_section(t: Texts, sentence: str, seed: int, config: RNNStepConfig) ->
         st.info(words["needs_two"])
         return
     left, right = st.columns(2)
-    position = int(left.selectbox(words["position"], list(range(len(tokens) - 1)), index=0,
-                                  format_func=lambda index: f"{index + 1} · {tokens[index]}",
-                                  key="why_sequences.position", bind="query-params"))
+    labels = {index: f"{index + 1} · {tokens[index]}" for index in range(len(tokens) - 1)}
+    position = int(coded_option(left.selectbox, "why_sequences.position", list(labels), 0,  # ?…position=3: word 3
+                                {text.casefold(): index for index, text in labels.items()}, word_number,
+                                label=words["position"], format_func=labels.__getitem__))
     replacement = right.text_input(words["replacement"], value="他", max_chars=40, key="why_sequences.swap",
                                    bind="query-params") or ""
     try:
