@@ -17,7 +17,7 @@ from pages.kit.i18n import texts
 from pages.kit.registry import BY_NAME
 
 GRADIENT_SENTENCE = "the cat which ate a lot was full"  # words 1…8
-WHY_SENTENCE = "我 爱 北京 天安门"
+WHY_SENTENCE = "我 爱 北京 天安门 和 长城 很 美"  # words 1…4 lie before the window net's last four
 BPTT_SENTENCE = "我 爱 北京 天安门"
 
 
@@ -102,10 +102,10 @@ def test_an_unknown_name_falls_back_to_the_default_and_leaves_the_url():
 
 
 def test_a_word_number_past_an_edited_sentence_goes_back_to_the_default():
-    link = LINKS[8]  # why_sequences.position=3 on a four-word sentence
+    link = LINKS[8]  # why_sequences.position=3 on an eight-word sentence
     app = open_link(link, "en", "3")
     assert widget(app, link).value == 2
-    app.text_input(key="why_sequences.s1").set_value("hello world").run()
+    app.text_input(key="why_sequences.s1").set_value("a b c d e").run()  # one word before the window
     assert not app.exception
     assert widget(app, link).value == 0
     assert link.key not in app.query_params
