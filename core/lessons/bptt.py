@@ -21,6 +21,7 @@ Positions are 0-based in arrays; pages show t = position + 1.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ from torch import nn
 from core.gradients import through_time
 from core.lessons import bmatrix
 from core.lesson_models import RNNStepConfig, build_network
+from core.lessons.trained.load import require_lesson_sizes, trained_model
 from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
 
@@ -50,6 +52,7 @@ class BPTTSetup:
     network: RNNStepConfig = RNNStepConfig()  # sizes d = 3, h = 4, o = 2
     target: int = 1                           # the class every loss term asks the readout for
     seed: int = 0                             # draws the weights and the token vectors
+    trained: bool = False                     # the shipped agreement model instead (target 1 is then "were")
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,17 @@ class BackwardPass:
         return np.linalg.norm(self.grad_hidden, axis=1)
 
 
+def lesson_network(tokens: tuple[str, ...], setup: BPTTSetup) -> tuple[nn.RNN, nn.Linear, torch.Tensor]:
+    """Lesson 2's seeded RNN and readout with its token vectors (T, d), or with ``setup.trained`` copies of the shipped
+    agreement model's (copies: the backward pass writes ``.grad`` and may move them to a device)."""
+    if not setup.trained:
+        rnn, readout = build_network(setup.seed, setup.network)
+        return rnn, readout, embed_tokens(list(tokens), setup.network.input_size, setup.seed)
+    model = trained_model("rnn")
+    require_lesson_sizes(model, setup.network.input_size, setup.network.hidden_size)
+    return copy.deepcopy(model.recurrent), copy.deepcopy(model.readout), model.embed(tokens)
+
+
 def loss_positions(seq_len: int, loss_step: int | None) -> tuple[int, ...]:
     """The positions carrying a loss term: one step (negative counts from the end) or, for None, all of them."""
     if loss_step is None:
@@ -138,8 +152,8 @@ def backward_pass(sentence: str, loss_step: int | None = None, setup: BPTTSetup 
     if not tokens:
         raise ValueError("the sentence has no tokens")
     positions = loss_positions(len(tokens), loss_step)
-    rnn, readout = (module.to(device) for module in build_network(setup.seed, setup.network))
-    inputs = embed_tokens(list(tokens), setup.network.input_size, setup.seed).to(device)  # (seq_len, input)
+    rnn, readout, inputs = lesson_network(tokens, setup)
+    rnn, readout, inputs = rnn.to(device), readout.to(device), inputs.to(device)  # inputs: (seq_len, input)
 
     def loss_of(traced) -> torch.Tensor:
         return _step_losses(readout, traced.output, positions, setup.target)
