@@ -15,7 +15,7 @@ from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts
-from pages.kit.layout import agreement, device_note, formula_block, how_to_read
+from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read
 from pages.kit.url_choices import coded_option, translated_aliases
 
 t = texts("lstm_step")
@@ -58,13 +58,14 @@ LESSON = GateLesson(
 )
 lesson, sentence, seed, step, trained = gate_lesson(LESSON)
 
-st.subheader(t["layout_title"])
-st.markdown(t["layout_text"])
-table, shapes_line = layout_table(seed, language())
-st.dataframe(table, hide_index=True, key="lstm_step.layout")
-st.caption(t.format("layout_shapes", shapes=shapes_line))
-formula_block(LAYOUT_EQUATION)
-agreement(lesson.tutorial_max_abs_diff, t["tutorial_form"])
+with deeper():  # torch's weight layout is bookkeeping: the lesson reads without it
+    st.subheader(t["layout_title"])
+    st.markdown(t["layout_text"])
+    table, shapes_line = layout_table(seed, language())
+    st.dataframe(table, hide_index=True, key="lstm_step.layout")
+    st.caption(t.format("layout_shapes", shapes=shapes_line))
+    formula_block(LAYOUT_EQUATION)
+    agreement(lesson.tutorial_max_abs_diff, t["tutorial_form"])
 
 st.subheader(t["path_title"])
 st.markdown(t["path_text"])
