@@ -16,7 +16,7 @@ from pages.kit.labels import player_labels
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.messages import run_or_stop, truncated, untrained
-from pages.kit.trained_switch import default_sentence, model_card, trained_switch
+from pages.kit.trained_switch import default_sentence, model_card, show_verb_evidence, trained_switch
 
 t = texts("rnn_step")
 CONFIG = RNNStepConfig()
@@ -62,6 +62,7 @@ trained = trained_switch("rnn_step", DEFAULT_SENTENCE)
 sentence, seed = sentence_controls("rnn_step", t, default_sentence("rnn_step", DEFAULT_SENTENCE), max_chars=200)
 if trained:
     model_card("rnn")
+    show_verb_evidence("rnn")
 
 lesson = run_or_stop(compute, sentence, seed, trained)
 if lesson.truncated:

@@ -114,3 +114,15 @@ def test_a_hostile_sentence_is_shown_literally_and_escaped_once(step, token):
     ticks = [tick["label"] for tick in unrolled["layout"]["sliders"][0]["steps"]]
     assert ticks[2] == '3 · "yes"' and ticks[3] == "4 · &amp;"  # quotes as they are; & escaped once for plotly
     assert "&quot;" not in json.dumps(unrolled) and "&amp;amp;" not in json.dumps(unrolled)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_trained_view_says_why_was_needs_cat_with_the_models_numbers(lang):
+    from core.lessons.trained.verb_evidence import verb_evidence
+
+    app = open_page(lang)
+    assert not [block for block in app.subheader if "cat" in block.value]  # only with the trained model
+    app.toggle(key="rnn_step.trained").set_value(True).run()
+    evidence = verb_evidence("rnn")
+    prose = next(block.value for block in app.markdown if f"{evidence.was_as_written:.3f}" in block.value)
+    assert f"{evidence.was_flipped:.3f}" in prose and "cats" in prose and f"t = {evidence.verb_step - 1}" in prose
