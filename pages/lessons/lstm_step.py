@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.figures.lstm_step import cell_path_figure, lstm_cell_figure
 from core.lessons.cell_path import PATH_EQUATIONS, CellPath, cell_path
+from core.lessons.concat_order import ORDER_EQUATION, concat_orders
 from core.lessons.lstm_step import (
     DEFAULT_SENTENCE, EQUATIONS, LAYOUT_EQUATION, LSTMStepConfig, LSTMWalkthrough, build_lstm, step_equations,
     walkthrough, weight_layout,
@@ -66,6 +67,10 @@ with deeper():  # torch's weight layout is bookkeeping: the lesson reads without
     st.caption(t.format("layout_shapes", shapes=shapes_line))
     formula_block(LAYOUT_EQUATION)
     agreement(lesson.tutorial_max_abs_diff, t["tutorial_form"])
+    order = concat_orders(*lesson.weights["forget"], lesson.inputs[step - 1], lesson.previous_hidden[step - 1])
+    st.markdown(t["order_text"])
+    formula_block(ORDER_EQUATION)
+    st.caption(t.format("order_numbers", step=step, agree=f"{order.orders_gap:.1e}", wrong=f"{order.mismatch_gap:.3f}"))
 
 st.subheader(t["path_title"])
 st.markdown(t["path_text"])
