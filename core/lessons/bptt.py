@@ -80,6 +80,8 @@ class BackwardPass:
     forward_diff: float               # max |trace output − nn.RNN output|
     recursion_diff: float             # max |hand recursion − autograd ∂L/∂h_t|
     weight_diff: float                # max |Σ_t terms − weight_hh_l0.grad|
+    grad_input: np.ndarray            # (T, d) ∂L/∂x_t = W_xhᵀ δ_t: what the loss asks of each word vector
+    input_diff: float                 # max |W_xhᵀ δ_t − autograd's ∂L/∂x_t|
 
     @property
     def seq_len(self) -> int:
@@ -186,6 +188,10 @@ def backward_pass(sentence: str, loss_step: int | None = None, setup: BPTTSetup 
         terms = delta[:, :, None] * previous[:, None, :]  # (seq_len, hidden, hidden) δ_t h_{t-1}ᵀ
         running_sums = torch.cumsum(terms.flip(0), dim=0)  # (seq_len, hidden, hidden), backward frame order
         probabilities = torch.softmax(readout(hidden), dim=-1)[:, setup.target]  # (seq_len,)
+        grad_input = delta @ rnn.weight_ih_l0.detach()  # (seq_len, input): row form of W_xhᵀ δ_t
+
+    watched = inputs.detach().clone().requires_grad_(True)  # (seq_len, input)
+    (autograd_input,) = torch.autograd.grad(_step_losses(readout, rnn(watched)[0], positions, setup.target), watched)
 
     weight_grad = _module_weight_grad(rnn, readout, inputs, positions, setup.target)
     arrays = {name: value.detach().cpu().numpy() for name, value in {
@@ -197,7 +203,8 @@ def backward_pass(sentence: str, loss_step: int | None = None, setup: BPTTSetup 
         tokens=tokens, truncated=len(split_tokens(sentence, MAX_TOKENS + 1)) > MAX_TOKENS, loss_steps=positions,
         loss=gradients.loss, weight_grad=weight_grad, forward_diff=forward_diff,
         recursion_diff=(recursion - grad_hidden).abs().max().item(),
-        weight_diff=float(np.abs(arrays["running_sums"][-1] - weight_grad).max()), **arrays,
+        weight_diff=float(np.abs(arrays["running_sums"][-1] - weight_grad).max()),
+        grad_input=grad_input.cpu().numpy(), input_diff=float((grad_input - autograd_input).abs().max()), **arrays,
     )
 
 

@@ -106,7 +106,7 @@ st.markdown(t["sum_text"])
 
 st.subheader(t["table_title"])
 columns = t["columns"]
-norm_columns = ("direct", "carried", "total", "term", "probability")
+norm_columns = ("direct", "carried", "total", "term", "probability", "input")
 st.dataframe(pd.DataFrame({
     columns["step"]: np.arange(1, result.seq_len + 1),
     columns["token"]: list(result.tokens),
@@ -116,9 +116,11 @@ st.dataframe(pd.DataFrame({
     columns["total"]: result.grad_norms,
     columns["term"]: result.term_norms,
     columns["probability"]: result.target_probability,
+    columns["input"]: np.linalg.norm(result.grad_input, axis=1),
 }), hide_index=True, key="bptt.table",
     column_config={columns[name]: st.column_config.NumberColumn(format="%.4f") for name in norm_columns})
-st.caption(t["table_note"])
+st.caption(t["table_note"] + " " + t["input_note"])
+agreement(result.input_diff, t["ref_input"])
 device_note(device)
 
 check_yourself("bptt", sentence, seed, trained)

@@ -150,3 +150,19 @@ def test_the_trained_switch_runs_bptt_on_the_shipped_agreement_model_without_cha
     assert all(parameter.grad is None for parameter in model.parameters())  # the shared model got no .grad
     untrained = backward_pass(TRAINED, loss_step=-1, setup=BPTTSetup())
     assert not np.allclose(untrained.grad_hidden, result.grad_hidden)
+
+
+@pytest.mark.parametrize("loss_step", [None, 1])
+def test_input_gradients_are_w_xh_transpose_delta_and_match_autograd(loss_step):
+    result = backward_pass("the cat sat on the mat", loss_step=loss_step, setup=BPTTSetup(seed=2))
+    rnn, readout = build_network(2)
+    inputs = embed_tokens(list(result.tokens), 3, 2).requires_grad_(True)  # (T, d)
+    output, _ = rnn(inputs)
+    positions = list(range(result.seq_len)) if loss_step is None else [loss_step]
+    loss = nn.functional.cross_entropy(readout(output[positions]), torch.ones(len(positions), dtype=torch.long),
+                                       reduction="sum")
+    loss.backward()
+    np.testing.assert_allclose(result.grad_input, inputs.grad.numpy(), atol=1e-6)
+    assert result.input_diff < 1e-6
+    if loss_step is not None:  # words after the loss cannot affect it
+        assert np.abs(result.grad_input[loss_step + 1:]).max() == 0.0

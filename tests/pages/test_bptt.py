@@ -15,7 +15,7 @@ def test_first_view_shows_the_backward_pass(lang, title):
     app = open_page(lang)
     assert app.title[0].value == title
     result = backward_pass("我 爱 北京 天安门")
-    assert len(app.success) == 3 and not app.error  # recursion, Σ terms = weight_hh_l0.grad, forward
+    assert len(app.success) == 4 and not app.error  # recursion, Σ terms = weight_hh_l0.grad, forward, ∂L/∂x_t
     assert any("weight_hh_l0.grad" in box.value for box in app.success)
     specs = chart_specs(app)
     assert len(specs) == 1 and [frame["name"] for frame in specs[0]["frames"]] == ["4", "3", "2", "1"]
