@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.escape import markdown_text
 from core.figures.rnn_step import StepFigureLabels, matrix_heatmap, step_terms_figure
+from core.figures.folded import FOLDED_FIELDS, FoldedLabels, folded_figure
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
 from core.lessons.rnn_step import (
     DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, biases_latex, run_lesson, step_equations,
@@ -67,6 +68,12 @@ if trained:
 lesson = run_or_stop(compute, sentence, seed, trained)
 if lesson.truncated:
     truncated(CONFIG.max_tokens)
+
+folded = t["folded"]  # the loop first (story before math), sizes from the config
+sizes = dict(input=CONFIG.input_size, hidden=CONFIG.hidden_size, output=CONFIG.output_size)
+st.subheader(folded["heading"])
+chart(folded_figure(FoldedLabels(**{name: folded[name].format(**sizes) for name in FOLDED_FIELDS})), "rnn_step.folded")
+how_to_read(folded["how"])
 
 st.subheader(t["formulas_title"])
 for equation in EQUATIONS:
