@@ -85,4 +85,13 @@ with emitted:
     }), hide_index=True, key="architectures.emitted")
 device_note("cpu")  # these one-sentence models are tiny and always run on the CPU (core.lessons.architectures)
 
+applications = t["applications"]  # the application map; the chosen architecture's row is marked
+st.subheader(applications["heading"])
+st.dataframe(pd.DataFrame({
+    applications["architecture"]: [("▶ " if row["code"] == kind else "") + t["names"][row["code"]]
+                                   for row in applications["rows"]],
+    **{applications[column]: [row[column] for row in applications["rows"]] for column in ("task", "input", "output")},
+}), hide_index=True, key="architectures.applications")
+st.caption(applications["note"])
+
 check_yourself("architectures")
