@@ -21,6 +21,7 @@ Positions are 0-based in arrays; pages show t = position + 1.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ from torch import nn
 from core.gradients import through_time
 from core.lessons import bmatrix
 from core.lesson_models import RNNStepConfig, build_network
+from core.lessons.trained.load import require_lesson_sizes, trained_model
 from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
 
@@ -50,6 +52,7 @@ class BPTTSetup:
     network: RNNStepConfig = RNNStepConfig()  # sizes d = 3, h = 4, o = 2
     target: int = 1                           # the class every loss term asks the readout for
     seed: int = 0                             # draws the weights and the token vectors
+    trained: bool = False                     # the shipped agreement model instead (target 1 is then "were")
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class BackwardPass:
     forward_diff: float               # max |trace output − nn.RNN output|
     recursion_diff: float             # max |hand recursion − autograd ∂L/∂h_t|
     weight_diff: float                # max |Σ_t terms − weight_hh_l0.grad|
+    grad_input: np.ndarray            # (T, d) ∂L/∂x_t = W_xhᵀ δ_t: what the loss asks of each word vector
+    input_diff: float                 # max |W_xhᵀ δ_t − autograd's ∂L/∂x_t|
 
     @property
     def seq_len(self) -> int:
@@ -106,6 +111,17 @@ class BackwardPass:
     def grad_norms(self) -> np.ndarray:
         """(T,) ‖∂L/∂h_t‖."""
         return np.linalg.norm(self.grad_hidden, axis=1)
+
+
+def lesson_network(tokens: tuple[str, ...], setup: BPTTSetup) -> tuple[nn.RNN, nn.Linear, torch.Tensor]:
+    """Lesson 2's seeded RNN and readout with its token vectors (T, d), or with ``setup.trained`` copies of the shipped
+    agreement model's (copies: the backward pass writes ``.grad`` and may move them to a device)."""
+    if not setup.trained:
+        rnn, readout = build_network(setup.seed, setup.network)
+        return rnn, readout, embed_tokens(list(tokens), setup.network.input_size, setup.seed)
+    model = trained_model("rnn")
+    require_lesson_sizes(model, setup.network.input_size, setup.network.hidden_size)
+    return copy.deepcopy(model.recurrent), copy.deepcopy(model.readout), model.embed(tokens)
 
 
 def loss_positions(seq_len: int, loss_step: int | None) -> tuple[int, ...]:
@@ -138,8 +154,8 @@ def backward_pass(sentence: str, loss_step: int | None = None, setup: BPTTSetup 
     if not tokens:
         raise ValueError("the sentence has no tokens")
     positions = loss_positions(len(tokens), loss_step)
-    rnn, readout = (module.to(device) for module in build_network(setup.seed, setup.network))
-    inputs = embed_tokens(list(tokens), setup.network.input_size, setup.seed).to(device)  # (seq_len, input)
+    rnn, readout, inputs = lesson_network(tokens, setup)
+    rnn, readout, inputs = rnn.to(device), readout.to(device), inputs.to(device)  # inputs: (seq_len, input)
 
     def loss_of(traced) -> torch.Tensor:
         return _step_losses(readout, traced.output, positions, setup.target)
@@ -172,6 +188,10 @@ def backward_pass(sentence: str, loss_step: int | None = None, setup: BPTTSetup 
         terms = delta[:, :, None] * previous[:, None, :]  # (seq_len, hidden, hidden) δ_t h_{t-1}ᵀ
         running_sums = torch.cumsum(terms.flip(0), dim=0)  # (seq_len, hidden, hidden), backward frame order
         probabilities = torch.softmax(readout(hidden), dim=-1)[:, setup.target]  # (seq_len,)
+        grad_input = delta @ rnn.weight_ih_l0.detach()  # (seq_len, input): row form of W_xhᵀ δ_t
+
+    watched = inputs.detach().clone().requires_grad_(True)  # (seq_len, input)
+    (autograd_input,) = torch.autograd.grad(_step_losses(readout, rnn(watched)[0], positions, setup.target), watched)
 
     weight_grad = _module_weight_grad(rnn, readout, inputs, positions, setup.target)
     arrays = {name: value.detach().cpu().numpy() for name, value in {
@@ -183,7 +203,8 @@ def backward_pass(sentence: str, loss_step: int | None = None, setup: BPTTSetup 
         tokens=tokens, truncated=len(split_tokens(sentence, MAX_TOKENS + 1)) > MAX_TOKENS, loss_steps=positions,
         loss=gradients.loss, weight_grad=weight_grad, forward_diff=forward_diff,
         recursion_diff=(recursion - grad_hidden).abs().max().item(),
-        weight_diff=float(np.abs(arrays["running_sums"][-1] - weight_grad).max()), **arrays,
+        weight_diff=float(np.abs(arrays["running_sums"][-1] - weight_grad).max()),
+        grad_input=grad_input.cpu().numpy(), input_diff=float((grad_input - autograd_input).abs().max()), **arrays,
     )
 
 

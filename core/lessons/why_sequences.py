@@ -6,8 +6,9 @@ weights) so the numbers carry over between the two pages:
 * sequence data: a tokenized sentence, a sampled tone, a price path and a DNA fragment, each an ordered array;
 * variable length: one ``nn.RNN`` reads sentences of any length with the same weights, while a feed-forward net
   ``tanh(W · concat(x_1 … x_window) + b)`` has a fixed input size and must pad or cut;
-* memory: changing an early word changes the final hidden state h_T, while a feed-forward net that reads only
-  the last word x_T gives exactly the same output.
+* memory: changing an early word changes the final hidden state h_T, while the same fixed-window net, given the
+  sentence's last ``window`` words (the changed word outside them), gives exactly the same output: a fair contrast,
+  since that net sees as many words as it was built for.
 """
 
 from __future__ import annotations
@@ -136,17 +137,23 @@ def compare_lengths(sentences: Sequence[str], seed: int, window: int = 4,
 
 @dataclass(frozen=True)
 class MemoryProbe:
-    """The same sentence twice, with one earlier word replaced."""
+    """The same sentence twice, with one word before the window net's window replaced."""
 
     tokens: tuple[str, ...]
     changed_tokens: tuple[str, ...]
-    position: int                           # 0-based index of the replaced word (never the last one)
+    position: int                           # 0-based index of the replaced word (before the last ``window`` words)
+    window: int                             # how many of the last words the feed-forward net reads
     hidden: np.ndarray                      # (T, hidden_size)
     changed_hidden: np.ndarray              # (T, hidden_size)
     step_gap: np.ndarray                    # (T,) ‖h_t − h'_t‖: zero before the change, carried after it
-    feedforward_output: np.ndarray          # (hidden_size,) from the last word alone
+    feedforward_output: np.ndarray          # (hidden_size,) from the last ``window`` words
     changed_feedforward_output: np.ndarray  # (hidden_size,)
     max_abs_diff: float                     # traced steps vs torch's nn.RNN forward
+
+    @property
+    def window_tokens(self) -> tuple[str, ...]:
+        """The words the window net reads: the same in both sentences."""
+        return self.tokens[-self.window:]
 
     @property
     def final_gap(self) -> float:
@@ -174,24 +181,31 @@ class MemoryProbe:
         return "grows" if self.final_gap > self.changed_gap else "none"
 
 
-def probe_memory(sentence: str, position: int, replacement: str, seed: int,
-                 config: RNNStepConfig = RNNStepConfig()) -> MemoryProbe:
-    """Replace the word at ``position`` with ``replacement`` and compare the RNN with a last-word-only net.
+def memory_positions(token_count: int, window: int) -> range:
+    """The words that can be replaced: those before the last ``window`` (empty when the sentence fits the window)."""
+    return range(max(0, token_count - window))
 
-    ValueError when the sentence has fewer than two tokens, the position is the last word (the last-word net
+
+def probe_memory(sentence: str, position: int, replacement: str, seed: int,
+                 config: RNNStepConfig = RNNStepConfig(), window: int = 4) -> MemoryProbe:
+    """Replace the word at ``position`` with ``replacement``; compare the RNN with the fixed-window net
+    ``tanh(W · concat(x_{T-window+1} … x_T) + b)`` (:func:`build_feedforward`, the lengths demo's weights) given the
+    last ``window`` words.
+
+    ValueError when the sentence is not longer than the window, the position is inside the window (the window net
     would see the change) or out of range, or the replacement is empty or more than one token.
     """
     tokens = split_tokens(sentence, config.max_tokens)
     replacement = replacement.strip()
-    if len(tokens) < 2:
-        raise ValueError("the sentence needs at least two tokens")
-    if not 0 <= position < len(tokens) - 1:
-        raise ValueError(f"position must be in 0..{len(tokens) - 2} (an earlier word, not the last)")
+    if len(tokens) <= window:
+        raise ValueError(f"the sentence needs more than {window} tokens")
+    if position not in memory_positions(len(tokens), window):
+        raise ValueError(f"position must be in 0..{len(tokens) - window - 1} (before the window's last words)")
     if not replacement or len(replacement.split()) != 1:
         raise ValueError("the replacement must be one word")
     changed = [*tokens[:position], replacement, *tokens[position + 1:]]
     rnn, _ = build_network(seed, config)
-    last_word = build_feedforward(1, seed, config)
+    window_net = build_feedforward(window, seed, config)
     with torch.no_grad():
         inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
         changed_inputs = embed_tokens(changed, config.input_size, seed)  # (seq_len, input)
@@ -200,10 +214,10 @@ def probe_memory(sentence: str, position: int, replacement: str, seed: int,
         gap = max(float((hidden - rnn(inputs)[0]).abs().max()),
                   float((changed_hidden - rnn(changed_inputs)[0]).abs().max()))
         step_gap = torch.linalg.vector_norm(hidden - changed_hidden, dim=-1)  # (seq_len,)
-        output = last_word(inputs[-1])  # (hidden,) the last word is the same in both sentences
-        changed_output = last_word(changed_inputs[-1])  # (hidden,)
+        output = window_net(inputs[-window:].reshape(-1))  # (hidden,) the window is the same in both sentences
+        changed_output = window_net(changed_inputs[-window:].reshape(-1))  # (hidden,)
     return MemoryProbe(
-        tokens=tuple(tokens), changed_tokens=tuple(changed), position=position,
+        tokens=tuple(tokens), changed_tokens=tuple(changed), position=position, window=window,
         hidden=hidden.numpy(), changed_hidden=changed_hidden.numpy(), step_gap=step_gap.numpy(),
         feedforward_output=output.numpy(), changed_feedforward_output=changed_output.numpy(), max_abs_diff=gap,
     )

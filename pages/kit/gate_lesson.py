@@ -17,7 +17,7 @@ from core.figures.gates import gate_heatmaps_figure, token_gate_bars_figure
 from pages.kit.chart import chart
 from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
-from pages.kit.layout import agreement, formula_block, how_to_read, page_header
+from pages.kit.layout import agreement, deeper, formula_block, how_to_read, page_header
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.messages import run_or_stop, truncated, untrained
 from pages.kit.trained_switch import default_sentence, model_card, show_story, trained_switch
@@ -76,17 +76,19 @@ def gate_lesson(spec: GateLesson) -> tuple[Any, str, int, int, bool]:
     if lesson.truncated:
         truncated(spec.max_tokens)
 
-    st.subheader(t["equations_title"])
-    for equation in spec.equations:
-        formula_block(equation)
-    st.markdown(t["equations_text"])
+    # The picture first, then the equations it follows; the check against torch's module is bookkeeping
     step = step_slider(page, t, lesson.seq_len)
-
     cell, bars = _animations(page, sentence, seed, trained, step, language(), _spec=spec)
     st.subheader(t["cell_title"])
     chart(cell, f"{page}.cell")
     how_to_read(t.format("cell_how", hidden=spec.hidden_size, input_size=spec.input_size))
-    agreement(lesson.max_abs_diff, spec.reference)
+
+    st.subheader(t["equations_title"])
+    for equation in spec.equations:
+        formula_block(equation)
+    st.markdown(t["equations_text"])
+    with deeper():
+        agreement(lesson.max_abs_diff, spec.reference)
     if trained:
         show_story(spec.kind, sentence, spec.max_tokens)
     else:

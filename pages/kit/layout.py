@@ -17,6 +17,14 @@ def page_header(t: Texts, **values) -> None:
     st.title(t["title"])
     if "intro" in t:
         st.markdown(t.format("intro", **values) if values else t["intro"])
+    if "notice" in t:  # the story first: what to look for, before any equation
+        st.info(f"**{texts('common')['notice']}** {t['notice']}", icon="👀")
+
+
+def deeper():
+    """An expander, closed at first, for torch's bookkeeping (weight layout, bias split, agreement checks): the
+    lesson reads without it. Use as ``with deeper(): …``."""
+    return st.expander(texts("common")["deeper"], expanded=False)
 
 
 def how_to_read(text: str) -> None:

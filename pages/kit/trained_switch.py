@@ -12,6 +12,7 @@ from core.escape import markdown_text
 from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED_SENTENCE
 from core.lessons.trained.load import read_card
 from core.lessons.trained.story import GateStory, gate_story
+from core.lessons.trained.verb_evidence import verb_evidence
 from pages.kit.i18n import texts
 from pages.kit.shared_view import shared
 
@@ -81,3 +82,13 @@ def show_story(kind: str, sentence: str, max_tokens: int) -> GateStory | None:
     else:
         st.markdown(story_text(story))
     return story
+
+
+def show_verb_evidence(kind: str) -> None:
+    """Why "was" needs "cat": the trained model's P(was) before the verb, with the subject as written and flipped."""
+    words, evidence = texts("trained"), verb_evidence(kind)
+    st.subheader(words["verb_title"])
+    st.markdown(words.format(
+        "verb_text", sentence=markdown_text(" ".join(evidence.tokens)), subject=evidence.subject,
+        flipped=evidence.flipped_subject, subject_step=evidence.subject_step, step=evidence.verb_step - 1,
+        distance=evidence.distance, was=f"{evidence.was_as_written:.3f}", was_flipped=f"{evidence.was_flipped:.3f}"))

@@ -10,9 +10,11 @@ way in, so links shared before this change keep working. Being unbound, their pa
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import streamlit as st
+
+from pages.kit.i18n import LANGUAGES, Texts, texts
 
 
 def _code(raw: str, options: Sequence[str], aliases: Mapping[str, str]) -> str | None:
@@ -60,6 +62,54 @@ def publish(key: str, value: str | Sequence[str], default: str | Sequence[str]) 
     wanted = [value] if isinstance(value, str) else (list(value) or [""])  # "": none chosen
     if st.query_params.get_all(key) != wanted:
         st.query_params[key] = wanted[0] if isinstance(value, str) else wanted
+
+
+def seed_option(key: str, options: Sequence[Any], default: Any, aliases: Mapping[str, Any] | None = None,
+                code: Callable[[Any], str] = str) -> None:
+    """:func:`seed_choice` for options that are not codes themselves (word positions, step numbers), whose list may
+    change between runs (the sentence was edited).
+
+    On the first view the value comes from ``?key=`` read as ``code(option)`` (``"3"`` for the third word) or as an
+    old label (``aliases``: ``"3 · fox"``); later, a value that left the options goes back to ``default`` instead of
+    whatever Streamlit would pick.
+    """
+    if key in st.session_state:
+        if st.session_state[key] not in options:
+            st.session_state[key] = default
+        return
+    raw = st.query_params.get(key, "").strip()
+    by_code = {code(option): option for option in options}
+    chosen = by_code.get(raw, (aliases or {}).get(raw.casefold()))
+    st.session_state[key] = chosen if chosen in options else default
+
+
+def publish_option(key: str, value: Any, default: Any, code: Callable[[Any], str] = str) -> None:
+    """:func:`publish` for :func:`seed_option`'s widgets: ``code(value)`` in the URL, nothing at the default."""
+    publish(key, code(value), code(default))
+
+
+def translated_aliases(page: str, labels: Callable[[Texts], Mapping[Any, str]]) -> dict[str, Any]:
+    """``label -> option`` for one page's option labels in every language (``labels`` reads them from its texts), so
+    that links written before the URL carried codes still open."""
+    return {label.strip().casefold(): option for lang in LANGUAGES
+            for option, label in labels(texts(page, lang)).items()}
+
+
+def word_number(position: int) -> str:
+    """A word's position (0-based) as a link names it: its number in the sentence, from 1."""
+    return str(position + 1)
+
+
+def coded_option(draw: Callable[..., Any], key: str, options: Sequence[Any], default: Any,
+                 aliases: Mapping[str, Any] | None = None, code: Callable[[Any], str] = str, **widget: Any) -> Any:
+    """Draw one unbound option widget (``st.selectbox``, ``st.segmented_control`` … or a column's) whose URL
+    parameter carries ``code(option)``: seeded from the URL before it is drawn, published after. The value it shows
+    (never None: a cleared single-choice widget reads as ``default``)."""
+    seed_option(key, options, default, aliases, code)
+    value = draw(options=list(options), key=key, **widget)
+    value = default if value is None else value
+    publish_option(key, value, default, code)
+    return value
 
 
 def forget(keys: Iterable[str]) -> None:

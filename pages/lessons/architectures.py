@@ -14,6 +14,7 @@ from pages.kit.layout import agreement, device_note, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input, sentence_box
 from pages.kit.messages import empty_input, untrained
 from pages.kit.shared_view import shared
+from pages.kit.url_choices import coded_option, translated_aliases
 
 t = texts("architectures")
 
@@ -50,9 +51,10 @@ page_header(t)
 sentence = sentence_box("architectures", t["default_sentence"], max_chars=200)
 left, right = st.columns([3, 1])
 with left:
-    kind = st.segmented_control(t["architecture"], options=list(ARCHITECTURES), format_func=t["names"].get,
-                                default=ARCHITECTURES[0], required=True, key=shared("architectures.view"),
-                                bind="query-params")
+    kind = coded_option(st.segmented_control, shared("architectures.view"), list(ARCHITECTURES), ARCHITECTURES[0],
+                        translated_aliases("architectures", lambda words: {code: words["names"][code]
+                                                                            for code in ARCHITECTURES}),
+                        label=t["architecture"], format_func=t["names"].get, required=True)
 with right:
     seed = seed_input("architectures")
 
@@ -83,5 +85,14 @@ with emitted:
         t["probability_column"]: [float(run.output_probability[column]) for column in columns],
     }), hide_index=True, key="architectures.emitted")
 device_note("cpu")  # these one-sentence models are tiny and always run on the CPU (core.lessons.architectures)
+
+applications = t["applications"]  # the application map; the chosen architecture's row is marked
+st.subheader(applications["heading"])
+st.dataframe(pd.DataFrame({
+    applications["architecture"]: [("▶ " if row["code"] == kind else "") + t["names"][row["code"]]
+                                   for row in applications["rows"]],
+    **{applications[column]: [row[column] for row in applications["rows"]] for column in ("task", "input", "output")},
+}), hide_index=True, key="architectures.applications")
+st.caption(applications["note"])
 
 check_yourself("architectures")

@@ -20,21 +20,23 @@ from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.messages import empty_input, truncated, untrained
 from pages.kit.shared_view import shared
+from pages.kit.trained_switch import default_sentence, model_card, trained_switch
+from pages.kit.url_choices import coded_option, translated_aliases
 
 t = texts("bptt")
 ALL_STEPS = 0  # the loss picker's value for "a loss at every step"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compute(sentence: str, seed: int, loss_choice: int, device: str) -> BackwardPass:
+def compute(sentence: str, seed: int, loss_choice: int, device: str, trained: bool = False) -> BackwardPass:
     loss_step = None if loss_choice == ALL_STEPS else loss_choice - 1
-    return backward_pass(sentence, loss_step, BPTTSetup(seed=seed), device)
+    return backward_pass(sentence, loss_step, BPTTSetup(seed=seed, trained=trained), device)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def animation(sentence: str, seed: int, loss_choice: int, device: str, lang: str):
+def animation(sentence: str, seed: int, loss_choice: int, device: str, trained: bool, lang: str):
     """The backward-pass figure of one view (frames cost more to build than the gradients)."""
-    result, words = compute(sentence, seed, loss_choice, device), texts("bptt", lang)
+    result, words = compute(sentence, seed, loss_choice, device, trained), texts("bptt", lang)
     labels = figure_labels(BackwardLabels, words["figure"], player=player_labels(lang))
     return backward_figure(result.tokens, result.grad_hidden, result.terms, result.running_sums,
                            result.weight_grad, result.loss_steps, labels)
@@ -42,19 +44,28 @@ def animation(sentence: str, seed: int, loss_choice: int, device: str, lang: str
 
 NETWORK = BPTTSetup().network  # lesson 2's sizes, printed in the intro
 page_header(t, input=NETWORK.input_size, hidden=NETWORK.hidden_size, output=NETWORK.output_size)
-sentence, seed = sentence_controls("bptt", t, DEFAULT_SENTENCE, max_chars=200)
+trained = trained_switch("bptt", DEFAULT_SENTENCE)
+sentence, seed = sentence_controls("bptt", t, default_sentence("bptt", DEFAULT_SENTENCE), max_chars=200)
+if trained:
+    model_card("rnn")
 
 tokens = split_tokens(sentence or "", MAX_TOKENS)
 if not tokens:
     empty_input()
-loss_choice = st.selectbox(
-    t["loss_label"], [ALL_STEPS, *range(1, len(tokens) + 1)], help=t["loss_help"], key=shared("bptt.loss"),
-    format_func=lambda choice: t["loss_all"] if choice == ALL_STEPS
-    else t.format("loss_step", step=choice, token=tokens[choice - 1]),
-    bind="query-params",
-)
+
+
+def loss_labels(words) -> dict[int, str]:
+    """Each loss choice's label in one language (old links carried these)."""
+    return {ALL_STEPS: words["loss_all"],
+            **{step: words.format("loss_step", step=step, token=tokens[step - 1]) for step in range(1, len(tokens) + 1)}}
+
+
+shown = loss_labels(t)
+loss_choice = coded_option(st.selectbox, shared("bptt.loss"), list(shown), ALL_STEPS, translated_aliases("bptt", loss_labels),
+                           lambda choice: "all" if choice == ALL_STEPS else str(choice),  # ?bptt.loss=3: L_3 only
+                           label=t["loss_label"], help=t["loss_help"], format_func=shown.__getitem__)
 device = str(select_device())  # the tiny RNN runs where the app computes; the caption at the end names it
-result = compute(sentence, seed, loss_choice, device)
+result = compute(sentence, seed, loss_choice, device, trained)
 if result.truncated:
     truncated(MAX_TOKENS)
 
@@ -64,12 +75,15 @@ for equation in MODEL_EQUATIONS:
 st.markdown(t["model_text"] + " " + t.format("loss_value", value=f"{result.loss:.6f}"))
 
 st.subheader(t["animation_title"])
-chart(animation(sentence, seed, loss_choice, device, language()), "bptt.backward")
+chart(animation(sentence, seed, loss_choice, device, trained, language()), "bptt.backward")
 how_to_read(t["animation_how"])
 agreement(result.recursion_diff, t["ref_recursion"])
 agreement(result.weight_diff, t["ref_weight"])
 agreement(result.forward_diff, t["ref_forward"])
-untrained(t["untrained_note"])
+if trained:  # class 1 of the agreement model is "were": each loss asks for it, so the gradient seeks the subject
+    st.caption(t["trained_note"])
+else:
+    untrained(t["untrained_note"])
 
 st.subheader(t["step_title"])
 step = step_slider("bptt", t, result.seq_len, default=result.seq_len - 1)
@@ -93,7 +107,7 @@ st.markdown(t["sum_text"])
 
 st.subheader(t["table_title"])
 columns = t["columns"]
-norm_columns = ("direct", "carried", "total", "term", "probability")
+norm_columns = ("direct", "carried", "total", "term", "probability", "input")
 st.dataframe(pd.DataFrame({
     columns["step"]: np.arange(1, result.seq_len + 1),
     columns["token"]: list(result.tokens),
@@ -103,9 +117,11 @@ st.dataframe(pd.DataFrame({
     columns["total"]: result.grad_norms,
     columns["term"]: result.term_norms,
     columns["probability"]: result.target_probability,
+    columns["input"]: np.linalg.norm(result.grad_input, axis=1),
 }), hide_index=True, key="bptt.table",
     column_config={columns[name]: st.column_config.NumberColumn(format="%.4f") for name in norm_columns})
-st.caption(t["table_note"])
+st.caption(t["table_note"] + " " + t["input_note"])
+agreement(result.input_diff, t["ref_input"])
 device_note(device)
 
-check_yourself("bptt", sentence, seed)
+check_yourself("bptt", sentence, seed, trained)

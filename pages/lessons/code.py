@@ -13,7 +13,7 @@ from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import texts
 from pages.kit.layout import device_note, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input
-from pages.lessons.code_sections import classifier_section, loop_section, size_input
+from pages.lessons.code_sections import classifier_section, loop_section, size_input, training_section
 
 TORCH_SYMBOLS = {"input": "i", "forget": "f", "candidate": "g", "output": "o"}
 NUMPY_SYMBOLS = {"input": "i", "forget": "f", "candidate": "C̃", "output": "o"}
@@ -82,5 +82,6 @@ device_note("cpu")  # NumPy, and torch's float64 copy of the cell, both run on t
 
 loop_section(t, loop_source)
 classifier_section(t)
+training_section(t, check_seed)
 
 check_yourself("code")

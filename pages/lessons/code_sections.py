@@ -13,6 +13,8 @@ from core.lessons.code import (
 )
 from core.lessons.gradients import float64_device
 from core.parameter_count import LayerCount, ParameterTable, lstm_layer_counts, parameter_table
+from core.lessons.classifier_step import CONFIG as CLASSIFIER
+from core.lessons.classifier_step import LEARNING_RATE, MAX_NORM, ClassifierStep, classifier_step
 from pages.kit.chart import chart
 from pages.kit.i18n import Texts, language, texts
 from pages.kit.labels import figure_labels, player_labels
@@ -123,3 +125,31 @@ def classifier_section(t: Texts) -> None:
         words["count"]: list(table.counts),
     }), hide_index=True, key="code.parameter_table",
         column_config={words["count"]: st.column_config.NumberColumn(format="localized")})
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def training_step(seed: int) -> ClassifierStep:
+    return classifier_step(seed)
+
+
+def training_section(t: Texts, seed: int) -> None:
+    """The classifier's forward pass through h_n[-2] / h_n[-1], then one annotated training step, on tiny sizes."""
+    words, step = t["training"], training_step(seed)
+    st.header(words["heading"])
+    st.markdown(words.format("explain", hidden=CLASSIFIER.hidden_size, layers=CLASSIFIER.num_layers))
+    st.dataframe(pd.DataFrame({
+        words["tensor"]: list(step.shapes), words["shape"]: [str(shape) for shape in step.shapes.values()],
+        words["meaning"]: [words["meanings"][name] for name in step.shapes],
+    }), hide_index=True, key="code.classifier_shapes")
+    agreement(max(step.forward_final_gap, step.backward_final_gap), words["ref_finals"])
+    agreement(step.features_gap, "TextClassifier.features")
+    st.markdown(f"**{words['step_title']}**")
+    st.code(words["step_code"].format(max_norm=MAX_NORM, lr=LEARNING_RATE), language="python")
+    st.dataframe(pd.DataFrame({
+        words["stage"]: [words["stages"][name] for name in ("zero_grad", "loss", "backward", "clip", "step")],
+        words["value"]: [f"{step.zeroed_grad:.1f}", f"{step.loss_before:.4f}", f"{step.grad_norm:.4f}",
+                         f"{step.clipped_norm:.4f}", f"{step.loss_after:.4f}"],
+    }), hide_index=True, key="code.training_step")
+    clipped = words["clipped" if step.grad_norm > MAX_NORM else "not_clipped"].format(max_norm=MAX_NORM)
+    st.caption(words.format("summary", before=f"{step.loss_before:.4f}", after=f"{step.loss_after:.4f}",
+                            clipped=clipped))

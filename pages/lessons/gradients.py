@@ -17,12 +17,14 @@ from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input, step_slider
 from pages.kit.shared_view import shared
+from pages.kit.url_choices import coded_option, translated_aliases
 from pages.lessons.gradients_sections import (
     activation_section, clipping_section, powers_section, sentence_source, short,
 )
 
 t = texts("gradients")
 controls = t["controls"]
+MATRICES, SOURCES = ("orthogonal", "gaussian"), ("random", "sentence")  # codes: the URL carries these, never labels
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -62,14 +64,15 @@ radius = radius_column.slider(controls["radius"], 0.1, 3.0, 0.9, 0.05, help=cont
                               key=shared("gradients.radius"), bind="query-params")
 nonlinearity = activation_column.segmented_control(controls["nonlinearity"], ["tanh", "relu"], default="tanh",
                                                    required=True, key=shared("gradients.activation"), bind="query-params")
-matrix = matrix_column.segmented_control(controls["matrix"], ["orthogonal", "gaussian"], default="orthogonal",
-                                         format_func=controls.get, required=True, help=controls["matrix_help"],
-                                         key=shared("gradients.matrix"), bind="query-params")
+matrix = coded_option(matrix_column.segmented_control, shared("gradients.matrix"), MATRICES, MATRICES[0],
+                      translated_aliases("gradients", lambda words: {code: words["controls"][code] for code in MATRICES}),
+                      label=controls["matrix"], format_func=controls.get, required=True, help=controls["matrix_help"])
 setup = ChainSetup(radius=float(radius), nonlinearity=nonlinearity, matrix=matrix,
                    seed=seed_input("gradients", controls["seed_help"], seed_column))
 
-source = st.segmented_control(controls["source"], ["random", "sentence"], default="random", format_func=controls.get,
-                              required=True, key=shared("gradients.source"), bind="query-params")
+source = coded_option(st.segmented_control, shared("gradients.source"), SOURCES, SOURCES[0],
+                      translated_aliases("gradients", lambda words: {code: words["controls"][code] for code in SOURCES}),
+                      label=controls["source"], format_func=controls.get, required=True)
 tokens: list[str] = []
 watch = None
 if source == "random":

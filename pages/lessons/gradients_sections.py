@@ -17,6 +17,7 @@ from pages.kit.layout import agreement, formula_block, how_to_read
 from pages.kit.lesson_controls import preset_picker, sentence_box
 from pages.kit.messages import empty_input, truncated
 from pages.kit.shared_view import shared
+from pages.kit.url_choices import coded_option, word_number
 
 THRESHOLDS = (0.01, 0.1, 0.5, 1.0, 1.5, 2.0, 5.0, 10.0, 50.0, 100.0, 1000.0)
 FACTORS = tuple(round(0.05 * step, 2) for step in range(1, 41))  # 0.05 … 2.0
@@ -97,9 +98,11 @@ def sentence_source(t: Texts) -> tuple[list[str], int, int]:
         truncated(MAX_TOKENS)
     start, reach = anchor_pair(tokens, controls["anchors"])
     label = [f"{position + 1} · {token}" for position, token in enumerate(tokens)]
+    old_links = {text.casefold(): position for position, text in enumerate(label)}  # links that carried the label
     start_column, reach_column = st.columns(2)
-    loss_position = start_column.selectbox(controls["loss_word"], range(1, len(tokens)), index=start - 1,
-                                           format_func=label.__getitem__, key=shared("gradients.start"), bind="query-params")
-    watch = reach_column.selectbox(controls["watch_word"], range(loss_position), index=min(reach, loss_position - 1),
-                                   format_func=label.__getitem__, key=shared("gradients.reach"), bind="query-params")
+    # the URL carries word numbers (?gradients.start=5), the same in every language
+    loss_position = coded_option(start_column.selectbox, shared("gradients.start"), range(1, len(tokens)), start, old_links,
+                                 word_number, label=controls["loss_word"], format_func=label.__getitem__)
+    watch = coded_option(reach_column.selectbox, shared("gradients.reach"), range(loss_position), min(reach, loss_position - 1),
+                         old_links, word_number, label=controls["watch_word"], format_func=label.__getitem__)
     return tokens, loss_position, watch

@@ -13,7 +13,7 @@ from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts
-from pages.kit.layout import agreement, device_note, formula_block, how_to_read
+from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read
 from pages.kit.shared_view import shared
 
 t = texts("gru_step")
@@ -67,12 +67,13 @@ st.markdown(t.format("convention_step", step=step))
 equations = step_equations(lesson, step)
 for line in equations["hidden"] + equations["tutorial_hidden"]:
     formula_block(line)
-agreement(lesson.convention_max_abs_diff, t["tutorial_update_form"])
 chart(conventions(sentence, seed, trained, language()), "gru_step.conventions")
 how_to_read(t["convention_how"])
-st.markdown(t["reset_text"])
-st.metric(t["reset_metric"], f"{lesson.reset_placement_gap:.3f}")
-st.caption(t["reset_note"])
+with deeper():  # the agreement check and where torch puts the reset gate are bookkeeping
+    agreement(lesson.convention_max_abs_diff, t["tutorial_update_form"])
+    st.markdown(t["reset_text"])
+    st.metric(t["reset_metric"], f"{lesson.reset_placement_gap:.3f}")
+    st.caption(t["reset_note"])
 
 st.subheader(t["compare_title"])
 st.markdown(t.format("compare_text", batch=TIMING.batch_size, steps=TIMING.seq_len, repeats=TIMING.repeats))

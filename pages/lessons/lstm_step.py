@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.figures.lstm_step import cell_path_figure, lstm_cell_figure
 from core.lessons.cell_path import PATH_EQUATIONS, CellPath, cell_path
+from core.lessons.concat_order import ORDER_EQUATION, concat_orders
 from core.lessons.lstm_step import (
     DEFAULT_SENTENCE, EQUATIONS, LAYOUT_EQUATION, LSTMStepConfig, LSTMWalkthrough, build_lstm, step_equations,
     walkthrough, weight_layout,
@@ -15,8 +16,9 @@ from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts
-from pages.kit.layout import agreement, device_note, formula_block, how_to_read
+from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read
 from pages.kit.shared_view import shared
+from pages.kit.url_choices import coded_option, translated_aliases
 
 t = texts("lstm_step")
 CONFIG = LSTMStepConfig()
@@ -58,13 +60,18 @@ LESSON = GateLesson(
 )
 lesson, sentence, seed, step, trained = gate_lesson(LESSON)
 
-st.subheader(t["layout_title"])
-st.markdown(t["layout_text"])
-table, shapes_line = layout_table(seed, language())
-st.dataframe(table, hide_index=True, key="lstm_step.layout")
-st.caption(t.format("layout_shapes", shapes=shapes_line))
-formula_block(LAYOUT_EQUATION)
-agreement(lesson.tutorial_max_abs_diff, t["tutorial_form"])
+with deeper():  # torch's weight layout is bookkeeping: the lesson reads without it
+    st.subheader(t["layout_title"])
+    st.markdown(t["layout_text"])
+    table, shapes_line = layout_table(seed, language())
+    st.dataframe(table, hide_index=True, key="lstm_step.layout")
+    st.caption(t.format("layout_shapes", shapes=shapes_line))
+    formula_block(LAYOUT_EQUATION)
+    agreement(lesson.tutorial_max_abs_diff, t["tutorial_form"])
+    order = concat_orders(*lesson.weights["forget"], lesson.inputs[step - 1], lesson.previous_hidden[step - 1])
+    st.markdown(t["order_text"])
+    formula_block(ORDER_EQUATION)
+    st.caption(t.format("order_numbers", step=step, agree=f"{order.orders_gap:.1e}", wrong=f"{order.mismatch_gap:.3f}"))
 
 st.subheader(t["path_title"])
 st.markdown(t["path_text"])
@@ -73,9 +80,11 @@ for equation in PATH_EQUATIONS:
 source_column, bias_column = st.columns([2, 3])
 with source_column:
     long_count = len(tokens_of(t["long_sentence"], CONFIG.max_path_tokens)[0])
-    source = st.segmented_control(t["path_source"], options=["long", "sentence"], default="long", required=True,
-                                  format_func=lambda option: t["path_sources"][option].format(count=long_count),
-                                  key=shared("lstm_step.path"), bind="query-params")
+    sources = {code: label.format(count=long_count) for code, label in t["path_sources"].items()}
+    source = coded_option(st.segmented_control, shared("lstm_step.path"), list(sources), "long",  # ?lstm_step.path=sentence
+                          translated_aliases("lstm_step", lambda words: {
+                              code: label.format(count=long_count) for code, label in words["path_sources"].items()}),
+                          label=t["path_source"], required=True, format_func=sources.__getitem__)
 with bias_column:
     forget_bias = st.slider(t["forget_bias"], min_value=-2.0, max_value=4.0, value=0.0, step=0.5,
                             help=t["forget_bias_help"], key=shared("lstm_step.bias"), bind="query-params")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.escape import markdown_text
 from core.figures.rnn_step import StepFigureLabels, matrix_heatmap, step_terms_figure
+from core.figures.folded import FOLDED_FIELDS, FoldedLabels, folded_figure
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
 from core.lessons.rnn_step import (
     DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, biases_latex, run_lesson, step_equations,
@@ -16,7 +17,7 @@ from pages.kit.labels import player_labels
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
 from pages.kit.messages import run_or_stop, truncated, untrained
-from pages.kit.trained_switch import default_sentence, model_card, trained_switch
+from pages.kit.trained_switch import default_sentence, model_card, show_verb_evidence, trained_switch
 
 t = texts("rnn_step")
 CONFIG = RNNStepConfig()
@@ -62,10 +63,17 @@ trained = trained_switch("rnn_step", DEFAULT_SENTENCE)
 sentence, seed = sentence_controls("rnn_step", t, default_sentence("rnn_step", DEFAULT_SENTENCE), max_chars=200)
 if trained:
     model_card("rnn")
+    show_verb_evidence("rnn")
 
 lesson = run_or_stop(compute, sentence, seed, trained)
 if lesson.truncated:
     truncated(CONFIG.max_tokens)
+
+folded = t["folded"]  # the loop first (story before math), sizes from the config
+sizes = dict(input=CONFIG.input_size, hidden=CONFIG.hidden_size, output=CONFIG.output_size)
+st.subheader(folded["heading"])
+chart(folded_figure(FoldedLabels(**{name: folded[name].format(**sizes) for name in FOLDED_FIELDS})), "rnn_step.folded")
+how_to_read(folded["how"])
 
 st.subheader(t["formulas_title"])
 for equation in EQUATIONS:

@@ -105,4 +105,15 @@ how_to_read(t["versus"]["how_to_read"])
 st.info(t["versus"]["still_useful"])
 device_note(device)
 
+key_points = t["key_points"]
+st.header(key_points["heading"])
+pages = texts("common")["pages"]  # lesson names as the sidebar shows them
+st.dataframe(pd.DataFrame({
+    key_points["concept"]: [row["concept"] for row in key_points["rows"]],
+    key_points["point"]: [row["point"] for row in key_points["rows"]],
+    key_points["lesson"]: ["; ".join(pages[name] for name in row["lessons"]) for row in key_points["rows"]],
+}), hide_index=True, key="summary.key_points")
+st.header(t["further_reading"]["heading"])
+st.markdown("\n".join(f"- {item}" for item in t["further_reading"]["items"]))
+
 check_yourself("summary")

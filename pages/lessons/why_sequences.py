@@ -97,7 +97,7 @@ chart(animation, "why_sequences.recurrence")
 how_to_read(words["animation_how"])
 agreement(comparison.max_abs_diff, "torch.nn.RNN")
 
-memory_section(t, sentences[0], seed, CONFIG)
+memory_section(t, sentences, seed, CONFIG, WINDOW)
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has
 
 check_yourself("why_sequences", sentences[0], seed)

@@ -8,13 +8,14 @@ from core.figures.style import GATE_COLORS
 from core.figures.why_sequences import memory_gap_figure, one_hot_figure, signal_figure, token_vectors_figure
 from core.lesson_models import RNNStepConfig
 from core.lessons.why_sequences import (
-    DNA_ALPHABET, SAMPLE_RATE, MemoryProbe, SequenceExamples, probe_memory, sequence_examples,
+    DNA_ALPHABET, SAMPLE_RATE, MemoryProbe, SequenceExamples, memory_positions, probe_memory, sequence_examples,
 )
 from core.sequence_input import split_tokens
 from pages.kit.chart import chart
 from pages.kit.i18n import Texts, language, texts
 from pages.kit.layout import agreement, how_to_read
 from pages.kit.shared_view import shared
+from pages.kit.url_choices import coded_option, word_number
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -52,34 +53,47 @@ def examples_section(t: Texts, sentence: str, seed: int, config: RNNStepConfig) 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def memory(sentence: str, position: int, replacement: str, seed: int) -> MemoryProbe:
-    return probe_memory(sentence, position, replacement, seed, RNNStepConfig())
+def memory(sentence: str, position: int, replacement: str, seed: int, window: int) -> MemoryProbe:
+    return probe_memory(sentence, position, replacement, seed, RNNStepConfig(), window)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def memory_figure(sentence: str, position: int, replacement: str, seed: int, lang: str):
-    words, probe = texts("why_sequences", lang)["memory"], memory(sentence, position, replacement, seed)
+def memory_figure(sentence: str, position: int, replacement: str, seed: int, window: int, lang: str):
+    words, probe = texts("why_sequences", lang)["memory"], memory(sentence, position, replacement, seed, window)
     return memory_gap_figure(probe.tokens, probe.changed_tokens, probe.step_gap, probe.feedforward_gap,
-                             words["figure_title"], words["rnn_label"], words["feedforward_label"], words["gap_label"])
+                             words["figure_title"], words["rnn_label"],
+                             texts("why_sequences", lang)["memory"].format("feedforward_label", window=window),
+                             words["gap_label"])
 
 
-def memory_section(t: Texts, sentence: str, seed: int, config: RNNStepConfig) -> None:
-    """Pick a word of ``sentence`` and its replacement; show the gap at every step and at the end."""
+def memory_sentence(sentences: tuple[str, ...], window: int, config: RNNStepConfig) -> tuple[int, list[str]]:
+    """The first sentence (its number from 1, its tokens) with words before the window net's window; (0, []) if none."""
+    for number, sentence in enumerate(sentences, start=1):
+        tokens = split_tokens(sentence, config.max_tokens)
+        if memory_positions(len(tokens), window):
+            return number, tokens
+    return 0, []
+
+
+def memory_section(t: Texts, sentences: tuple[str, ...], seed: int, config: RNNStepConfig, window: int) -> None:
+    """Replace a word that lies outside the window net's last ``window`` words; show the gap at every step."""
     words = t["memory"]
     st.subheader(words["title"])
-    st.markdown(words["text"])
-    tokens = split_tokens(sentence, config.max_tokens)
-    if len(tokens) < 2:
-        st.info(words["needs_two"])
+    number, tokens = memory_sentence(sentences, window, config)
+    if not number:
+        st.info(words.format("needs_longer", window=window))
         return
+    sentence = " ".join(tokens)
+    st.markdown(words.format("text", number=number, window=window, last=" ".join(tokens[-window:])))
     left, right = st.columns(2)
-    position = int(left.selectbox(words["position"], list(range(len(tokens) - 1)), index=0,
-                                  format_func=lambda index: f"{index + 1} · {tokens[index]}",
-                                  key=shared("why_sequences.position"), bind="query-params"))
-    replacement = right.text_input(words["replacement"], value="他", max_chars=40, key=shared("why_sequences.swap"),
-                                   bind="query-params") or ""
+    labels = {index: f"{index + 1} · {tokens[index]}" for index in memory_positions(len(tokens), window)}
+    position = int(coded_option(left.selectbox, shared("why_sequences.position"), list(labels), min(1, len(labels) - 1),
+                                {text.casefold(): index for index, text in labels.items()}, word_number,
+                                label=words["position"], format_func=labels.__getitem__))  # ?…position=2: word 2
+    replacement = right.text_input(words["replacement"], value=words["replacement_default"], max_chars=40,
+                                   key=shared("why_sequences.swap"), bind="query-params") or ""
     try:
-        probe = memory(sentence, position, replacement, seed)
+        probe = memory(sentence, position, replacement, seed, window)
     except ValueError:
         st.warning(words["bad_replacement"])
         return
@@ -87,8 +101,8 @@ def memory_section(t: Texts, sentence: str, seed: int, config: RNNStepConfig) ->
         st.info(words["same_word"])
     left, right = st.columns(2)
     left.metric(words["rnn_gap"], f"{probe.final_gap:.4f}")
-    right.metric(words["feedforward_gap"], f"{probe.feedforward_gap:.4f}")
-    chart(memory_figure(sentence, position, replacement, seed, language()), "why_sequences.memory")
+    right.metric(words.format("feedforward_gap", window=window), f"{probe.feedforward_gap:.4f}")
+    chart(memory_figure(sentence, position, replacement, seed, window, language()), "why_sequences.memory")
     how_to_read(words.format("figure_how", changed=probe.changed_gap, final=probe.final_gap, steps=probe.steps_after,
-                             trend=words[f"trend_{probe.trend}"]))
+                             trend=words[f"trend_{probe.trend}"], window=window))
     agreement(probe.max_abs_diff, "torch.nn.RNN")

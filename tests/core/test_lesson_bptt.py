@@ -126,3 +126,43 @@ def test_bptt_on_cuda_matches_cpu():
     np.testing.assert_allclose(on_gpu.grad_hidden, on_cpu.grad_hidden, atol=1e-5)
     np.testing.assert_allclose(on_gpu.weight_grad, on_cpu.weight_grad, atol=1e-5)
     assert on_gpu.weight_diff < 1e-5 and on_gpu.recursion_diff < 1e-5
+
+
+def test_the_trained_switch_runs_bptt_on_the_shipped_agreement_model_without_changing_it():
+    from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED
+    from core.lessons.trained.load import trained_model
+
+    model = trained_model("rnn")
+    before = {name: tensor.clone() for name, tensor in model.state_dict().items()}
+    result = backward_pass(TRAINED, loss_step=-1, setup=BPTTSetup(trained=True))
+    rnn, readout = model.recurrent, model.readout
+    inputs = model.embed(result.tokens)  # (T, d)
+    hidden, states = torch.zeros(rnn.hidden_size), []
+    for x in inputs:  # h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), each h_t kept for its total derivative
+        hidden = torch.tanh(rnn.weight_ih_l0 @ x + rnn.bias_ih_l0 + rnn.weight_hh_l0 @ hidden + rnn.bias_hh_l0)
+        states.append(hidden)
+    loss = nn.functional.cross_entropy(readout(states[-1])[None], torch.tensor([1]))  # "were" at the last word
+    grad_hidden = torch.stack(torch.autograd.grad(loss, states))  # (T, H) ∂L/∂h_t through every later step
+    assert result.loss == pytest.approx(loss.item(), rel=1e-5)
+    np.testing.assert_allclose(result.grad_hidden, grad_hidden.numpy(), atol=1e-6)
+    assert result.weight_diff < 1e-5 and result.recursion_diff < 1e-5
+    assert all(torch.equal(before[name], tensor) for name, tensor in model.state_dict().items())
+    assert all(parameter.grad is None for parameter in model.parameters())  # the shared model got no .grad
+    untrained = backward_pass(TRAINED, loss_step=-1, setup=BPTTSetup())
+    assert not np.allclose(untrained.grad_hidden, result.grad_hidden)
+
+
+@pytest.mark.parametrize("loss_step", [None, 1])
+def test_input_gradients_are_w_xh_transpose_delta_and_match_autograd(loss_step):
+    result = backward_pass("the cat sat on the mat", loss_step=loss_step, setup=BPTTSetup(seed=2))
+    rnn, readout = build_network(2)
+    inputs = embed_tokens(list(result.tokens), 3, 2).requires_grad_(True)  # (T, d)
+    output, _ = rnn(inputs)
+    positions = list(range(result.seq_len)) if loss_step is None else [loss_step]
+    loss = nn.functional.cross_entropy(readout(output[positions]), torch.ones(len(positions), dtype=torch.long),
+                                       reduction="sum")
+    loss.backward()
+    np.testing.assert_allclose(result.grad_input, inputs.grad.numpy(), atol=1e-6)
+    assert result.input_diff < 1e-6
+    if loss_step is not None:  # words after the loss cannot affect it
+        assert np.abs(result.grad_input[loss_step + 1:]).max() == 0.0

@@ -4,7 +4,8 @@ import torch
 
 from core.lessons.rnn_step import build_network
 from core.lessons.why_sequences import (
-    DNA_ALPHABET, TONE_HZ, build_feedforward, compare_lengths, parameter_count, probe_memory, sequence_examples,
+    DNA_ALPHABET, TONE_HZ, build_feedforward, compare_lengths, memory_positions, parameter_count, probe_memory,
+    sequence_examples,
 )
 from core.sequence_input import embed_tokens
 
@@ -64,29 +65,39 @@ def test_feedforward_pads_short_and_cuts_long_sentences(comparison):
         compare_lengths(["", "  "], seed=0)
 
 
-def test_an_early_word_reaches_the_final_state_but_not_a_last_word_net():
-    probe = probe_memory("我 爱 北京 天安门", position=1, replacement="恨", seed=0)
-    assert probe.changed_tokens == ("我", "恨", "北京", "天安门")
+def test_an_early_word_reaches_the_final_state_but_not_the_window_net():
+    sentence = "the cat sat on the mat today"
+    probe = probe_memory(sentence, position=1, replacement="dog", seed=0, window=4)
+    assert probe.changed_tokens == ("the", "dog", "sat", "on", "the", "mat", "today")
+    assert probe.window_tokens == ("on", "the", "mat", "today")  # the changed word lies outside
     assert probe.step_gap[0] == 0.0  # before the change both runs are identical
-    assert (probe.step_gap[1:] > 1e-4).all() and probe.final_gap > 1e-4
+    assert (probe.step_gap[1:] > 1e-6).all() and probe.final_gap > 1e-4
     assert probe.feedforward_gap == 0.0
-    assert probe.changed_gap == probe.step_gap[1] and probe.steps_after == 2
+    assert probe.changed_gap == probe.step_gap[1] and probe.steps_after == 5
     assert probe.trend == ("fades" if probe.final_gap < probe.changed_gap else "grows")
     rnn, _ = build_network(0)
+    window_net = build_feedforward(4, 0)  # the lengths demo's net, same weights
     with torch.no_grad():
         changed, _ = rnn(embed_tokens(list(probe.changed_tokens), 3, 0))
+        last_four = embed_tokens(list(probe.tokens), 3, 0)[-4:].reshape(-1)
+        np.testing.assert_allclose(probe.feedforward_output, window_net(last_four).numpy(), atol=1e-6)
     np.testing.assert_allclose(probe.changed_hidden, changed.numpy(), atol=1e-6)
     np.testing.assert_allclose(probe.step_gap, np.linalg.norm(probe.hidden - probe.changed_hidden, axis=1),
                                atol=1e-6)
     assert probe.max_abs_diff < 1e-5
+    inside = probe_memory(sentence, position=2, replacement="dog", seed=0, window=2)
+    assert inside.feedforward_gap == 0.0 and memory_positions(7, 2) == range(5)
+    with pytest.raises(ValueError):  # a word inside the window: the window net would see the change
+        probe_memory(sentence, position=3, replacement="dog", seed=0, window=4)
 
 
 @pytest.mark.parametrize("sentence, position, replacement", [
     ("我", 0, "你"),                   # one token: nothing earlier to change
-    ("我 爱 北京", 2, "你"),            # the last word: the last-word net would see it
-    ("我 爱 北京", -1, "你"),
-    ("我 爱 北京", 0, "  "),
-    ("我 爱 北京", 0, "two words"),
+    ("我 爱 北京 天安门", 0, "你"),      # fits the window of four: no word lies outside it
+    ("a b c d e f", 2, "x"),           # inside the window (the last four words)
+    ("a b c d e f", -1, "x"),
+    ("a b c d e f", 0, "  "),
+    ("a b c d e f", 0, "two words"),
 ])
 def test_probe_refuses_bad_requests(sentence, position, replacement):
     with pytest.raises(ValueError):

@@ -91,3 +91,21 @@ def test_device_note_names_the_cpu_even_when_the_app_trains_elsewhere(monkeypatc
     monkeypatch.setattr("pages.kit.layout.select_device", lambda: torch.device("mps"))  # the app's default
     app = open_page("en")
     assert "Computed on: CPU" in [caption.value for caption in app.caption]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_application_map_covers_every_architecture_and_marks_the_chosen_one(lang):
+    from core.lessons.architectures import ARCHITECTURES
+    from pages.kit.i18n import texts
+
+    app = open_page(lang)
+    words = texts("architectures", lang)
+    table = next(frame.value for frame in app.dataframe
+                 if words["applications"]["task"] in frame.value.columns)
+    assert [row["code"] for row in words["applications"]["rows"]] == list(ARCHITECTURES)
+    shown = table[words["applications"]["architecture"]].tolist()
+    assert shown[0] == "▶ " + words["names"][ARCHITECTURES[0]]
+    app.segmented_control(key="architectures.view").set_value("seq2seq").run()
+    table = next(frame.value for frame in app.dataframe if words["applications"]["task"] in frame.value.columns)
+    assert [name for name in table[words["applications"]["architecture"]] if name.startswith("▶")] == [
+        "▶ " + words["names"]["seq2seq"]]

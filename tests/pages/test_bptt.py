@@ -15,7 +15,7 @@ def test_first_view_shows_the_backward_pass(lang, title):
     app = open_page(lang)
     assert app.title[0].value == title
     result = backward_pass("我 爱 北京 天安门")
-    assert len(app.success) == 3 and not app.error  # recursion, Σ terms = weight_hh_l0.grad, forward
+    assert len(app.success) == 4 and not app.error  # recursion, Σ terms = weight_hh_l0.grad, forward, ∂L/∂x_t
     assert any("weight_hh_l0.grad" in box.value for box in app.success)
     specs = chart_specs(app)
     assert len(specs) == 1 and [frame["name"] for frame in specs[0]["frames"]] == ["4", "3", "2", "1"]
@@ -64,3 +64,19 @@ def test_a_shorter_sentence_pulls_the_step_back_into_range():
     assert not app.exception, app.exception
     assert app.slider(key="bptt.step").value == 2
     assert len(app.dataframe[0].value) == 2
+
+
+@pytest.mark.parametrize("lang, switch", [("en", "Trained"), ("zh", "已训练")])
+def test_trained_switch_runs_the_backward_pass_on_the_agreement_model(lang, switch):
+    from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED
+
+    app = open_page(lang)
+    toggle = app.toggle(key="bptt.trained")
+    assert toggle.label == switch and toggle.value is False
+    toggle.set_value(True).run()
+    assert not app.exception
+    assert app.text_input(key="bptt.text").value == TRAINED
+    result = backward_pass(TRAINED, setup=BPTTSetup(trained=True))
+    np.testing.assert_allclose(app.dataframe[0].value.iloc[:, 5].to_numpy(float), result.grad_norms, rtol=1e-6)
+    assert any(f"{result.loss:.6f}" in block.value for block in app.markdown)
+    assert any("were" in block.value for block in app.caption)  # what output 1 means for this model

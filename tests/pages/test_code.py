@@ -57,3 +57,19 @@ def test_changing_the_lstm_sizes_recompares_and_retimes():
     assert any("makes **24** `nn.LSTMCell` calls" in element.value for element in app.markdown)
     assert all(float(gap) < 1e-5 for gap in app.table[1].value.iloc[:, 1])
     assert app.metric[0].value.endswith("×") and float(app.metric[0].value[:-1]) > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_training_step_section_shows_the_models_numbers(lang):
+    from core.lessons.classifier_step import classifier_step
+    from pages.kit.i18n import texts
+
+    app = open_page(lang)
+    words, step = texts("code", lang)["training"], classifier_step(0)
+    shapes = next(frame.value for frame in app.dataframe if words["tensor"] in frame.value.columns)
+    assert shapes[words["shape"]].tolist() == [str(shape) for shape in step.shapes.values()]
+    stages = next(frame.value for frame in app.dataframe if words["stage"] in frame.value.columns)
+    assert stages[words["value"]].tolist() == [f"{step.zeroed_grad:.1f}", f"{step.loss_before:.4f}",
+                                               f"{step.grad_norm:.4f}", f"{step.clipped_norm:.4f}",
+                                               f"{step.loss_after:.4f}"]
+    assert any("TextClassifier.features" in box.value for box in app.success)

@@ -112,3 +112,20 @@ def test_trained_switch_tells_the_gate_story_on_real_numbers(lang):
     notes = " ".join(block.value for block in app.markdown)
     assert f"{story.forget.value:.3f}" in notes and f"{story.written:+.2f}" in notes and "dogs" in notes
     assert app.header[-1].value == texts("questions", lang)["ui"]["title"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_deeper_explains_the_two_concatenation_orders_with_the_lessons_numbers(lang):
+    from core.lessons.concat_order import concat_orders
+    from core.lessons.lstm_step import walkthrough
+    from pages.kit.i18n import texts
+
+    app = open_page(lang)
+    deeper = next(expander for expander in app.expander if expander.label == texts("common", lang)["deeper"]
+                  and expander.dataframe)
+    step = app.slider(key="lstm_step.step").value
+    lesson = walkthrough(app.text_input(key="lstm_step.text").value, seed=0)
+    order = concat_orders(*lesson.weights["forget"], lesson.inputs[step - 1], lesson.previous_hidden[step - 1])
+    captions = " ".join(caption.value for caption in deeper.caption)
+    assert f"t = {step}" in captions and f"{order.mismatch_gap:.3f}" in captions
+    assert any(r"\begin{bmatrix} x_t \\ h_{t-1} \end{bmatrix}" in block.value for block in deeper.latex)

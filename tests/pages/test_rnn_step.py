@@ -22,7 +22,7 @@ def test_first_view_shows_the_worked_example(lang, title):
     shown = latex(app)
     assert bmatrix(lesson.hidden[1]) in shown  # h_2 of the default step, as torch computed it
     assert bmatrix(lesson.weight_input) in shown
-    specs = chart_specs(app)
+    specs = chart_specs(app)[1:]  # after the folded loop
     assert len(specs) == 5  # unrolled, step terms, three weight heatmaps
     assert [len(spec["frames"]) for spec in specs[:2]] == [4, 4]
     shapes = app.dataframe[0].value
@@ -36,7 +36,7 @@ def test_typing_a_sentence_recomputes_everything():
     assert not app.exception
     lesson = run_lesson("the cat sat on the mat", seed=0)
     assert latex(app) != before and bmatrix(lesson.hidden[1]) in latex(app)
-    assert len(chart_specs(app)[0]["frames"]) == 6
+    assert len(chart_specs(app)[1]["frames"]) == 6
 
 
 def test_step_seed_and_preset_controls():
@@ -44,7 +44,7 @@ def test_step_seed_and_preset_controls():
     app.slider(key="rnn_step.step").set_value(4).run()
     lesson = run_lesson("我 爱 北京 天安门", seed=0)
     assert r"h_{4} = \tanh" in latex(app) and bmatrix(lesson.hidden[3]) in latex(app)
-    assert chart_specs(app)[0]["layout"]["sliders"][0]["active"] == 3  # the animation opens at that step
+    assert chart_specs(app)[1]["layout"]["sliders"][0]["active"] == 3  # the animation opens at that step
     app.number_input(key="rnn_step.seed").set_value(7).run()
     reseeded = run_lesson("我 爱 北京 天安门", seed=7)
     assert bmatrix(reseeded.weight_hidden) in latex(app)
@@ -111,7 +111,32 @@ def test_a_hostile_sentence_is_shown_literally_and_escaped_once(step, token):
     prose = next(block.value for block in app.markdown if block.value.startswith(f"Step t = {step} "))
     assert f"**{markdown_text(token)}**" in prose  # every mark escaped: no link, no math, no colour
     assert token not in prose
-    unrolled = chart_specs(app)[0]
+    unrolled = chart_specs(app)[1]
     ticks = [tick["label"] for tick in unrolled["layout"]["sliders"][0]["steps"]]
     assert ticks[2] == '3 · "yes"' and ticks[3] == "4 · &amp;"  # quotes as they are; & escaped once for plotly
     assert "&quot;" not in json.dumps(unrolled) and "&amp;amp;" not in json.dumps(unrolled)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_trained_view_says_why_was_needs_cat_with_the_models_numbers(lang):
+    from core.lessons.trained.verb_evidence import verb_evidence
+
+    app = open_page(lang)
+    assert not [block for block in app.subheader if "cat" in block.value]  # only with the trained model
+    app.toggle(key="rnn_step.trained").set_value(True).run()
+    evidence = verb_evidence("rnn")
+    prose = next(block.value for block in app.markdown if f"{evidence.was_as_written:.3f}" in block.value)
+    assert f"{evidence.was_flipped:.3f}" in prose and "cats" in prose and f"t = {evidence.verb_step - 1}" in prose
+
+
+@pytest.mark.parametrize("lang, term", [("en", "recurrent connection"), ("zh", "循环连接")])
+def test_the_folded_loop_comes_before_the_equations_with_the_configs_sizes(lang, term):
+    from core.lesson_models import RNNStepConfig
+
+    app = open_page(lang)
+    folded = chart_specs(app)[0]
+    texts_shown = " ".join(annotation.get("text", "") for annotation in folded["layout"]["annotations"])
+    config = RNNStepConfig()
+    assert term in texts_shown and f"{config.hidden_size} × {config.hidden_size}" in texts_shown
+    assert f"{config.hidden_size} × {config.input_size}" in texts_shown  # W_xh's shape, read from the config
+    assert any(shape["type"] == "path" for shape in folded["layout"]["shapes"])  # the loop itself

@@ -58,3 +58,23 @@ def test_links_are_real_page_links_under_the_app_navigation():
     app.run()
     assert not app.exception, app.exception
     assert len(app.page_link) == len(texts_rows("en"))  # one link per problem row
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_key_points_name_real_lessons_and_further_reading_links_are_https(lang):
+    from pages.kit.i18n import texts
+    from pages.kit.registry import BY_NAME
+
+    app = open_page(lang)
+    words, pages = texts("summary", lang), texts("common", lang)["pages"]
+    table = next(frame.value for frame in app.dataframe if words["key_points"]["point"] in frame.value.columns)
+    rows = words["key_points"]["rows"]
+    assert len(table) == len(rows) == len(texts("summary", "en")["key_points"]["rows"])
+    assert all(name in BY_NAME for row in rows for name in row["lessons"])  # every row points at a real page
+    assert table[words["key_points"]["lesson"]].iloc[0] == f"{pages['why_sequences']}; {pages['rnn_step']}"
+    items = words["further_reading"]["items"]
+    assert len(items) == len(texts("summary", "en")["further_reading"]["items"])
+    shown = next(block.value for block in app.markdown if items[0] in block.value)
+    assert all(item in shown for item in items)
+    links = [link for item in items for link in item.split("](")[1:]]
+    assert links and all(link.startswith("https://") for link in links)

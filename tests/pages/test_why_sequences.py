@@ -22,7 +22,8 @@ def test_first_view(lang, title):
     app = open_page(lang)
     assert app.title[0].value == title
     assert sum("torch.nn.RNN" in box.value and "✓" in box.value for box in app.success) == 2
-    defaults = tuple(texts("why_sequences", lang)["default_sentences"])
+    t = texts("why_sequences", lang)
+    defaults = tuple(t["default_sentences"])
     assert [box.value for box in app.text_input][:3] == list(defaults)
     if lang == "zh":  # a Chinese view opens on Chinese sentences, not a mix of languages
         assert all(any("\u4e00" <= ch <= "\u9fff" for ch in sentence) for sentence in defaults)
@@ -32,10 +33,11 @@ def test_first_view(lang, title):
     assert lengths.iloc[0, 2] == "[" + ", ".join(f"{v:.3f}" for v in comparison.runs[0].final_hidden) + "]"
     assert "∅" in lengths.iloc[2, 3]  # the short sentence is padded for the feed-forward net
     assert metric_values(app)[:2] == ["36", "52"]
-    probe = probe_memory(defaults[0], 0, "他", seed=0)
+    probe = probe_memory(defaults[1], 1, t["memory"]["replacement_default"], seed=0, window=4)  # first longer than 4
+    assert probe.window_tokens == tuple(defaults[1].split()[-4:]) and probe.tokens[1] not in probe.window_tokens
     assert metric_values(app)[2:] == [f"{probe.final_gap:.4f}", "0.0000"]
     captions = " ".join(caption.value for caption in app.caption)
-    assert f"{probe.step_gap[0]:.3f}" in captions and f"{probe.final_gap:.3f}" in captions  # computed, not typed
+    assert f"{probe.changed_gap:.3f}" in captions and f"{probe.final_gap:.3f}" in captions  # computed, not typed
     animations = [spec for spec in (json.loads(c.proto.spec) for c in app.get("plotly_chart")) if spec.get("frames")]
     assert [len(spec["frames"]) for spec in animations] == [7]  # the longest sentence, step by step
 
@@ -50,8 +52,9 @@ def test_changing_sentences_and_the_memory_probe_recomputes():
     animations = [spec for spec in (json.loads(c.proto.spec) for c in app.get("plotly_chart")) if spec.get("frames")]
     assert len(animations[0]["frames"]) == 10
     first_gap = metric_values(app)[2]
+    assert app.selectbox(key="why_sequences.position").options == ["1 · the", "2 · cat", "3 · sat"]  # before the window
     app.selectbox(key="why_sequences.position").set_value(2).run()
-    probe = probe_memory(DEFAULTS[0], 2, "他", seed=0)
+    probe = probe_memory(DEFAULTS[1], 2, "dog", seed=0, window=4)
     assert metric_values(app)[2] == f"{probe.final_gap:.4f}" != first_gap
     assert metric_values(app)[3] == "0.0000"
 
@@ -60,8 +63,8 @@ def test_bad_input_gets_messages():
     app = open_page("zh")
     app.text_input(key="why_sequences.swap").set_value("两 个").run()
     assert not app.exception and any("一个词" in box.value for box in app.warning)
-    app.text_input(key="why_sequences.s1").set_value("我").run()
-    assert not app.exception and any("至少有两个词" in box.value for box in app.info)
+    app.text_input(key="why_sequences.s2").set_value("你好 世界").run()  # now no sentence is longer than the window
+    assert not app.exception and any("超过 4 个词" in box.value for box in app.info)
     for key in ("why_sequences.s1", "why_sequences.s2", "why_sequences.s3"):
         app.text_input(key=key).set_value("")
     app.run()

@@ -15,9 +15,9 @@ SLOPE_AT = 2.0  # z where the learner predicts tanh'(z)
 CHAIN_LENGTH = 30  # steps of the chain whose fate the learner predicts
 
 
-def bptt(sentence: str | None, seed: int, **_) -> tuple[Question, ...]:
+def bptt(sentence: str | None, seed: int, trained: bool = False, **_) -> tuple[Question, ...]:
     result = backward_pass(sentence if sentence and sentence.strip() else DEFAULT_SENTENCE, loss_step=-1,
-                           setup=BPTTSetup(seed=seed))
+                           setup=BPTTSetup(seed=seed, trained=trained))
     norms = result.grad_norms  # (T,)
     last = result.seq_len
     candidates = sorted({1, max(1, last // 2), max(1, last - 1), last})  # steps t (1-based) offered as choices

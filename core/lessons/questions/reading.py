@@ -9,8 +9,10 @@ from core.lessons import why_sequences as why
 from core.lessons.questions import Question, fixed, number_choices
 from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED_SENTENCE
 from core.lessons.trained.grammar import LABELS
+from core.sequence_input import split_tokens
 
 REPLACEMENT = "zebra"  # a word the default sentences never contain: the swap always changes x_1
+WINDOW = 4  # the lesson's fixed-window net reads this many of the last words
 CHANGE = 1e-6  # a norm above this is a change, not float rounding
 
 
@@ -22,7 +24,11 @@ def _sentence(sentence: str | None, default: str, minimum: int = 1) -> str:
 
 def why_sequences(sentence: str | None, seed: int, **_) -> tuple[Question, ...]:
     sentence = _sentence(sentence, rnn_lesson.DEFAULT_SENTENCE, minimum=2)
-    probe = why.probe_memory(sentence, 0, REPLACEMENT if sentence.split()[0] != REPLACEMENT else "yak", seed)
+    memory_sentence = sentence
+    while len(split_tokens(memory_sentence)) <= WINDOW:  # the first word must lie outside the window net's view
+        memory_sentence = f"{memory_sentence} {sentence}"
+    probe = why.probe_memory(memory_sentence, 0, REPLACEMENT if sentence.split()[0] != REPLACEMENT else "yak", seed,
+                             window=WINDOW)
     rnn_changed, last_word_changed = probe.final_gap > CHANGE, probe.feedforward_gap > CHANGE
     keys = ("only_rnn", "only_last_word", "both_change", "neither_changes")
     correct = keys.index({(True, False): "only_rnn", (False, True): "only_last_word",
@@ -31,7 +37,8 @@ def why_sequences(sentence: str | None, seed: int, **_) -> tuple[Question, ...]:
     memory = Question(
         id="why_sequences.memory", lesson="why_sequences", choices=keys, choices_are_keys=True, correct=correct,
         facts=(("first", probe.tokens[0]), ("replacement", probe.changed_tokens[0]), ("steps", str(len(probe.tokens))),
-               ("rnn_gap", fixed(4)(probe.final_gap)), ("last_word_gap", fixed(4)(probe.feedforward_gap))),
+               ("rnn_gap", fixed(4)(probe.final_gap)), ("window_gap", fixed(4)(probe.feedforward_gap)),
+               ("window", str(WINDOW))),
     )
 
     lengths = why.compare_lengths([sentence, f"{sentence} {sentence}"], seed, window=4)
