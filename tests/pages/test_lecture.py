@@ -251,3 +251,29 @@ def test_a_bad_deck_file_gets_one_message_and_keeps_the_deck():
 def texts_zh_invalid() -> str:
     from pages.kit.i18n import texts
     return texts("lecture", "zh")["deck"]["invalid"]
+
+
+def test_space_plays_the_time_step_one_a_second_and_the_class_follows():
+    import time
+
+    lecturer = open_app()
+    code, secret = start_lecture(lecturer)
+    go_to(lecturer, "rnn_step")
+    lecturer.slider(key="rnn_step.step").set_value(1).run()
+    play = lecturer.button(key="rnn_step.step.play")
+    assert play.proto.shortcut.lower() == "space"
+    play.click().run()
+    assert lecturer.button(key="rnn_step.step.play").label == "▮▮ Pause"
+    time.sleep(1.1)
+    lecturer.run()  # the player's timer (AppTest does not fire it: this run stands for it)
+    assert not lecturer.exception, lecturer.exception
+    assert lecturer.slider(key="rnn_step.step").value == 2
+    assert rooms().look(code, key=secret).published.view.as_dict()["rnn_step.step"] == 2
+    student = open_app(lecture=code)
+    student.run()
+    assert student.slider(key="rnn_step.step").value == 2
+    lecturer.button(key="rnn_step.step.play").click().run()  # pause
+    time.sleep(1.1)
+    lecturer.run()
+    assert lecturer.slider(key="rnn_step.step").value == 2
+    assert lecturer.button(key="rnn_step.step.play").label == "▶ Play"
