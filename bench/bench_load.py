@@ -10,7 +10,10 @@ one :class:`bench.stclient.StreamlitSession` in one asyncio loop: it opens a pag
 - **experimenting**: a new sentence (``<page>.text``) or a new seed (``<page>.seed``) on every rerun, across every
   lesson that has one (each a cache miss);
 - **lab**: two students start a live-lab training (/lab, the Start button; their browsers re-run its live fragment
-  every second), the others step as in *stepping*; only the others' latencies are reported.
+  every second), the others step as in *stepping*; only the others' latencies are reported;
+- **follow**: one lecturer starts a lecture on /rnn_step and moves the time step every ``--think`` seconds; N students
+  follow ``/?lecture=CODE`` (``bench/follow.py``); reported: the follow delay, from the lecturer's change to each
+  student's tab getting the new step, p50/p95/max, and changes a student missed. Not in the default mixes.
 
 Per mix and N it prints: p50/p95/max seconds from sending a rerun to ``script_finished`` (first opens are shown
 apart), errors (timeouts, dropped sockets, page-not-found, runs that did not finish), exceptions shown on the page,
@@ -19,7 +22,7 @@ after every session closed against the warm baseline (one visit to every page, t
 average is printed with each row: these machines are shared.
 
 Usage:
-    python bench/bench_load.py [--mix stepping,experimenting,lab] [--students 30,100,200] [--duration S]
+    python bench/bench_load.py [--mix stepping,experimenting,lab,follow] [--students 30,100,200] [--duration S]
                                [--think S] [--ramp S] [--settle S] [--quick] [--url URL --pid PID[,PID]]
                                [--option runner.postScriptGC=true]
 """
@@ -43,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stclient import SUCCESS, RunResult, StreamlitSession, open_page  # noqa: E402
+from follow import FollowTally, run_follow  # noqa: E402
 
 STEPPING_PAGES = ("rnn_step", "lstm_step", "gru_step")
 # Every lesson whose view depends on a typed sentence or a seed (the keys are the pages' own widget keys).
@@ -314,6 +318,28 @@ def print_row(result: PhaseResult, baseline_rss: int, idle_p95: dict[int, float]
         print(f"{'':13s} ! {text[:200]}", flush=True)
 
 
+async def follow_phase(students: int, base_url: str, meter: ServerMeter | None, args) -> FollowTally:
+    """The follow mix (``bench/follow.py``): one lecturer, N followers; prints the follow delay."""
+    cpu_before, started = (meter.cpu() if meter else 0.0), time.monotonic()
+    if meter:
+        meter.start()
+    tally = await run_follow(base_url, students, args.duration, args.think, args.ramp, args.timeout)
+    seconds = time.monotonic() - started
+    server_cpu = 0.0
+    if meter:
+        await meter.stop()
+        server_cpu = 100 * (meter.cpu() - cpu_before) / seconds
+    delays = tally.delays
+    print(f"{'follow':13s} N={students:<4d} changes {tally.changes:4d}  seen {len(delays):5d}  missed {tally.missed:4d}  "
+          f"delay p50 {_percentile(delays, 0.5):5.2f}  p95 {_percentile(delays, 0.95):5.2f}  "
+          f"max {max(delays, default=float('nan')):5.2f}  errors {len(tally.errors):3d}  "
+          f"exceptions {len(tally.exceptions):3d}  server CPU {server_cpu:4.0f}%  "
+          f"peak RSS {_mb(meter.peak_rss if meter else 0)} MB  load {load_average()}", flush=True)
+    for text in sorted(set(tally.errors))[:5] + sorted(set(tally.exceptions))[:5]:
+        print(f"{'':13s} ! {text[:200]}", flush=True)
+    return tally
+
+
 # ----- the server -------------------------------------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as probe:
@@ -381,7 +407,7 @@ async def main_async(args) -> None:
     try:
         mixes = args.mix.split(",")
         pages = sorted({page for mix in mixes
-                        for page in (STEPPING_PAGES if mix != "experimenting" else EXPERIMENT_PAGES)}
+                        for page in (STEPPING_PAGES if mix != "experimenting" else EXPERIMENT_PAGES)} | {"home"}
                        | ({"lab"} if "lab" in mixes else set()))
         await warm_up(base_url, pages, args.timeout)
         await asyncio.sleep(2)
@@ -394,6 +420,9 @@ async def main_async(args) -> None:
         idle_p95: dict[int, float] = {}
         for students in [int(n) for n in args.students.split(",")]:
             for mix in mixes:
+                if mix == "follow":
+                    await follow_phase(students, base_url, meter, args)
+                    continue
                 result = await run_phase(mix, students, base_url, meter, args)
                 if mix == "stepping":
                     idle_p95[students] = _percentile(result.tally.latencies, 0.95)
@@ -401,7 +430,8 @@ async def main_async(args) -> None:
                 if mix == "lab" and meter:
                     await wait_for_jobs_to_end(meter)
         print("goals: stepping p95 <= 1 s at 200; experimenting p95 <= 2 s at 100; 0 errors; RSS after within "
-              "+10% of warm; lab p95/idle <= 1.5 (idle = stepping at the same N)")
+              "+10% of warm; lab p95/idle <= 1.5 (idle = stepping at the same N); "
+              "follow delay p95 <= 2 s at 200, 0 missed")
     finally:
         if process is not None:
             process.terminate()

@@ -119,6 +119,9 @@ class StreamlitSession:
         self.page_script_hash = ""
         self.fragment_runs = 0
         self.fragment_exceptions: list[str] = []
+        # slider values the server set from its side (session state: a follower's apply), with when they arrived,
+        # from any run, the user's or one the server started itself (st.rerun from a timer's fragment)
+        self.server_set: dict[str, tuple[tuple[float, ...], float]] = {}
         self._states: dict[str, WidgetState] = {}  # widget id -> the value this tab holds
         self._socket = None
         self._reader: asyncio.Task | None = None
@@ -174,8 +177,9 @@ class StreamlitSession:
 
     async def _send_rerun(self, states: list[WidgetState], timeout: float, fragment_id: str = "",
                           auto: bool = False) -> RunResult:
-        if self._run is not None and not self._run.done.done():
+        if not auto and self._run is not None and not self._run.done.done():
             self._run.done.cancel()  # a browser does the same: a new interaction supersedes the pending run
+            # (a timer's fragment run does not: the user's run stays the one awaited)
         message = BackMsg()
         client_state = message.rerun_script
         client_state.query_string = self.query_string
@@ -223,6 +227,8 @@ class StreamlitSession:
         run = self._run
         if kind == "navigation":  # st.navigation names the page that actually ran (the browser keeps it)
             self.page_script_hash = message.navigation.page_script_hash
+        elif kind == "page_info_changed":  # st.query_params written by the app: the browser's address follows
+            self.query_string = message.page_info_changed.query_string
         elif kind == "delta":
             self._read_delta(message, run)
         elif kind == "page_not_found":
@@ -271,6 +277,8 @@ class StreamlitSession:
                 maximum = getattr(payload, "max", None) if element_type in ("slider", "number_input") else None
                 self.widgets[user_key] = Widget(widget_id, element_type, bool(getattr(payload, "disabled", False)),
                                                 maximum, delta.fragment_id)
+                if element_type == "slider" and payload.set_value:
+                    self.server_set[user_key] = (tuple(payload.value), time.perf_counter())
 
     async def _auto_rerun_forever(self, fragment_id: str, interval: float) -> None:
         """What the browser does for ``st.fragment(run_every=…)``: re-run that fragment on its interval."""

@@ -21,6 +21,7 @@ from core.lecture import LectureError, RoomRegistry, RoomsFull, RoomState, Unkno
 from core.lecture.codes import normalise_code
 from core.lecture.qr import student_qr
 from pages.kit.i18n import LANGUAGE_KEY, language, texts
+from pages.kit.lecture_deck import deck_panel, show_pending_view
 from pages.kit.registry import BY_NAME
 from pages.kit.shared_view import apply_view, current_view
 
@@ -143,13 +144,18 @@ def _app_params() -> dict[str, str]:
     return carried
 
 
-def student_link(code: str) -> str:
-    """The address students open: this server's root with ``?lecture=CODE`` (the page path is dropped)."""
+def app_root() -> str:
+    """This server's root address, without the page path."""
     url = (st.context.url or "").rstrip("/")
     page = st.session_state.get(PAGE_KEY, "")
     if page and url.endswith("/" + page):
         url = url[: -len(page) - 1]
-    return f"{url}/?{ROOM_PARAM}={code}"
+    return url
+
+
+def student_link(code: str) -> str:
+    """The address students open: this server's root with ``?lecture=CODE`` (the page path is dropped)."""
+    return f"{app_root()}/?{ROOM_PARAM}={code}"
 
 
 # -- outside a lecture ------------------------------------------------------------------------------------------
@@ -203,8 +209,10 @@ def _lecturer_live(seat: Seat) -> None:
 
 
 def lecturer_panel(seat: Seat) -> None:
-    """The lecturer's sidebar: the student link as text and QR code, the number following, End lecture."""
+    """The lecturer's sidebar: the student link as text and QR code, the number following, End lecture, the deck."""
     t = texts("lecture")
+    page = st.session_state.get(PAGE_KEY, "home")
+    show_pending_view(page, _app_params())  # before the live fragment publishes: the class gets the deck's view
     link = student_link(seat.code)
     with st.sidebar:
         st.subheader(t.format("panel_title", code=seat.code))
@@ -215,6 +223,7 @@ def lecturer_panel(seat: Seat) -> None:
         st.button(t["end"], help=t["end_help"], key="lecture.end", on_click=_end, args=(seat.code, seat.secret),
                   icon=":material/stop_circle:")
         st.caption(t["presenter_key_note"])
+    deck_panel(page, app_root())
 
 
 # -- a student --------------------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import time
+
 import streamlit as st
 
 from pages.kit.i18n import Texts, texts
@@ -97,4 +99,37 @@ def step_keys(key: str, default: int, last: int) -> None:
                                   (":material/keyboard_double_arrow_down:", "PageDown", 1)):
         row.button("", icon=icon, shortcut=shortcut, key=f"{key}.{shortcut.lower()}", on_click=_shift_step,
                    args=(key, default, delta, last), help=words["keys_hint"])
+    playing = st.session_state.get(f"{key}.playing", False)
+    row.button(texts("common")["pause" if playing else "play"], shortcut="Space", key=f"{key}.play",
+               on_click=_toggle_play, args=(key, default, last), help=words["keys_hint"])
+    if playing:
+        _play_ticker(key, default, last)
     row.caption(words["keys_hint"])
+
+
+PLAY_SECONDS = 1.0  # one time step a second while playing: slow enough to read the formulas aloud
+
+
+def _toggle_play(key: str, default: int, last: int) -> None:
+    playing = not st.session_state.get(f"{key}.playing", False)
+    st.session_state[f"{key}.playing"] = playing
+    st.session_state[f"{key}.played_at"] = time.monotonic()
+    if playing and int(st.session_state.get(key, default)) >= last:
+        st.session_state[key] = 1  # Play at the last step starts over, as a player does
+
+
+@st.fragment(run_every=PLAY_SECONDS)
+def _play_ticker(key: str, default: int, last: int) -> None:
+    """While playing, move the time step one further each second and re-run the app, so the figure, the formulas
+    and every other step view (and a lecture's followers) show the same step; stop at the last step.
+
+    Drawn only while playing, so a page that is not playing has no timer. Time decides, not the kind of run: the full
+    run that the step change asks for must not step again."""
+    if time.monotonic() - st.session_state.get(f"{key}.played_at", 0.0) < PLAY_SECONDS * 0.9:
+        return
+    step = min(int(st.session_state.get(key, default)) + 1, last)
+    st.session_state[key] = step
+    st.session_state[f"{key}.played_at"] = time.monotonic()
+    if step >= last:
+        st.session_state[f"{key}.playing"] = False
+    st.rerun(scope="app")

@@ -171,3 +171,51 @@ def test_an_unknown_code_says_so_and_the_app_works(page, server):
     assert "lecture=" not in page.url
     assert "RNN" in title(page)
     assert_no_exception(page, "unknown lecture")
+
+
+def test_the_lecturer_steps_a_deck_with_shift_arrows_and_plays_with_space(browser, server):
+    lecturer_context = browser.new_context(viewport=LECTURER)
+    student_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    lecturer, student = lecturer_context.new_page(), student_context.new_page()
+    add = '[data-testid="stSidebar"] button:has-text("Add this view") >> visible=true'
+    try:
+        lecturer.goto(f"{server}/rnn_step")
+        wait_ready(lecturer)
+        lecturer.locator('[data-testid="stSidebar"] button:has-text("Start a lecture") >> visible=true').first.click()
+        lecturer.wait_for_url("**/rnn_step?*key=*")
+        wait_ready(lecturer)
+        code = parse_qs(urlparse(lecturer.url).query)["lecture"][0]
+        start_step = slider_value(lecturer)
+        lecturer.locator(add).first.click()
+        settle(lecturer)
+        lecturer.locator('[data-testid="stSidebarNav"] a[href$="/lstm_step"]').first.click()
+        lecturer.wait_for_url("**/lstm_step?*")
+        settle(lecturer)
+        lecturer.locator(add).first.click()
+        settle(lecturer)
+        listed = lecturer.locator('[data-testid="stSidebar"] [data-testid="stText"]').all_inner_texts()
+        assert [line.split(".")[0] for line in listed] == ["1", "2"], listed
+
+        student.goto(f"{server}/?lecture={code}")
+        wait_ready(student)
+        seconds_until(student, lambda tab: "/lstm_step" in tab.url)
+
+        lecturer.evaluate("document.activeElement && document.activeElement.blur()")
+        lecturer.keyboard.press("Shift+ArrowLeft")  # the deck's first view: /rnn_step at its step
+        lecturer.wait_for_url("**/rnn_step?*")
+        settle(lecturer)
+        assert slider_value(lecturer) == start_step  # Shift+← moved the deck, not the time step
+        seconds_until(student, lambda tab: "/rnn_step" in tab.url and slider_value(tab) == start_step)
+
+        lecturer.evaluate("document.activeElement && document.activeElement.blur()")
+        lecturer.keyboard.press("Space")  # play: one step a second
+        seconds_until(lecturer, lambda tab: slider_value(tab) == str(int(start_step) + 1), limit=6)
+        lecturer.keyboard.press("Space")  # pause
+        settle(lecturer)
+        paused_at = slider_value(lecturer)
+        time.sleep(2.5)
+        assert slider_value(lecturer) == paused_at
+        assert_no_exception(lecturer, "the lecturer's deck and player")
+    finally:
+        lecturer_context.close()
+        student_context.close()

@@ -157,3 +157,123 @@ def test_the_class_answers_a_question_once_and_sees_the_reveal():
     lecturer.button(key=f"{question_id}.class_reveal").click().run()
     student.run()
     assert any("正确答案" in box.value for box in student.success)
+
+
+# -- decks ------------------------------------------------------------------------------------------------------
+
+
+def build_deck(lecturer: AppTest) -> None:
+    """Two views of the lecturer's: /rnn_step at t = 2, then /lstm_step."""
+    go_to(lecturer, "rnn_step")
+    lecturer.text_input(key="rnn_step.text").set_value("the cat sat on the mat").run()
+    lecturer.slider(key="rnn_step.step").set_value(2).run()
+    lecturer.button(key="lecture.deck_add").click().run()
+    go_to(lecturer, "lstm_step")
+    lecturer.button(key="lecture.deck_add").click().run()
+    assert not lecturer.exception, lecturer.exception
+
+
+def test_the_lecturer_lines_up_views_and_steps_through_them_with_the_class():
+    from pages.kit.lecture_deck import DECK_KEY
+
+    lecturer = open_app("zh")
+    code, secret = start_lecture(lecturer)
+    build_deck(lecturer)
+    deck = lecturer.session_state[DECK_KEY]
+    assert [view.page for view in deck.views] == ["rnn_step", "lstm_step"]
+    assert deck.views[0].as_dict()["rnn_step.step"] == 2
+    listed = " ".join(element.value for element in lecturer.sidebar.text)
+    from pages.kit.i18n import texts
+    titles = texts("common", "zh")["pages"]
+    assert f"1. {titles['rnn_step']}" in listed and f"2. {titles['lstm_step']}" in listed
+
+    # (AppTest keeps the page it last opened for a plain run(): each click's own run is the one to look at)
+    lecturer.button(key="lecture.deck_next").click().run()  # first view: back to /rnn_step at t = 2
+    assert not lecturer.exception, lecturer.exception
+    assert lecturer.slider(key="rnn_step.step").value == 2
+    published = rooms().look(code, key=secret).published.view
+    assert published.page == "rnn_step" and published.as_dict()["rnn_step.step"] == 2
+    student = open_app(lecture=code)
+    student.run()
+    assert student.slider(key="rnn_step.step").value == 2
+
+    lecturer.button(key="lecture.deck_next").click().run()
+    assert rooms().look(code, key=secret).published.view.page == "lstm_step"
+    lecturer.button(key="lecture.deck_previous").click().run()
+    assert lecturer.slider(key="rnn_step.step").value == 2
+    assert rooms().look(code, key=secret).published.view.page == "rnn_step"
+    student.run()
+    student.run()
+    assert student.slider(key="rnn_step.step").value == 2
+
+
+def test_a_deck_saved_as_a_file_or_a_link_loads_again():
+    from core.lecture import deck_to_json
+    from pages.kit.lecture_deck import DECK_KEY
+
+    lecturer = open_app()
+    start_lecture(lecturer)
+    build_deck(lecturer)
+    deck = lecturer.session_state[DECK_KEY]
+    assert lecturer.sidebar.get("download_button")  # "Save deck" downloads deck_to_json of this deck
+    link = lecturer.sidebar.code[-1].value
+    assert "/?deck=" in link
+
+    second = open_app()
+    start_lecture(second)
+    second.file_uploader(key="lecture.deck_file").set_value(("deck.json", deck_to_json(deck), "application/json"))
+    second.run()
+    assert not second.exception, second.exception
+    assert second.session_state[DECK_KEY] == deck
+
+    third = open_app(deck=link.split("?deck=", 1)[1])
+    assert "deck" not in third.query_params  # read once, then out of the address
+    start_lecture(third)
+    assert third.session_state[DECK_KEY] == deck
+    assert "2. " in " ".join(element.value for element in third.sidebar.text)
+
+
+def test_a_bad_deck_file_gets_one_message_and_keeps_the_deck():
+    from pages.kit.lecture_deck import DECK_KEY
+
+    lecturer = open_app("zh")
+    start_lecture(lecturer)
+    build_deck(lecturer)
+    deck = lecturer.session_state[DECK_KEY]
+    for content in (b"{not json", b'{"format": "rnn-explorer-deck", "version": 1, "views": [{"page": "nowhere"}]}'):
+        lecturer.file_uploader(key="lecture.deck_file").set_value(("deck.json", content, "application/json"))
+        lecturer.run()
+        assert not lecturer.exception, lecturer.exception
+        assert [box.value for box in lecturer.sidebar.error] == [texts_zh_invalid()]
+        assert lecturer.session_state[DECK_KEY] == deck
+
+
+def texts_zh_invalid() -> str:
+    from pages.kit.i18n import texts
+    return texts("lecture", "zh")["deck"]["invalid"]
+
+
+def test_space_plays_the_time_step_one_a_second_and_the_class_follows():
+    import time
+
+    lecturer = open_app()
+    code, secret = start_lecture(lecturer)
+    go_to(lecturer, "rnn_step")
+    lecturer.slider(key="rnn_step.step").set_value(1).run()
+    play = lecturer.button(key="rnn_step.step.play")
+    assert play.proto.shortcut.lower() == "space"
+    play.click().run()
+    assert lecturer.button(key="rnn_step.step.play").label == "▮▮ Pause"
+    time.sleep(1.1)
+    lecturer.run()  # the player's timer (AppTest does not fire it: this run stands for it)
+    assert not lecturer.exception, lecturer.exception
+    assert lecturer.slider(key="rnn_step.step").value == 2
+    assert rooms().look(code, key=secret).published.view.as_dict()["rnn_step.step"] == 2
+    student = open_app(lecture=code)
+    student.run()
+    assert student.slider(key="rnn_step.step").value == 2
+    lecturer.button(key="rnn_step.step.play").click().run()  # pause
+    time.sleep(1.1)
+    lecturer.run()
+    assert lecturer.slider(key="rnn_step.step").value == 2
+    assert lecturer.button(key="rnn_step.step.play").label == "▶ Play"
