@@ -6,7 +6,6 @@ every 3 s; every follower must get every change (the server sets its slider to t
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
@@ -16,11 +15,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 import bench_load  # noqa: E402
 from follow import run_follow  # noqa: E402
 
+from tests.deploy.coroutines import run_coroutine  # noqa: E402
+
 
 def test_three_followers_see_every_change_of_the_lecturer(tmp_path):
     process, base_url = bench_load.start_server(tmp_path / "server.log", [])
     try:
-        tally = asyncio.run(run_follow(base_url, students=3, duration=8.0, think=3.0, ramp=1.0, timeout=30.0))
+        tally = run_coroutine(run_follow(base_url, students=3, duration=8.0, think=3.0, ramp=1.0, timeout=30.0))
     finally:
         process.terminate()
         process.wait(timeout=15)

@@ -10,7 +10,6 @@ Skipped only where nginx is missing and this is not CI; in CI (CI=true) tests/ru
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import os
 import shutil
 import signal
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_load  # noqa: E402
+from tests.deploy.coroutines import run_coroutine  # noqa: E402
 from stclient import FINISHED_FRAGMENT_RUN_SUCCESSFULLY, FINISHED_SUCCESSFULLY, open_page  # noqa: E402
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -36,12 +36,6 @@ if NGINX is None and os.environ.get("CI") != "true":
     pytest.skip("nginx is not installed here (tests/run.sh installs it; in CI this test must run)",
                 allow_module_level=True)
 
-
-def run_coroutine(coroutine):
-    """``asyncio.run`` on a thread of its own: in the whole suite the browser tests' Playwright (sync API) keeps an
-    event loop running on the main thread, where ``asyncio.run`` refuses to start another."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _free_port() -> int:
