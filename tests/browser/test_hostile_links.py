@@ -7,6 +7,7 @@ it must stay literal: no link to another site, no giant KaTeX, no coloured text,
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import quote
 
 import pytest
@@ -35,6 +36,10 @@ def test_a_hostile_shared_link_stays_literal_text(page, server, name):
     # the equations render, the typed $…$ does not (KaTeX keeps each formula's source in a MathML annotation)
     assert main.locator(".katex", has_text=re.compile(r"BIG|\\Huge")).count() == 0
     assert main.locator('[class*="stMarkdownColoredText"]').count() == 0
-    chart_text = " ".join(main.locator(".js-plotly-plot text").all_text_contents())
+    chart_text = ""
+    deadline = time.time() + 30  # the charts draw after the script has finished: wait for their text
+    while time.time() < deadline and '"yes"' not in chart_text:
+        chart_text = " ".join(main.locator(".js-plotly-plot text").all_text_contents())
+        time.sleep(0.25)
     assert '"yes"' in chart_text and "&quot;" not in chart_text and "&amp;" not in chart_text
     screenshot(page, f"hostile_link_{name}")
