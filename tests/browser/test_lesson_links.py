@@ -9,6 +9,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 from tests.browser.conftest import assert_no_exception, screenshot, wait_ready
+from tests.browser.test_lessons import open_page
 
 
 CHOICES = ("gradients.matrix", "gradients.source", "gradients.start", "gradients.reach")
@@ -49,8 +50,10 @@ def test_a_lesson_link_made_in_chinese_opens_in_english(page, server):
 
     english = page.context.browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     try:
-        english.goto(shared)
-        wait_ready(english)
+        open_page(english, shared)  # waits for the page's own title: a bare wait_ready can pass before the first run
+        deadline = time.time() + 30
+        while time.time() < deadline and not {"Gaussian", "a sentence"} <= set(_active(english)):
+            time.sleep(0.25)
         assert_no_exception(english, "the shared lesson link in English")
         assert {"Gaussian", "a sentence"} <= set(_active(english)), _active(english)
         screenshot(english, "gradients_link_from_chinese")
