@@ -31,7 +31,7 @@ from torch import nn
 from core.gradients import through_time
 from core.lessons import bmatrix
 from core.lesson_models import RNNStepConfig, build_network
-from core.lessons.trained.load import require_lesson_sizes, trained_model
+from core.lessons.trained.load import lesson_model
 from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
 
@@ -119,8 +119,7 @@ def lesson_network(tokens: tuple[str, ...], setup: BPTTSetup) -> tuple[nn.RNN, n
     if not setup.trained:
         rnn, readout = build_network(setup.seed, setup.network)
         return rnn, readout, embed_tokens(list(tokens), setup.network.input_size, setup.seed)
-    model = trained_model("rnn")
-    require_lesson_sizes(model, setup.network.input_size, setup.network.hidden_size)
+    model = lesson_model("rnn", setup.network.input_size, setup.network.hidden_size)
     return copy.deepcopy(model.recurrent), copy.deepcopy(model.readout), model.embed(tokens)
 
 

@@ -29,7 +29,7 @@ from torch import nn
 
 from core.lessons import bmatrix
 from core.lesson_models import seeded_recurrent
-from core.lessons.trained.load import require_lesson_sizes, trained_model
+from core.lessons.trained.load import lesson_model
 from core.sequence_input import embed_tokens, tokens_of
 from core.trace import trace
 from core.weights import GATE_ORDER, layer_weights
@@ -104,8 +104,7 @@ def walkthrough(sentence: str, seed: int, config: GRUStepConfig = GRUStepConfig(
     """
     tokens, truncated = tokens_of(sentence, config.max_tokens)
     if trained:
-        model = trained_model("gru")
-        require_lesson_sizes(model, config.input_size, config.hidden_size)
+        model = lesson_model("gru", config.input_size, config.hidden_size)
         module, inputs = model.recurrent, model.embed(tokens)  # inputs: (seq_len, input)
     else:
         module = build_gru(seed, config)

@@ -27,7 +27,7 @@ from torch import nn
 
 from core.lesson_models import seeded_recurrent
 from core.lessons import bmatrix
-from core.lessons.trained.load import require_lesson_sizes, trained_model
+from core.lessons.trained.load import lesson_model
 from core.sequence_input import embed_tokens, tokens_of
 from core.trace import trace
 from core.weights import GATE_ORDER, TUTORIAL_ORDER, lstm_gate_weights
@@ -111,8 +111,7 @@ def walkthrough(sentence: str, seed: int, config: LSTMStepConfig = LSTMStepConfi
     """
     tokens, truncated = tokens_of(sentence, config.max_tokens)
     if trained:
-        model = trained_model("lstm")
-        require_lesson_sizes(model, config.input_size, config.hidden_size)
+        model = lesson_model("lstm", config.input_size, config.hidden_size)
         module, inputs = model.recurrent, model.embed(tokens)  # inputs: (seq_len, input)
     else:
         module = build_lstm(seed, config)

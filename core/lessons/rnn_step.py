@@ -27,7 +27,7 @@ from torch import nn
 
 from core.lesson_models import RNNStepConfig, build_network
 from core.lessons import bmatrix
-from core.lessons.trained.load import require_lesson_sizes, trained_model
+from core.lessons.trained.load import lesson_model
 from core.sequence_input import embed_tokens, split_tokens
 from core.trace import trace
 
@@ -103,8 +103,7 @@ def run_lesson(sentence: str, seed: int, config: RNNStepConfig = RNNStepConfig()
         raise ValueError("the sentence has no tokens")
     tokens = all_tokens[: config.max_tokens]
     if trained:
-        model = trained_model("rnn")
-        require_lesson_sizes(model, config.input_size, config.hidden_size)
+        model = lesson_model("rnn", config.input_size, config.hidden_size)
         rnn, readout, inputs = model.recurrent, model.readout, model.embed(tokens)  # inputs: (seq_len, input)
     else:
         rnn, readout = build_network(seed, config)

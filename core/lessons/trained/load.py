@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import torch
 from safetensors.torch import load_file
 
 from core.lessons.trained.build import MODELS_DIR, model_name
@@ -62,9 +61,12 @@ def trained_model(kind: str) -> AgreementModel:
     return _shared(kind)
 
 
-def require_lesson_sizes(model: AgreementModel, input_size: int, hidden_size: int) -> None:
-    """ValueError unless the trained module has the lesson's sizes (a lesson config changed without a retrain)."""
+def lesson_model(kind: str, input_size: int, hidden_size: int) -> AgreementModel:
+    """The shipped ``kind`` model for a lesson of these sizes (read-only, as :func:`trained_model`); ValueError
+    unless the trained module has the lesson's sizes (a lesson config changed without a retrain)."""
+    model = trained_model(kind)
     found = (model.recurrent.input_size, model.recurrent.hidden_size)
     if found != (input_size, hidden_size):
         raise ValueError(f"the trained {model.kind} model is {found} (input, hidden), the lesson uses "
                          f"{(input_size, hidden_size)}: run python -m core.lessons.trained.build")
+    return model

@@ -14,7 +14,6 @@ trace and the same formulas as their random models: only the weights and the wor
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import torch
 from torch import nn
