@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.escape import markdown_text
 from core.figures.gates import gate_heatmaps_figure, token_gate_bars_figure
-from pages.kit.chart import chart
+from pages.kit.chart import cached_figures, chart
 from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
 from pages.kit.layout import agreement, deeper, formula_block, how_to_read, page_header
@@ -46,7 +46,7 @@ def gate_values(lesson: Any, gates: Sequence[str]) -> dict[str, np.ndarray]:
     return {name: lesson.gates[name] if name in lesson.gates else getattr(lesson, name) for name in gates}
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@cached_figures(max_entries=64)
 def _animations(page: str, sentence: str, seed: int, trained: bool, step: int, lang: str, _spec: GateLesson):
     """The animated cell and bars, opened at ``step`` (building frames costs more than running the model)."""
     lesson, words, player = _spec.walkthrough(sentence, seed, trained), texts(page, lang), player_labels(lang)
@@ -57,7 +57,7 @@ def _animations(page: str, sentence: str, seed: int, trained: bool, step: int, l
     return cell, bars
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached_figures(max_entries=32)
 def _heatmaps(page: str, sentence: str, seed: int, trained: bool, lang: str, _spec: GateLesson):
     lesson, words = _spec.walkthrough(sentence, seed, trained), texts(page, lang)
     return gate_heatmaps_figure(gate_values(lesson, _spec.gates), words["gate_names"], lesson.tokens, words["unit"])

@@ -6,7 +6,7 @@ import streamlit as st
 from core.figures.architectures import ArchitectureLabels, architecture_figure
 from core.lessons.architectures import ARCHITECTURES, ArchitectureRun, run_architecture
 from core.sequence_input import split_tokens
-from pages.kit.chart import chart
+from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
@@ -24,7 +24,7 @@ def compute(kind: str, tokens: tuple[str, ...], seed: int, labels: tuple[str, ..
     return run_architecture(kind, tokens, seed, labels)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached_figures(max_entries=32)
 def figure(kind: str, tokens: tuple[str, ...], seed: int, lang: str):
     """The animated figure; cached per view (building 5–70 frames costs more than the model)."""
     labels = tuple(t["labels"][kind])

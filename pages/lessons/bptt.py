@@ -12,7 +12,7 @@ from core.lessons.bptt import (
 )
 from core.lessons.rnn_step import DEFAULT_SENTENCE
 from core.sequence_input import split_tokens
-from pages.kit.chart import chart
+from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
@@ -33,7 +33,7 @@ def compute(sentence: str, seed: int, loss_choice: int, device: str, trained: bo
     return backward_pass(sentence, loss_step, BPTTSetup(seed=seed, trained=trained), device)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached_figures(max_entries=32)
 def animation(sentence: str, seed: int, loss_choice: int, device: str, trained: bool, lang: str):
     """The backward-pass figure of one view (frames cost more to build than the gradients)."""
     result, words = compute(sentence, seed, loss_choice, device, trained), texts("bptt", lang)

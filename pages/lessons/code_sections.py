@@ -15,7 +15,7 @@ from core.lessons.gradients import float64_device
 from core.parameter_count import LayerCount, ParameterTable, lstm_layer_counts, parameter_table
 from core.lessons.classifier_step import CONFIG as CLASSIFIER
 from core.lessons.classifier_step import LEARNING_RATE, MAX_NORM, ClassifierStep, classifier_step
-from pages.kit.chart import chart
+from pages.kit.chart import cached_figures, chart
 from pages.kit.i18n import Texts, language, texts
 from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, device_note, formula_block, how_to_read
@@ -29,7 +29,7 @@ def compared(sizes: LSTMSizes, exact_device: str, device: str) -> tuple[CustomAg
             speed_comparison(sizes, device=device, repeats=5))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached_figures(max_entries=32)
 def replay_figure(sizes: LSTMSizes, exact_device: str, device: str, lang: str):
     """The animated loop (its frames cost more to build than the replay itself)."""
     _, replay, _ = compared(sizes, exact_device, device)

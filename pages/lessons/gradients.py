@@ -10,7 +10,7 @@ from core.lessons.gradients import (
     CHAIN_EQUATION, ChainSetup, JacobianChain, activation_curve, chain_latex, display_limit, float64_device,
     measure_chain, random_inputs, sentence_inputs,
 )
-from pages.kit.chart import chart
+from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
@@ -34,7 +34,7 @@ def compute_chain(setup: ChainSetup, length: int, tokens: tuple[str, ...], loss_
     return measure_chain(inputs, setup, loss_step=loss_position, device=device)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached_figures(max_entries=32)
 def figures(setup: ChainSetup, length: int, tokens: tuple[str, ...], loss_position: int, watch: int | None,
             device: str, lang: str):
     """The two animated figures of one view (frames cost more to build than the numbers)."""

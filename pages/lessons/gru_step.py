@@ -9,7 +9,7 @@ from core.lessons.cell_comparison import CellComparison, CellFacts, CellTiming, 
 from core.lessons.gru_step import (
     DEFAULT_SENTENCE, EQUATIONS, TUTORIAL_EQUATIONS, GRUStepConfig, GRUWalkthrough, step_equations, walkthrough,
 )
-from pages.kit.chart import chart
+from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts
@@ -38,7 +38,7 @@ def timing(kind: str, input_size: int, hidden_size: int, device: str) -> CellTim
     return time_cell(kind, input_size, hidden_size, TIMING.batch_size, TIMING.seq_len, TIMING.repeats, device=device)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached_figures(max_entries=32)
 def conventions(sentence: str, seed: int, trained: bool, lang: str):
     """Torch's and the tutorial's update convention on the same trace: the same for every step."""
     words, lesson = texts("gru_step", lang), compute(sentence, seed, trained)

@@ -10,7 +10,7 @@ from core.figures.unrolled import UnrolledLabels, unrolled_figure
 from core.lessons.rnn_step import (
     DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, biases_latex, run_lesson, step_equations,
 )
-from pages.kit.chart import chart
+from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
@@ -28,7 +28,7 @@ def compute(sentence: str, seed: int, trained: bool = False) -> RNNStepLesson:
     return run_lesson(sentence, seed, CONFIG, trained=trained)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached_figures(max_entries=32)
 def animations(sentence: str, seed: int, trained: bool, step: int, lang: str):
     """The two animated figures of one view (building frames costs more than running the model)."""
     words, lesson, player = texts("rnn_step", lang), compute(sentence, seed, trained), player_labels(lang)
@@ -44,7 +44,7 @@ def animations(sentence: str, seed: int, trained: bool, step: int, lang: str):
     return unrolled, terms
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached_figures(max_entries=32)
 def heatmaps(sentence: str, seed: int, trained: bool, lang: str):
     words, lesson = texts("rnn_step", lang), compute(sentence, seed, trained)
 

@@ -9,7 +9,7 @@ from core.figures.why_sequences import final_states_figure
 from core.lesson_models import RNNStepConfig
 from core.lessons.why_sequences import LengthComparison, compare_lengths
 from core.sequence_input import split_tokens
-from pages.kit.chart import chart
+from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
@@ -27,7 +27,7 @@ def lengths(sentences: tuple[str, ...], seed: int) -> LengthComparison:
     return compare_lengths(sentences, seed, WINDOW, CONFIG)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached_figures(max_entries=32)
 def length_figures(sentences: tuple[str, ...], seed: int, lang: str):
     words, comparison = texts("why_sequences", lang)["lengths"], lengths(sentences, seed)
     longest = comparison.longest

@@ -11,7 +11,7 @@ from core.lessons.why_sequences import (
     DNA_ALPHABET, SAMPLE_RATE, MemoryProbe, SequenceExamples, memory_positions, probe_memory, sequence_examples,
 )
 from core.sequence_input import split_tokens
-from pages.kit.chart import chart
+from pages.kit.chart import cached_figures, chart
 from pages.kit.i18n import Texts, language, texts
 from pages.kit.layout import agreement, how_to_read
 from pages.kit.shared_view import shared
@@ -23,7 +23,7 @@ def examples(sentence: str, seed: int) -> SequenceExamples:
     return sequence_examples(sentence, seed, RNNStepConfig())
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached_figures(max_entries=32)
 def example_figures(sentence: str, seed: int, lang: str):
     words, data = texts("why_sequences", lang)["examples"], examples(sentence, seed)
     return {
@@ -57,7 +57,7 @@ def memory(sentence: str, position: int, replacement: str, seed: int, window: in
     return probe_memory(sentence, position, replacement, seed, RNNStepConfig(), window)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached_figures(max_entries=32)
 def memory_figure(sentence: str, position: int, replacement: str, seed: int, window: int, lang: str):
     words, probe = texts("why_sequences", lang)["memory"], memory(sentence, position, replacement, seed, window)
     return memory_gap_figure(probe.tokens, probe.changed_tokens, probe.step_gap, probe.feedforward_gap,

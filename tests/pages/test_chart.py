@@ -1,0 +1,52 @@
+"""Frozen figures: drawn exactly as built, the dict taken once, every figure of a cached builder frozen."""
+
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import plotly.tools
+
+from pages.kit.chart import FrozenFigure, cached_figures, frozen
+
+
+def built_figure(scale: float = 1.0) -> go.Figure:
+    figure = go.Figure(go.Heatmap(z=np.arange(12, dtype=float).reshape(3, 4) * scale, text=[["a<b>", "b", "c", "d"]] * 3))
+    figure.frames = [go.Frame(data=[go.Heatmap(z=np.eye(3) * step)], name=str(step)) for step in range(3)]
+    figure.update_layout(title="t = 1")
+    return figure
+
+
+def sent(figure) -> dict:
+    """What st.plotly_chart sends: the dict plotly.tools gives it, written as JSON."""
+    return json.loads(pio.to_json(plotly.tools.return_figure_from_figure_or_data(figure, validate_figure=True),
+                                  validate=False))
+
+
+def test_a_frozen_figure_sends_what_the_built_one_sends():
+    figure = built_figure()
+    assert sent(frozen(figure)) == sent(figure)
+    assert frozen(figure).source is figure
+
+
+def test_the_dict_is_taken_once_and_reused():
+    drawn = frozen(built_figure())
+    assert plotly.tools.return_figure_from_figure_or_data(drawn, True) is drawn.to_dict()
+    assert frozen(drawn) is drawn  # freezing twice is a no-op
+
+
+def test_cached_figures_freezes_every_figure_of_a_result_and_builds_once():
+    calls = []
+
+    @cached_figures(max_entries=4)
+    def figures(scale: float):
+        calls.append(scale)
+        return built_figure(scale), {"twice": built_figure(2 * scale), "none": None}
+
+    first, extra = figures(1.0)
+    again, _ = figures(1.0)
+    assert calls == [1.0] and again is first
+    assert isinstance(first, FrozenFigure) and isinstance(extra["twice"], FrozenFigure) and extra["none"] is None
+    assert sent(extra["twice"]) == sent(built_figure(2.0))
+    figures(3.0)
+    assert calls == [1.0, 3.0]
