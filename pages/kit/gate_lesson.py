@@ -1,7 +1,11 @@
 """The shared frame of the two gate lessons (5 · LSTM, 6 · GRU), top to bottom: the Trained switch and sentence
 controls → the run (or the empty-input message) → equations → step slider → animated cell and gate bars (with the
 trained model's gate story) → heatmaps → the chosen step written out gate by gate. Each lesson page then adds its own
-sections under it, and ends with Check yourself."""
+sections under it, and ends with Check yourself.
+
+Everything from the step slider down is one ``st.fragment``: moving the slider re-runs only that part (profiled under
+a class of students stepping, a full rerun re-sent every chart and element of the page and ran the app shell again).
+A page section that depends on the step goes into the fragment too, through ``gate_lesson(..., after_step=...)``."""
 
 from __future__ import annotations
 
@@ -63,9 +67,14 @@ def _heatmaps(page: str, sentence: str, seed: int, trained: bool, lang: str, _sp
     return gate_heatmaps_figure(gate_values(lesson, _spec.gates), words["gate_names"], lesson.tokens, words["unit"])
 
 
-def gate_lesson(spec: GateLesson) -> tuple[Any, str, int, int, bool]:
-    """Draw the shared part of a gate lesson; returns (walkthrough, sentence, seed, step, trained) for the page's own
-    part."""
+AfterStep = Callable[[Any, str, int, bool, int], None]  # (walkthrough, sentence, seed, trained, step) -> draws
+
+
+def gate_lesson(spec: GateLesson, after_step: AfterStep | None = None) -> tuple[Any, str, int, bool]:
+    """Draw the shared part of a gate lesson; returns (walkthrough, sentence, seed, trained) for the page's own part.
+
+    ``after_step`` draws the page's own step-dependent section right under the step's equations, inside the step
+    fragment (so it follows the slider); the rest of the page must not depend on the step."""
     page, t = spec.page, texts(spec.page)
     page_header(t, input=spec.input_size, hidden=spec.hidden_size)
     trained = trained_switch(page, spec.default_sentence)
@@ -75,7 +84,15 @@ def gate_lesson(spec: GateLesson) -> tuple[Any, str, int, int, bool]:
     lesson = run_or_stop(spec.walkthrough, sentence, seed, trained)
     if lesson.truncated:
         truncated(spec.max_tokens)
+    _step_view(spec, lesson, sentence, seed, trained, after_step)
+    return lesson, sentence, seed, trained
 
+
+@st.fragment
+def _step_view(spec: GateLesson, lesson: Any, sentence: str, seed: int, trained: bool,
+               after_step: AfterStep | None) -> None:
+    """The slider and all it drives: the animations, the equations and heatmaps between them, the step written out."""
+    page, t = spec.page, texts(spec.page)
     # The picture first, then the equations it follows; the check against torch's module is bookkeeping
     step = step_slider(page, t, lesson.seq_len)
     cell, bars = _animations(page, sentence, seed, trained, step, language(), _spec=spec)
@@ -109,4 +126,5 @@ def gate_lesson(spec: GateLesson) -> tuple[Any, str, int, int, bool]:
             for line in equations[name]:
                 formula_block(line)
     how_to_read(t["step_how"])
-    return lesson, sentence, seed, step, trained
+    if after_step is not None:
+        after_step(lesson, sentence, seed, trained, step)

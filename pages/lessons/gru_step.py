@@ -57,23 +57,29 @@ LESSON = GateLesson(
     gates=("reset", "update", "new", "hidden"), walkthrough=compute, cell_figure=gru_cell_figure,
     step_equations=step_equations,
 )
-lesson, sentence, seed, step, trained = gate_lesson(LESSON)
 
-st.subheader(t["convention_title"])
-st.markdown(t["convention_text"])
-for equation in TUTORIAL_EQUATIONS:
-    formula_block(equation)
-st.markdown(t.format("convention_step", step=step))
-equations = step_equations(lesson, step)
-for line in equations["hidden"] + equations["tutorial_hidden"]:
-    formula_block(line)
-chart(conventions(sentence, seed, trained, language()), "gru_step.conventions")
-how_to_read(t["convention_how"])
-with deeper():  # the agreement check and where torch puts the reset gate are bookkeeping
-    agreement(lesson.convention_max_abs_diff, t["tutorial_update_form"])
-    st.markdown(t["reset_text"])
-    st.metric(t["reset_metric"], f"{lesson.reset_placement_gap:.3f}")
-    st.caption(t["reset_note"])
+
+def convention_section(lesson: GRUWalkthrough, sentence: str, seed: int, trained: bool, step: int) -> None:
+    """Torch's and the tutorial's update at the chosen step: drawn inside the lesson's step fragment (it follows the
+    slider)."""
+    st.subheader(t["convention_title"])
+    st.markdown(t["convention_text"])
+    for equation in TUTORIAL_EQUATIONS:
+        formula_block(equation)
+    st.markdown(t.format("convention_step", step=step))
+    equations = step_equations(lesson, step)
+    for line in equations["hidden"] + equations["tutorial_hidden"]:
+        formula_block(line)
+    chart(conventions(sentence, seed, trained, language()), "gru_step.conventions")
+    how_to_read(t["convention_how"])
+    with deeper():  # the agreement check and where torch puts the reset gate are bookkeeping
+        agreement(lesson.convention_max_abs_diff, t["tutorial_update_form"])
+        st.markdown(t["reset_text"])
+        st.metric(t["reset_metric"], f"{lesson.reset_placement_gap:.3f}")
+        st.caption(t["reset_note"])
+
+
+lesson, sentence, seed, trained = gate_lesson(LESSON, after_step=convention_section)
 
 st.subheader(t["compare_title"])
 st.markdown(t.format("compare_text", batch=TIMING.batch_size, steps=TIMING.seq_len, repeats=TIMING.repeats))

@@ -58,7 +58,20 @@ LESSON = GateLesson(
     gates=("forget", "input", "candidate", "output", "cell", "hidden"), walkthrough=compute,
     cell_figure=lstm_cell_figure, step_equations=step_equations,
 )
-lesson, sentence, seed, step, trained = gate_lesson(LESSON)
+
+
+def order_section(lesson: LSTMWalkthrough, sentence: str, seed: int, trained: bool, step: int) -> None:
+    """[h, x] (the formulas) against [x, h] (code) at the chosen step: inside the step fragment, so it follows the
+    slider; bookkeeping, so in a deeper expander."""
+    with deeper():
+        order = concat_orders(*lesson.weights["forget"], lesson.inputs[step - 1], lesson.previous_hidden[step - 1])
+        st.markdown(t["order_text"])
+        formula_block(ORDER_EQUATION)
+        st.caption(t.format("order_numbers", step=step, agree=f"{order.orders_gap:.1e}",
+                            wrong=f"{order.mismatch_gap:.3f}"))
+
+
+lesson, sentence, seed, trained = gate_lesson(LESSON, after_step=order_section)
 
 with deeper():  # torch's weight layout is bookkeeping: the lesson reads without it
     st.subheader(t["layout_title"])
@@ -68,10 +81,6 @@ with deeper():  # torch's weight layout is bookkeeping: the lesson reads without
     st.caption(t.format("layout_shapes", shapes=shapes_line))
     formula_block(LAYOUT_EQUATION)
     agreement(lesson.tutorial_max_abs_diff, t["tutorial_form"])
-    order = concat_orders(*lesson.weights["forget"], lesson.inputs[step - 1], lesson.previous_hidden[step - 1])
-    st.markdown(t["order_text"])
-    formula_block(ORDER_EQUATION)
-    st.caption(t.format("order_numbers", step=step, agree=f"{order.orders_gap:.1e}", wrong=f"{order.mismatch_gap:.3f}"))
 
 st.subheader(t["path_title"])
 st.markdown(t["path_text"])

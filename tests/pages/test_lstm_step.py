@@ -121,8 +121,9 @@ def test_deeper_explains_the_two_concatenation_orders_with_the_lessons_numbers(l
     from pages.kit.i18n import texts
 
     app = open_page(lang)
+    # the order section follows the step slider, so it sits in the step fragment's own deeper expander
     deeper = next(expander for expander in app.expander if expander.label == texts("common", lang)["deeper"]
-                  and expander.dataframe)
+                  and any(r"h_{t-1}" in block.value for block in expander.latex) and expander.caption)
     step = app.slider(key="lstm_step.step").value
     lesson = walkthrough(app.text_input(key="lstm_step.text").value, seed=0)
     order = concat_orders(*lesson.weights["forget"], lesson.inputs[step - 1], lesson.previous_hidden[step - 1])
