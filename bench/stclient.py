@@ -2,7 +2,9 @@
 
 What a browser tab does, as far as the server can tell:
 
-1. opens ``ws://HOST/_stcore/stream`` (subprotocol ``streamlit``);
+0. loads the page's address (``GET /PAGE?QUERY``) and keeps the cookies it sets (a proxy's affinity cookie: behind
+   ``deploy/serve.sh`` a lecture link sets the cookie of the replica that holds the room);
+1. opens ``ws://HOST/_stcore/stream`` with those cookies (subprotocol ``streamlit``);
 2. sends ``BackMsg.rerun_script`` with a ``ClientState`` {query_string, page_name, widget_states, page_script_hash};
 3. reads ``ForwardMsg``s: ``navigation`` (the script hash of the page that ran), ``delta``s (elements; widgets carry their id,
    ``$$ID-<hash>-<user key>``; an ``exception`` element is an error shown to the user), ``page_not_found``,
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -130,10 +133,18 @@ class StreamlitSession:
         self.closed = False
 
     # ----- connection -------------------------------------------------------------------------------------------
+    def _page_cookies(self, timeout: float) -> str:
+        """The cookies the page's address sets, as a browser would send them back (``a=1; b=2``)."""
+        address = f"{self.base_url.rstrip('/')}/{self.page}" + (f"?{self.query_string}" if self.query_string else "")
+        with urllib.request.urlopen(address, timeout=timeout) as response:
+            return "; ".join(value.split(";")[0] for value in response.headers.get_all("Set-Cookie") or [])
+
     async def connect(self, timeout: float = 30.0) -> None:
+        cookies = await asyncio.wait_for(asyncio.to_thread(self._page_cookies, timeout), timeout)
         self._socket = await asyncio.wait_for(
             websockets.connect(stream_url(self.base_url), subprotocols=["streamlit"], max_size=None,
-                               open_timeout=timeout, ping_interval=None, compression=None),
+                               open_timeout=timeout, ping_interval=None, compression=None,
+                               additional_headers={"Cookie": cookies} if cookies else None),
             timeout)
         self._reader = asyncio.create_task(self._read_forever())
 

@@ -4,11 +4,13 @@
 #   deploy/serve.sh --replicas K --port P [--address A] [--run-dir DIR]
 #
 # Streamlit keeps each session (its state, its lab and training jobs) inside one process, so the proxy must send a
-# browser to the same replica for its whole visit. nginx sets a cookie (rnn_explorer_replica, a random id) on a
-# browser's first request and hashes it to pick the replica; the page, its websocket (/_stcore/stream), uploads and
-# reconnections all carry the cookie and land on the same process. A client without cookies (the load bench) gets a
-# fresh random replica per connection, which is what it needs too: one websocket is one session. (ip_hash would send a
-# whole classroom behind one NAT address to a single replica.)
+# browser to the same replica for its whole visit. nginx picks a replica on a browser's first request (at random) and
+# remembers it in a cookie (rnn_explorer_replica=rI); the page, its websocket (/_stcore/stream), uploads and
+# reconnections all carry the cookie and land on the same process. A lecture link (?lecture=CODE) goes to the replica
+# that holds the room instead, whatever the cookie says, and resets the cookie to it: replica I of K only mints codes
+# whose first character has alphabet index I mod K (RNN_EXPLORER_REPLICA=I/K, core/lecture/codes.py), and the map
+# below reads the same rule off the code. A client without cookies gets a random replica per connection. (ip_hash
+# would send a whole classroom behind one NAT address to a single replica.)
 #
 # Each replica is started from the repository (its .streamlit/config.toml applies), must answer /_stcore/health and is
 # warmed with one script run on / (a fresh Streamlit server answers its very first visitor's direct page link with
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
 done
-[[ "$REPLICAS" =~ ^[1-9][0-9]*$ ]] || { echo "--replicas must be a positive integer" >&2; exit 2; }
+[[ "$REPLICAS" =~ ^[1-9][0-9]*$ ]] && [ "$REPLICAS" -le 23 ] || { echo "--replicas must be 1 to 23" >&2; exit 2; }
 [[ "$PORT" =~ ^[0-9]+$ ]] || { echo "--port must be a number" >&2; exit 2; }
 [ -x "$NGINX" ] || { echo "nginx not found (Debian: apt-get install nginx-light)" >&2; exit 3; }
 RUN_DIR="${RUN_DIR:-$(mktemp -d /tmp/rnn-explorer-serve.XXXXXX)}"
@@ -52,7 +54,7 @@ STOPPING=0
 
 start_replica() {  # $1: index
   local index="$1"
-  "$PYTHON" -m streamlit run app.py --server.headless true --server.address 127.0.0.1 \
+  RNN_EXPLORER_REPLICA="$index/$REPLICAS" "$PYTHON" -m streamlit run app.py --server.headless true --server.address 127.0.0.1 \
     --server.port "${PORTS[$index]}" >>"$RUN_DIR/replica-$index.log" 2>&1 &  # append: the warm-up writes here too
   PIDS[$index]=$!
   echo "${PIDS[$index]}" >"$RUN_DIR/replica-$index.pid"
@@ -107,18 +109,41 @@ for ((i = 0; i < REPLICAS; i++)); do ready_replica "$i" || exit 1; done
   echo "  access_log off;"
   for kind in client_body proxy fastcgi uwsgi scgi; do echo "  ${kind}_temp_path $RUN_DIR/tmp/$kind;"; done
   echo "  map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }"
-  echo "  # affinity: the browser's cookie, or a random id for a browser without one (and the cookie to keep it)"
-  echo "  map \$cookie_rnn_explorer_replica \$replica_key { '' \$request_id; default \$cookie_rnn_explorer_replica; }"
-  echo "  map \$cookie_rnn_explorer_replica \$replica_cookie { '' \"rnn_explorer_replica=\$request_id; Path=/; HttpOnly; SameSite=Lax\"; default ''; }"
-  echo "  upstream rnn_explorer {"
-  echo "    hash \$replica_key consistent;"
-  for ((i = 0; i < REPLICAS; i++)); do echo "    server 127.0.0.1:${PORTS[$i]} max_fails=3 fail_timeout=10s;"; done
+  echo "  # affinity: a lecture code's replica, else the browser's cookie, else a random replica (then set as the cookie)"
+  echo "  split_clients \"\$request_id\" \$random_replica {"
+  for ((i = 0; i < REPLICAS - 1; i++)); do
+    echo "    $(awk -v k="$REPLICAS" 'BEGIN { printf "%.2f", 100 / k }')% r$i;"
+  done
+  echo "    * r$((REPLICAS - 1));"
+  echo "  }"
+  echo "  map \$cookie_rnn_explorer_replica \$cookie_replica { default '';"
+  for ((i = 0; i < REPLICAS; i++)); do echo "    r$i r$i;"; done
+  echo "  }"
+  echo "  map \$arg_lecture \$lecture_replica { default '';  # the code's first character (spaces and case as typed)"
+  ALPHABET="$("$PYTHON" -c 'from core.lecture.codes import CODE_ALPHABET; print(CODE_ALPHABET)')"
+  for ((i = 0; i < REPLICAS; i++)); do
+    FIRST=""
+    for ((j = i; j < ${#ALPHABET}; j += REPLICAS)); do FIRST+="${ALPHABET:$j:1}"; done
+    echo "    \"~*^(%20|\\+)*[$FIRST]\" r$i;"
+  done
+  echo "  }"
+  echo "  map \"\$lecture_replica:\$cookie_replica:\$random_replica\" \$replica {"
+  echo "    \"~^(?<chosen>r[0-9]+):\" \$chosen;"
+  echo "    \"~^:(?<chosen>r[0-9]+):\" \$chosen;"
+  echo "    \"~^::(?<chosen>r[0-9]+)\$\" \$chosen;"
+  echo "  }"
+  echo "  map \$replica \$replica_backend {"
+  for ((i = 0; i < REPLICAS; i++)); do echo "    r$i 127.0.0.1:${PORTS[$i]};"; done
+  echo "  }"
+  echo "  map \"\$replica:\$cookie_replica\" \$replica_cookie {"
+  echo "    default \"rnn_explorer_replica=\$replica; Path=/; HttpOnly; SameSite=Lax\";"
+  for ((i = 0; i < REPLICAS; i++)); do echo "    r$i:r$i '';  # the browser already holds it"; done
   echo "  }"
   echo "  server {"
   echo "    listen $ADDRESS:$PORT;"
   echo "    client_max_body_size 60m;  # .streamlit/config.toml maxUploadSize is 50 MB"
   echo "    location / {"
-  echo "      proxy_pass http://rnn_explorer;"
+  echo "      proxy_pass http://\$replica_backend;  # an address, never a name: no resolver needed"
   echo "      proxy_http_version 1.1;"
   echo "      proxy_set_header Upgrade \$http_upgrade;"
   echo "      proxy_set_header Connection \$connection_upgrade;"

@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Callable, Collection
 
-from core.lecture.codes import new_code, new_secret, normalise_code, secret_matches
+from core.lecture.codes import ReplicaShare, new_code, new_secret, normalise_code, secret_matches
 from core.lecture.decks import Deck
 from core.lecture.errors import AnswerRefused, InvalidDeck, InvalidView, NotPresenter, RoomEnded, RoomsFull, UnknownRoom
 from core.lecture.questions import ClassQuestion, Poll, is_follower_id
@@ -39,11 +39,12 @@ class RoomRegistry:
         expire_after: seconds of lecturer inactivity after which a room disappears.
         ended_kept_for: seconds an ended room still tells followers it ended.
         clock: seconds as a float, monotonic (tests pass a fake one).
+        share: which codes this process mints (behind several processes, the codes nginx routes to this one).
     """
 
     def __init__(self, known_pages: Collection[str] | None = None, max_rooms: int = 100, max_followers: int = 1_000,
                  follower_window: float = 10.0, expire_after: float = 4 * HOUR, ended_kept_for: float = 0.5 * HOUR,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, share: ReplicaShare = ReplicaShare()):
         self.known_pages = None if known_pages is None else frozenset(known_pages)
         self.max_rooms = max_rooms
         self.max_followers = max_followers
@@ -51,6 +52,7 @@ class RoomRegistry:
         self.expire_after = expire_after
         self.ended_kept_for = ended_kept_for
         self._clock = clock
+        self.share = share
         self._rooms: dict[str, Room] = {}
         self._lock = threading.Lock()
 
@@ -90,9 +92,9 @@ class RoomRegistry:
             self._sweep(now)
             if len(self._rooms) >= self.max_rooms:
                 raise RoomsFull(f"this server holds {self.max_rooms} lectures at once")
-            code = new_code()
+            code = new_code(share=self.share)
             while code in self._rooms:  # rare with millions of codes, but two rooms must never share one
-                code = new_code()
+                code = new_code(share=self.share)
             self._rooms[code] = Room(code=code, secret=new_secret(), last_activity=now)
             return RoomTicket(code=code, secret=self._rooms[code].secret)
 

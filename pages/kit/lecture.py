@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.lecture import LectureError, RoomRegistry, RoomsFull, RoomState, UnknownRoom
-from core.lecture.codes import normalise_code
+from core.lecture.codes import ReplicaShare, normalise_code
 from core.lecture.qr import student_qr
 from pages.kit.i18n import LANGUAGE_KEY, language, texts
 from pages.kit.lecture_deck import deck_panel, show_pending_view
@@ -37,7 +37,7 @@ MAX_ATTEMPTS = 3
 @st.cache_resource(show_spinner=False)
 def rooms() -> RoomRegistry:
     """The server's lecture rooms (one registry per process, shared by every session)."""
-    return RoomRegistry(known_pages=tuple(BY_NAME))
+    return RoomRegistry(known_pages=tuple(BY_NAME), share=ReplicaShare.from_environment())
 
 
 @dataclass(frozen=True)

@@ -41,3 +41,29 @@ def test_secret_is_long_url_safe_and_compared_exactly():
     for wrong in (secret[:-1], secret + "x", secret.upper() if secret.upper() != secret else secret.lower(), "", None,
                   123, "ключ"):
         assert not secret_matches(secret, wrong)
+
+
+def test_each_replica_mints_only_the_codes_routed_to_it():
+    from core.lecture.codes import CODE_ALPHABET, ReplicaShare, new_code
+
+    shares = [ReplicaShare(index, 3) for index in range(3)]
+    # the first characters split the alphabet: every character belongs to exactly one replica
+    assert sorted("".join(share.first_characters for share in shares)) == sorted(CODE_ALPHABET)
+    for share in shares:
+        codes = {new_code(share=share) for _ in range(200)}
+        assert all(share.owns(code) for code in codes)
+        assert all(not other.owns(code) for code in codes for other in shares if other != share)
+        assert all(normalise_code(code) == code for code in codes)
+
+
+def test_the_replica_share_comes_from_the_environment():
+    from core.lecture.codes import ReplicaShare
+    from core.lecture.registry import RoomRegistry
+
+    assert ReplicaShare.from_environment({}) == ReplicaShare(0, 1)
+    assert ReplicaShare.from_environment({"RNN_EXPLORER_REPLICA": "1/2"}) == ReplicaShare(1, 2)
+    for bad in ("2/2", "x", "0/0", "1/99"):
+        with pytest.raises(ValueError):
+            ReplicaShare.from_environment({"RNN_EXPLORER_REPLICA": bad})
+    registry = RoomRegistry(share=ReplicaShare(1, 2))
+    assert all(ReplicaShare(1, 2).owns(registry.create().code) for _ in range(20))

@@ -2,7 +2,7 @@
 
 Checks what a class needs from the proxy: a lesson loads and steps through it, a live-lab training starts and its
 live panel keeps polling the job in the session's own process, the cookie keeps a browser on one replica while new
-browsers spread over both, the load bench runs through it with no errors, and SIGTERM stops every process.
+browsers spread over both, a lecture's students reach the replica that holds its room, the load bench runs through it with no errors, and SIGTERM stops every process.
 
 Skipped only where nginx is missing and this is not CI; in CI (CI=true) tests/run.sh installs nginx and this runs.
 """
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_load  # noqa: E402
+from follow import run_follow  # noqa: E402
 from tests.deploy.coroutines import run_coroutine  # noqa: E402
 from stclient import FINISHED_FRAGMENT_RUN_SUCCESSFULLY, FINISHED_SUCCESSFULLY, open_page  # noqa: E402
 
@@ -151,6 +152,18 @@ def test_load_bench_through_the_proxy_has_no_errors(proxy):
     result = run_coroutine(run())
     assert result.tally.errors == [] and result.tally.exceptions == []
     assert len(result.tally.opens) == 6 and len(result.tally.latencies) >= 6
+
+
+def test_a_lecture_link_reaches_the_replica_that_holds_the_room(proxy):
+    """The lecturer's room lives in one replica; every student's link (and so their websocket, by the cookie the link
+    sets) lands there, whatever replica their browser had before."""
+    for code_start, replica in (("A", 0), ("C", 1)):  # the alphabet's first two characters, replicas 0 and 1
+        holders = {_get(f"{proxy.url}/?lecture={code_start}AAAA", cookie)[1]["X-RNN-Explorer-Replica"]
+                   for cookie in (None, "rnn_explorer_replica=r0", "rnn_explorer_replica=r1")}
+        assert len(holders) == 1, f"codes starting with {code_start} must all go to replica {replica}: {holders}"
+    tally = run_coroutine(run_follow(proxy.url, students=4, duration=7.0, think=3.0, ramp=1.0, timeout=60.0))
+    assert tally.errors == [] and tally.exceptions == []
+    assert tally.changes >= 2 and tally.missed == 0 and len(tally.delays) == 4 * tally.changes
 
 
 def test_sigterm_stops_nginx_and_every_replica(proxy):
