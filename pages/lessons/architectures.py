@@ -10,7 +10,7 @@ from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
-from pages.kit.layout import agreement, device_note, how_to_read, page_header
+from pages.kit.layout import agreement, deeper, device_note, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input, sentence_box
 from pages.kit.messages import empty_input, untrained
 from pages.kit.shared_view import shared
@@ -67,7 +67,8 @@ run = compute(kind, tokens, seed, labels)
 st.markdown(t["explain"][kind])
 chart(figure(kind, tokens, seed, language()), "architectures.figure")
 how_to_read(t["how_to_read"])
-agreement(run.max_abs_diff, run.reference)
+with deeper():  # the step-by-step trace against the fused module: bookkeeping
+    agreement(run.max_abs_diff, run.reference)
 untrained(t["untrained_note"])
 
 shapes, emitted = st.columns([3, 2])

@@ -14,10 +14,11 @@ from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
-from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input, step_slider
 from pages.kit.shared_view import shared
 from pages.kit.url_choices import coded_option, translated_aliases
+from pages.lessons.gradients_trained import trained_section
 from pages.lessons.gradients_sections import (
     activation_section, clipping_section, powers_section, sentence_source, short,
 )
@@ -103,7 +104,8 @@ else:
     metrics[3].metric(t.format("metric_watch", word=markdown_text(tokens[watch])), f"{chain.measured[watch]:.3e}")
 chart(chain_fig, "gradients.chain")
 how_to_read(t["chain_how"])
-agreement(chain.autograd_diff, t["ref_chain"])
+with deeper():  # our Jacobian products against autograd's: bookkeeping
+    agreement(chain.autograd_diff, t["ref_chain"])
 if watch is not None:
     st.markdown(t.format("reach", source=markdown_text(tokens[loss_position]), target=markdown_text(tokens[watch]),
                          distance=loss_position - watch, value=f"{chain.measured[watch]:.3e}"))
@@ -121,6 +123,7 @@ st.caption(t.format("step_factor", step=step, norm=short(factor_now.norm), low=s
                     high=short(factor_now.highest_slope)))
 
 activation_section(t, activation_fig, reading, nonlinearity)
+trained_section(t, tokens, loss_position if tokens else None, watch)
 
 powers_section(t, chain)
 clipping_section(t, setup, device)

@@ -11,7 +11,7 @@ from core.lessons.summary import CHEAT_SHEET, TransformerComparison, compare_wit
 from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import texts
-from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read, page_header
 from pages.kit.links import page_link
 from pages.kit.registry import PAGES
 from pages.kit.shared_view import shared
@@ -87,7 +87,8 @@ with left:
     metrics = st.columns(2)
     metrics[0].metric(t["versus"]["lstm_name"], f"{measured.lstm.total:,}")
     metrics[1].metric(t["versus"]["transformer_name"], f"{measured.transformer.total:,}")
-    agreement(measured.max_abs_diff, "torch.nn.LSTMCell")
+    with deeper():
+        agreement(measured.max_abs_diff, "torch.nn.LSTMCell")
 with right:
     st.markdown(f"**{t['versus']['steps_title']}**")
     st.table(pd.DataFrame({

@@ -13,7 +13,7 @@ from core.lessons.why_sequences import (
 from core.sequence_input import split_tokens
 from pages.kit.chart import chart
 from pages.kit.i18n import Texts, language, texts
-from pages.kit.layout import agreement, how_to_read
+from pages.kit.layout import agreement, deeper, how_to_read
 from pages.kit.shared_view import shared
 from pages.kit.url_choices import coded_option, word_number
 
@@ -105,4 +105,5 @@ def memory_section(t: Texts, sentences: tuple[str, ...], seed: int, config: RNNS
     chart(memory_figure(sentence, position, replacement, seed, window, language()), "why_sequences.memory")
     how_to_read(words.format("figure_how", changed=probe.changed_gap, final=probe.final_gap, steps=probe.steps_after,
                              trend=words[f"trend_{probe.trend}"], window=window))
-    agreement(probe.max_abs_diff, "torch.nn.RNN")
+    with deeper():
+        agreement(probe.max_abs_diff, "torch.nn.RNN")
