@@ -69,11 +69,6 @@ result = compute(sentence, seed, loss_choice, device, trained)
 if result.truncated:
     truncated(MAX_TOKENS)
 
-st.subheader(t["model_title"])
-for equation in MODEL_EQUATIONS:
-    formula_block(equation)
-st.markdown(t["model_text"] + " " + t.format("loss_value", value=f"{result.loss:.6f}"))
-
 st.subheader(t["animation_title"])
 chart(animation(sentence, seed, loss_choice, device, trained, language()), "bptt.backward")
 how_to_read(t["animation_how"])
@@ -85,6 +80,12 @@ if trained:  # class 1 of the agreement model is "were": each loss asks for it, 
     st.caption(t["trained_note"])
 else:
     untrained(t["untrained_note"])
+
+# the picture first (above), then the model it differentiates
+st.subheader(t["model_title"])
+for equation in MODEL_EQUATIONS:
+    formula_block(equation)
+st.markdown(t["model_text"] + " " + t.format("loss_value", value=f"{result.loss:.6f}"))
 
 st.subheader(t["step_title"])
 step = step_slider("bptt", t, result.seq_len, default=result.seq_len - 1)

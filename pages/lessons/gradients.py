@@ -91,9 +91,7 @@ chain = compute_chain(setup, length, tuple(tokens), loss_position, str(device))
 reading = read_chain(chain, nonlinearity)
 chain_fig, activation_fig = figures(setup, length, tuple(tokens), loss_position, watch, str(device), language())
 
-st.subheader(t["chain_title"])
-st.markdown(t["chain_formula_text"])
-formula_block(CHAIN_EQUATION)
+st.subheader(t["chain_title"])  # the picture first, then the formula it follows
 metrics = st.columns(4)
 metrics[0].metric(t["metric_radius"], short(chain.spectral_radius))
 metrics[1].metric(t["metric_sigma_max"], short(float(chain.singular_values[0])))
@@ -113,6 +111,8 @@ st.info(t.format(f"regime_{reading.regime}", steps=chain.loss_step, value=f"{rea
 if reading.saturation:  # say when tanh saturation, not W_hh, is what shapes the curve (the "Saturation" scenario)
     st.caption(t.format(f"regime_saturation_{reading.saturation}", prediction=f"{reading.linear_prediction:.3e}",
                         share=f"{reading.inactive_share:.0%}"))
+st.markdown(t["chain_formula_text"])
+formula_block(CHAIN_EQUATION)
 
 st.subheader(t["step_title"])
 step = step_slider("gradients", t, chain.loss_step + 1, default=max(1, chain.loss_step // 2))

@@ -6,8 +6,10 @@ import streamlit as st
 from core.device import describe_device, select_device
 from core.figures.code import parameter_figure
 from core.figures.style import CELL_COLORS
+from core.figures.reach import ReachCurve, reach_figure
 from core.figures.summary import TRANSFORMER_COLOR, timing_figure
 from core.lessons.summary import CHEAT_SHEET, TransformerComparison, compare_with_transformer
+from core.lessons.trained.reach import TutorialReach, tutorial_reach
 from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import texts
@@ -30,7 +32,22 @@ def comparison(width: int, device: str) -> TransformerComparison:
     return compare_with_transformer(width=width, heads=HEADS, feedforward=4 * width, repeats=REPEATS, device=device)
 
 
-page_header(t)
+@st.cache_data(show_spinner=False)
+def course_reach() -> TutorialReach:
+    return tutorial_reach()
+
+
+reached = course_reach()  # the story first: one picture of the whole course, its numbers in "what to notice"
+at_subject = {result.kind: f"{result.trained[reached.subject]:.2g}" for result in reached.reaches}
+before = {f"{result.kind}_before": f"{result.untrained[reached.subject]:.2g}" for result in reached.reaches}
+page_header(t, notice=dict(verb=reached.tokens[-1], subject=reached.tokens[reached.subject],
+                           distance=reached.distance, **at_subject, **before))
+picture = t["picture"]
+st.subheader(picture["heading"])
+chart(reach_figure(reached.tokens, [ReachCurve(result.trained, picture["names"][result.kind], CELL_COLORS[result.kind])
+                                    for result in reached.reaches],
+                   picture["x_title"], picture["y_title"], highlight=reached.subject), "summary.reach_chart")
+how_to_read(picture["how"])
 
 st.header(t["cheat"]["heading"])
 sections = st.columns(2)

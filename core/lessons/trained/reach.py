@@ -23,8 +23,10 @@ import torch
 
 from core.gradients import jacobian_products, through_time
 from core.lessons.trained.build import SEEDS
+from core.lessons.trained.grammar import noun_number
 from core.lessons.trained.load import trained_model
 from core.lessons.trained.network import KINDS, AgreementModel, initialise
+from core.lessons.trained.verb_evidence import TUTORIAL_SENTENCE
 
 
 @dataclass(frozen=True)
@@ -76,3 +78,28 @@ def reach(kind: str, tokens: list[str] | tuple[str, ...]) -> Reach:
     tokens = tuple(tokens)
     return Reach(kind=kind, tokens=tokens, trained=state_reach(trained_model(kind), tokens),
                  untrained=state_reach(untrained_model(kind), tokens))
+
+
+@dataclass(frozen=True)
+class TutorialReach:
+    """The three models on the tutorial's sentence, read up to its verb: how much reaches the subject."""
+
+    tokens: tuple[str, ...]      # x_1 … x_T, T = the verb ("was")
+    subject: int                 # 0-based position of the latest noun before the verb ("cat")
+    reaches: tuple[Reach, ...]   # one per kind, in KINDS order
+
+    @property
+    def distance(self) -> int:
+        """Steps from the subject to the verb."""
+        return len(self.tokens) - 1 - self.subject
+
+
+def tutorial_reach(sentence: str = TUTORIAL_SENTENCE) -> TutorialReach:
+    """:func:`reach` of every kind on ``sentence`` up to its first "was"/"were" after a noun."""
+    tokens = sentence.split()
+    for verb, token in enumerate(tokens):
+        nouns = [position for position in range(verb) if noun_number(tokens[position]) is not None]
+        if token.lower() in ("was", "were") and nouns:
+            return TutorialReach(tokens=tuple(tokens[: verb + 1]), subject=nouns[-1],
+                                 reaches=tuple(reach(kind, tokens[: verb + 1]) for kind in KINDS))
+    raise ValueError(f"no verb after a noun in {sentence!r}")
