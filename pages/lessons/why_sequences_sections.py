@@ -8,7 +8,7 @@ from core.figures.style import GATE_COLORS
 from core.figures.why_sequences import memory_gap_figure, one_hot_figure, signal_figure, token_vectors_figure
 from core.lesson_models import RNNStepConfig
 from core.lessons.why_sequences import (
-    DNA_ALPHABET, SAMPLE_RATE, MemoryProbe, SequenceExamples, memory_positions, probe_memory, sequence_examples,
+    DNA_ALPHABET, SAMPLE_RATE, TONE_HZ, MemoryProbe, SequenceExamples, memory_positions, probe_memory, sequence_examples,
 )
 from core.sequence_input import split_tokens
 from pages.kit.chart import chart
@@ -28,11 +28,13 @@ def example_figures(sentence: str, seed: int, lang: str):
     words, data = texts("why_sequences", lang)["examples"], examples(sentence, seed)
     return {
         "text": token_vectors_figure(data.tokens, data.token_vectors, words["text_title"]) if data.tokens else None,
-        "audio": signal_figure(data.audio_time_ms, data.audio, words.format("audio_title", rate=SAMPLE_RATE),
+        "audio": signal_figure(data.audio_time_ms, data.audio, words.format(
+            "audio_title", rate=SAMPLE_RATE, duration=f"{len(data.audio) / SAMPLE_RATE * 1000:g}", tone=f"{TONE_HZ:g}"),
                                words["audio_time"], words["audio_value"], GATE_COLORS["input"]),
         "stock": signal_figure(data.price_days, data.prices, words["stock_title"], words["stock_time"],
                                words["stock_value"], GATE_COLORS["forget"]),
-        "dna": one_hot_figure(data.dna, DNA_ALPHABET, data.dna_one_hot, words["dna_title"], words["dna_position"]),
+        "dna": one_hot_figure(data.dna, DNA_ALPHABET, data.dna_one_hot, words.format("dna_title", bases=len(data.dna)),
+                                  words["dna_position"]),
     }
 
 
