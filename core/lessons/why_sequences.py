@@ -31,6 +31,7 @@ DNA_ALPHABET = "ACGT"
 SAMPLE_RATE = 8000  # Hz: telephone-quality audio
 TONE_HZ = 440.0     # concert A, with a softer octave above it
 TRADING_DAYS = 60
+TONE_SECONDS = 0.01  # 10 ms: a few periods of the tone, few enough samples to see each one
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class SequenceExamples:
 def sequence_examples(sentence: str, seed: int, config: RNNStepConfig = RNNStepConfig()) -> SequenceExamples:
     """The examples; the sentence's vectors and the price path follow ``seed``, the tone and DNA are fixed."""
     tokens = split_tokens(sentence, config.max_tokens)
-    time_s = np.arange(int(SAMPLE_RATE * 0.01)) / SAMPLE_RATE  # 10 ms of samples
+    time_s = np.arange(round(SAMPLE_RATE * TONE_SECONDS)) / SAMPLE_RATE  # (samples,) TONE_SECONDS of samples
     audio = 0.7 * np.sin(2 * np.pi * TONE_HZ * time_s) + 0.3 * np.sin(2 * np.pi * 2 * TONE_HZ * time_s)
     # Geometric random walk: each day's log return is drawn independently, the price is their running product.
     returns = np.random.default_rng(seed).normal(0.0005, 0.015, TRADING_DAYS - 1)

@@ -11,14 +11,15 @@ from pages.kit.i18n import Texts, texts
 AGREEMENT_TOLERANCE = 1e-5
 
 
-def page_header(t: Texts, **values) -> None:
+def page_header(t: Texts, notice: dict | None = None, **values) -> None:
     """The page title and its introduction; ``values`` fill the intro's placeholders (model sizes read from the
-    lesson's config, never typed into the prose)."""
+    lesson's config, never typed into the prose), ``notice`` those of "what to notice" (computed numbers)."""
     st.title(t["title"])
     if "intro" in t:
         st.markdown(t.format("intro", **values) if values else t["intro"])
     if "notice" in t:  # the story first: what to look for, before any equation
-        st.info(f"**{texts('common')['notice']}** {t['notice']}", icon="👀")
+        text = t.format("notice", **notice) if notice else t["notice"]
+        st.info(f"**{texts('common')['notice']}** {text}", icon="👀")
 
 
 def deeper():

@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.escape import markdown_text
 from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED_SENTENCE
+from core.lessons.trained.grammar import SINGULAR_NOUNS
 from core.lessons.trained.load import read_card
 from core.lessons.trained.story import GateStory, gate_story
 from core.lessons.trained.verb_evidence import verb_evidence
@@ -28,11 +29,13 @@ def _swap_sentence(page: str, random_sentence: str) -> None:
         st.session_state[text_key] = random_sentence
 
 
-def trained_switch(page: str, random_sentence: str) -> bool:
-    """The toggle (bound to the URL as ``<page>.trained``); True when the trained model is on."""
+def trained_switch(page: str, random_sentence: str | None = None, container=None) -> bool:
+    """The toggle (bound to the URL as ``<page>.trained``); True when the trained model is on. With
+    ``random_sentence`` it also swaps the page's sentence box (``<page>.text``); without, it touches no other widget."""
     words = texts("trained")
-    return st.toggle(words["switch"], key=shared(f"{page}.trained"), help=words["switch_help"], bind="query-params",
-                     on_change=_swap_sentence, args=(page, random_sentence))
+    swap = {} if random_sentence is None else {"on_change": _swap_sentence, "args": (page, random_sentence)}
+    return (container or st).toggle(words["switch"], key=shared(f"{page}.trained"), help=words["switch_help"],
+                                    bind="query-params", **swap)
 
 
 def default_sentence(page: str, random_sentence: str) -> str:
@@ -43,7 +46,8 @@ def default_sentence(page: str, random_sentence: str) -> str:
 def model_card(kind: str) -> None:
     """What the trained model learned and how well it does, read from its card."""
     words, card = texts("trained"), read_card(kind)
-    st.info(words.format("card", accuracy=f"{card.accuracy:.1%}", seed=card.seed, version=card.script_version))
+    st.info(words.format("card", accuracy=f"{card.accuracy:.1%}", seed=card.seed, version=card.script_version,
+                         nouns=words["list_separator"].join(SINGULAR_NOUNS)))  # the grammar's own list, never retyped
 
 
 def story_text(story: GateStory) -> str:

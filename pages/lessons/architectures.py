@@ -5,30 +5,33 @@ import streamlit as st
 
 from core.figures.architectures import ArchitectureLabels, architecture_figure
 from core.lessons.architectures import ARCHITECTURES, ArchitectureRun, run_architecture
+from core.lessons.architectures_trained import TRAINED_ARCHITECTURES, trained_architecture
 from core.sequence_input import split_tokens
 from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
-from pages.kit.layout import agreement, device_note, how_to_read, page_header
+from pages.kit.layout import agreement, deeper, device_note, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input, sentence_box
 from pages.kit.messages import empty_input, untrained
 from pages.kit.shared_view import shared
+from pages.kit.trained_switch import default_sentence, model_card, trained_switch
 from pages.kit.url_choices import coded_option, translated_aliases
 
 t = texts("architectures")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compute(kind: str, tokens: tuple[str, ...], seed: int, labels: tuple[str, ...]) -> ArchitectureRun:
-    return run_architecture(kind, tokens, seed, labels)
+def compute(kind: str, tokens: tuple[str, ...], seed: int, labels: tuple[str, ...], trained: bool = False) -> ArchitectureRun:
+    """The seeded random model, or (trained) the shipped agreement LSTM wired as ``kind``: its labels are its own."""
+    return trained_architecture(kind, tokens) if trained else run_architecture(kind, tokens, seed, labels)
 
 
 @cached_figures(max_entries=32)
-def figure(kind: str, tokens: tuple[str, ...], seed: int, lang: str):
+def figure(kind: str, tokens: tuple[str, ...], seed: int, lang: str, trained: bool = False):
     """The animated figure; cached per view (building 5–70 frames costs more than the model)."""
     labels = tuple(t["labels"][kind])
-    run = compute(kind, tokens, seed, labels)
+    run = compute(kind, tokens, seed, labels, trained)
     return architecture_figure(run, figure_labels(
         ArchitectureLabels, t, frame_captions=tuple(caption(run, reveal) for reveal in run.reveals),
         band_names=(t["bands"]["forward"], t["bands"]["backward"]) if run.bands == 2 else (t["bands"]["hidden"],),
@@ -48,7 +51,7 @@ def caption(run: ArchitectureRun, reveal) -> str:
 
 
 page_header(t)
-sentence = sentence_box("architectures", t["default_sentence"], max_chars=200)
+sentence = sentence_box("architectures", default_sentence("architectures", t["default_sentence"]), max_chars=200)
 left, right = st.columns([3, 1])
 with left:
     kind = coded_option(st.segmented_control, shared("architectures.view"), list(ARCHITECTURES), ARCHITECTURES[0],
@@ -57,18 +60,29 @@ with left:
                         label=t["architecture"], format_func=t["names"].get, required=True)
 with right:
     seed = seed_input("architectures")
+trained = False
+if kind in TRAINED_ARCHITECTURES:  # the agreement model reads and labels every word: it is these two wirings
+    trained = trained_switch("architectures", t["default_sentence"])
+else:
+    st.caption(t["trained_none"])
 
 tokens = tuple(split_tokens(sentence))
 if not tokens:
     empty_input()
 
 labels = tuple(t["labels"][kind])
-run = compute(kind, tokens, seed, labels)
+run = compute(kind, tokens, seed, labels, trained)
+if trained:
+    model_card("lstm")
 st.markdown(t["explain"][kind])
-chart(figure(kind, tokens, seed, language()), "architectures.figure")
+chart(figure(kind, tokens, seed, language(), trained), "architectures.figure")
 how_to_read(t["how_to_read"])
-agreement(run.max_abs_diff, run.reference)
-untrained(t["untrained_note"])
+with deeper():  # the step-by-step trace against the fused module: bookkeeping
+    agreement(run.max_abs_diff, run.reference)
+if trained:
+    st.caption(t["trained_note"][kind])
+else:
+    untrained(t["untrained_note"])
 
 shapes, emitted = st.columns([3, 2])
 with shapes:

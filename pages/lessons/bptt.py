@@ -17,7 +17,7 @@ from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
 from pages.kit.lesson_controls import sentence_controls, step_slider
-from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read, page_header
 from pages.kit.messages import empty_input, truncated, untrained
 from pages.kit.shared_view import shared
 from pages.kit.trained_switch import default_sentence, model_card, trained_switch
@@ -69,21 +69,23 @@ result = compute(sentence, seed, loss_choice, device, trained)
 if result.truncated:
     truncated(MAX_TOKENS)
 
-st.subheader(t["model_title"])
-for equation in MODEL_EQUATIONS:
-    formula_block(equation)
-st.markdown(t["model_text"] + " " + t.format("loss_value", value=f"{result.loss:.6f}"))
-
 st.subheader(t["animation_title"])
 chart(animation(sentence, seed, loss_choice, device, trained, language()), "bptt.backward")
 how_to_read(t["animation_how"])
-agreement(result.recursion_diff, t["ref_recursion"])
-agreement(result.weight_diff, t["ref_weight"])
-agreement(result.forward_diff, t["ref_forward"])
+with deeper():  # our recursion against autograd and torch's own .grad: bookkeeping, the lesson reads without it
+    agreement(result.recursion_diff, t["ref_recursion"])
+    agreement(result.weight_diff, t["ref_weight"])
+    agreement(result.forward_diff, t["ref_forward"])
 if trained:  # class 1 of the agreement model is "were": each loss asks for it, so the gradient seeks the subject
     st.caption(t["trained_note"])
 else:
     untrained(t["untrained_note"])
+
+# the picture first (above), then the model it differentiates
+st.subheader(t["model_title"])
+for equation in MODEL_EQUATIONS:
+    formula_block(equation)
+st.markdown(t["model_text"] + " " + t.format("loss_value", value=f"{result.loss:.6f}"))
 
 st.subheader(t["step_title"])
 step = step_slider("bptt", t, result.seq_len, default=result.seq_len - 1)
@@ -121,7 +123,8 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True, key="bptt.table",
     column_config={columns[name]: st.column_config.NumberColumn(format="%.4f") for name in norm_columns})
 st.caption(t["table_note"] + " " + t["input_note"])
-agreement(result.input_diff, t["ref_input"])
+with deeper():
+    agreement(result.input_diff, t["ref_input"])
 device_note(device)
 
 check_yourself("bptt", sentence, seed, trained)

@@ -18,7 +18,7 @@ from core.lessons.classifier_step import LEARNING_RATE, MAX_NORM, ClassifierStep
 from pages.kit.chart import cached_figures, chart
 from pages.kit.i18n import Texts, language, texts
 from pages.kit.labels import figure_labels, player_labels
-from pages.kit.layout import agreement, device_note, formula_block, how_to_read
+from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read
 from pages.kit.shared_view import shared
 
 
@@ -74,7 +74,8 @@ def loop_section(t: Texts, loop_source: str) -> None:
     how_to_read(words["replay"]["how"])
     if replay.seq_len > len(replay.hidden_norms):
         st.caption(words["replay"].format("more", shown=len(replay.hidden_norms), total=replay.seq_len))
-    agreement(replay.worst_gap, words["replay"]["reference"])
+    with deeper():
+        agreement(replay.worst_gap, words["replay"]["reference"])
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{words['agreement_title']}**")
@@ -82,7 +83,8 @@ def loop_section(t: Texts, loop_source: str) -> None:
         st.table(pd.DataFrame({words["quantity"]: [words["names"][name] for name in names],
                                words["difference"]: [f"{getattr(gaps, name):.2e}" for name in names]}),
                  hide_index=True)
-        agreement(gaps.worst, "torch.nn.LSTM")
+        with deeper():
+            agreement(gaps.worst, "torch.nn.LSTM")
         if gaps.worst == 0.0:
             st.caption(words["zero_note"])
         device_note(exact_device)
@@ -141,8 +143,9 @@ def training_section(t: Texts, seed: int) -> None:
         words["tensor"]: list(step.shapes), words["shape"]: [str(shape) for shape in step.shapes.values()],
         words["meaning"]: [words["meanings"][name] for name in step.shapes],
     }), hide_index=True, key="code.classifier_shapes")
-    agreement(max(step.forward_final_gap, step.backward_final_gap), words["ref_finals"])
-    agreement(step.features_gap, "TextClassifier.features")
+    with deeper():
+        agreement(max(step.forward_final_gap, step.backward_final_gap), words["ref_finals"])
+        agreement(step.features_gap, "TextClassifier.features")
     st.markdown(f"**{words['step_title']}**")
     st.code(words["step_code"].format(max_norm=MAX_NORM, lr=LEARNING_RATE), language="python")
     st.dataframe(pd.DataFrame({

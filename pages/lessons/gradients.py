@@ -14,10 +14,11 @@ from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import figure_labels, player_labels
-from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input, step_slider
 from pages.kit.shared_view import shared
 from pages.kit.url_choices import coded_option, translated_aliases
+from pages.lessons.gradients_trained import trained_section
 from pages.lessons.gradients_sections import (
     activation_section, clipping_section, powers_section, sentence_source, short,
 )
@@ -90,9 +91,7 @@ chain = compute_chain(setup, length, tuple(tokens), loss_position, str(device))
 reading = read_chain(chain, nonlinearity)
 chain_fig, activation_fig = figures(setup, length, tuple(tokens), loss_position, watch, str(device), language())
 
-st.subheader(t["chain_title"])
-st.markdown(t["chain_formula_text"])
-formula_block(CHAIN_EQUATION)
+st.subheader(t["chain_title"])  # the picture first, then the formula it follows
 metrics = st.columns(4)
 metrics[0].metric(t["metric_radius"], short(chain.spectral_radius))
 metrics[1].metric(t["metric_sigma_max"], short(float(chain.singular_values[0])))
@@ -103,7 +102,8 @@ else:
     metrics[3].metric(t.format("metric_watch", word=markdown_text(tokens[watch])), f"{chain.measured[watch]:.3e}")
 chart(chain_fig, "gradients.chain")
 how_to_read(t["chain_how"])
-agreement(chain.autograd_diff, t["ref_chain"])
+with deeper():  # our Jacobian products against autograd's: bookkeeping
+    agreement(chain.autograd_diff, t["ref_chain"])
 if watch is not None:
     st.markdown(t.format("reach", source=markdown_text(tokens[loss_position]), target=markdown_text(tokens[watch]),
                          distance=loss_position - watch, value=f"{chain.measured[watch]:.3e}"))
@@ -111,6 +111,8 @@ st.info(t.format(f"regime_{reading.regime}", steps=chain.loss_step, value=f"{rea
 if reading.saturation:  # say when tanh saturation, not W_hh, is what shapes the curve (the "Saturation" scenario)
     st.caption(t.format(f"regime_saturation_{reading.saturation}", prediction=f"{reading.linear_prediction:.3e}",
                         share=f"{reading.inactive_share:.0%}"))
+st.markdown(t["chain_formula_text"])
+formula_block(CHAIN_EQUATION)
 
 st.subheader(t["step_title"])
 step = step_slider("gradients", t, chain.loss_step + 1, default=max(1, chain.loss_step // 2))
@@ -121,6 +123,7 @@ st.caption(t.format("step_factor", step=step, norm=short(factor_now.norm), low=s
                     high=short(factor_now.highest_slope)))
 
 activation_section(t, activation_fig, reading, nonlinearity)
+trained_section(t, tokens, loss_position if tokens else None, watch)
 
 powers_section(t, chain)
 clipping_section(t, setup, device)

@@ -13,7 +13,7 @@ from core.sequence_input import MAX_TOKENS, split_tokens
 from pages.kit.chart import chart
 from pages.kit.i18n import Texts
 from pages.kit.labels import figure_labels
-from pages.kit.layout import agreement, formula_block, how_to_read
+from pages.kit.layout import agreement, deeper, formula_block, how_to_read
 from pages.kit.lesson_controls import preset_picker, sentence_box
 from pages.kit.messages import empty_input, truncated
 from pages.kit.shared_view import shared
@@ -82,7 +82,8 @@ def clipping_section(t: Texts, setup: ChainSetup, device) -> None:
     st.markdown(clipping_text.format("summary", clipped=int(clipped.clipped.sum()), total=len(clipped.clipped),
                                      largest=f"{clipped.norms_before[clipped.largest]:.4g}",
                                      after=f"{clipped.norms_after[clipped.largest]:.4g}"))
-    agreement(clipped.clipped_diff, clipping_text["reference"])
+    with deeper():
+        agreement(clipped.clipped_diff, clipping_text["reference"])
 
 
 def sentence_source(t: Texts) -> tuple[list[str], int, int]:

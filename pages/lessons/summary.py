@@ -6,12 +6,14 @@ import streamlit as st
 from core.device import describe_device, select_device
 from core.figures.code import parameter_figure
 from core.figures.style import CELL_COLORS
+from core.figures.reach import ReachCurve, reach_figure
 from core.figures.summary import TRANSFORMER_COLOR, timing_figure
 from core.lessons.summary import CHEAT_SHEET, TransformerComparison, compare_with_transformer
+from core.lessons.trained.reach import TutorialReach, tutorial_reach
 from pages.kit.chart import chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import texts
-from pages.kit.layout import agreement, device_note, formula_block, how_to_read, page_header
+from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read, page_header
 from pages.kit.links import page_link
 from pages.kit.registry import PAGES
 from pages.kit.shared_view import shared
@@ -30,7 +32,22 @@ def comparison(width: int, device: str) -> TransformerComparison:
     return compare_with_transformer(width=width, heads=HEADS, feedforward=4 * width, repeats=REPEATS, device=device)
 
 
-page_header(t)
+@st.cache_data(show_spinner=False)
+def course_reach() -> TutorialReach:
+    return tutorial_reach()
+
+
+reached = course_reach()  # the story first: one picture of the whole course, its numbers in "what to notice"
+at_subject = {result.kind: f"{result.trained[reached.subject]:.2g}" for result in reached.reaches}
+before = {f"{result.kind}_before": f"{result.untrained[reached.subject]:.2g}" for result in reached.reaches}
+page_header(t, notice=dict(verb=reached.tokens[-1], subject=reached.tokens[reached.subject],
+                           distance=reached.distance, **at_subject, **before))
+picture = t["picture"]
+st.subheader(picture["heading"])
+chart(reach_figure(reached.tokens, [ReachCurve(result.trained, picture["names"][result.kind], CELL_COLORS[result.kind])
+                                    for result in reached.reaches],
+                   picture["x_title"], picture["y_title"], highlight=reached.subject), "summary.reach_chart")
+how_to_read(picture["how"])
 
 st.header(t["cheat"]["heading"])
 sections = st.columns(2)
@@ -87,7 +104,8 @@ with left:
     metrics = st.columns(2)
     metrics[0].metric(t["versus"]["lstm_name"], f"{measured.lstm.total:,}")
     metrics[1].metric(t["versus"]["transformer_name"], f"{measured.transformer.total:,}")
-    agreement(measured.max_abs_diff, "torch.nn.LSTMCell")
+    with deeper():
+        agreement(measured.max_abs_diff, "torch.nn.LSTMCell")
 with right:
     st.markdown(f"**{t['versus']['steps_title']}**")
     st.table(pd.DataFrame({

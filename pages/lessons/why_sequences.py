@@ -13,7 +13,7 @@ from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
-from pages.kit.layout import agreement, device_note, how_to_read, page_header
+from pages.kit.layout import agreement, deeper, device_note, how_to_read, page_header
 from pages.kit.lesson_controls import seed_input, sentence_box
 from pages.lessons.why_sequences_sections import examples_section, memory_section
 
@@ -95,7 +95,8 @@ how_to_read(words.format("figure_how", hidden=CONFIG.hidden_size))
 st.markdown(f"**{words['animation_title']}**")
 chart(animation, "why_sequences.recurrence")
 how_to_read(words["animation_how"])
-agreement(comparison.max_abs_diff, "torch.nn.RNN")
+with deeper():  # the traced steps against torch's fused nn.RNN: bookkeeping
+    agreement(comparison.max_abs_diff, "torch.nn.RNN")
 
 memory_section(t, sentences, seed, CONFIG, WINDOW)
 device_note("cpu")  # the lesson's tiny model runs on the CPU whatever the machine has

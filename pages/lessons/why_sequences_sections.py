@@ -8,12 +8,12 @@ from core.figures.style import GATE_COLORS
 from core.figures.why_sequences import memory_gap_figure, one_hot_figure, signal_figure, token_vectors_figure
 from core.lesson_models import RNNStepConfig
 from core.lessons.why_sequences import (
-    DNA_ALPHABET, SAMPLE_RATE, MemoryProbe, SequenceExamples, memory_positions, probe_memory, sequence_examples,
+    DNA_ALPHABET, SAMPLE_RATE, TONE_HZ, MemoryProbe, SequenceExamples, memory_positions, probe_memory, sequence_examples,
 )
 from core.sequence_input import split_tokens
 from pages.kit.chart import cached_figures, chart
 from pages.kit.i18n import Texts, language, texts
-from pages.kit.layout import agreement, how_to_read
+from pages.kit.layout import agreement, deeper, how_to_read
 from pages.kit.shared_view import shared
 from pages.kit.url_choices import coded_option, word_number
 
@@ -28,11 +28,13 @@ def example_figures(sentence: str, seed: int, lang: str):
     words, data = texts("why_sequences", lang)["examples"], examples(sentence, seed)
     return {
         "text": token_vectors_figure(data.tokens, data.token_vectors, words["text_title"]) if data.tokens else None,
-        "audio": signal_figure(data.audio_time_ms, data.audio, words.format("audio_title", rate=SAMPLE_RATE),
+        "audio": signal_figure(data.audio_time_ms, data.audio, words.format(
+            "audio_title", rate=SAMPLE_RATE, duration=f"{len(data.audio) / SAMPLE_RATE * 1000:g}", tone=f"{TONE_HZ:g}"),
                                words["audio_time"], words["audio_value"], GATE_COLORS["input"]),
         "stock": signal_figure(data.price_days, data.prices, words["stock_title"], words["stock_time"],
                                words["stock_value"], GATE_COLORS["forget"]),
-        "dna": one_hot_figure(data.dna, DNA_ALPHABET, data.dna_one_hot, words["dna_title"], words["dna_position"]),
+        "dna": one_hot_figure(data.dna, DNA_ALPHABET, data.dna_one_hot, words.format("dna_title", bases=len(data.dna)),
+                                  words["dna_position"]),
     }
 
 
@@ -105,4 +107,5 @@ def memory_section(t: Texts, sentences: tuple[str, ...], seed: int, config: RNNS
     chart(memory_figure(sentence, position, replacement, seed, window, language()), "why_sequences.memory")
     how_to_read(words.format("figure_how", changed=probe.changed_gap, final=probe.final_gap, steps=probe.steps_after,
                              trend=words[f"trend_{probe.trend}"], window=window))
-    agreement(probe.max_abs_diff, "torch.nn.RNN")
+    with deeper():
+        agreement(probe.max_abs_diff, "torch.nn.RNN")

@@ -128,3 +128,31 @@ def test_bad_requests_are_refused():
         run_architecture("tree", TOKENS, 0, LABELS)
     with pytest.raises(ValueError, match="no tokens"):
         run_architecture("many_to_one", [], 0, LABELS)
+
+
+def test_trained_wirings_emit_the_verb_the_grammar_needs():
+    """Many-to-many and many-to-one of the shipped agreement LSTM: its labels are the model's own forward pass,
+    and after the first noun they are the verb the grammar asks for."""
+    from core.lessons.architectures_trained import TRAINED_ARCHITECTURES, trained_architecture
+    from core.lessons.trained.grammar import LABELS, NO_LABEL, labels_of, token_id
+    from core.lessons.trained.load import trained_model
+
+    tokens = "the cat , old and tired , was full . the dogs were".split()
+    model = trained_model("lstm")
+    with torch.no_grad():
+        probabilities = torch.softmax(model(torch.tensor([[token_id(token)] for token in tokens])), dim=-1)[:, 0]
+    tagged = trained_architecture("many_to_many", tokens)
+    assert tagged.max_abs_diff < 1e-5 and tagged.states.shape == (4, len(tokens))
+    for position, needed in enumerate(labels_of(tokens)):
+        index = int(probabilities[position].argmax())
+        assert tagged.output_labels[position] == LABELS[index]
+        assert tagged.output_probability[position] == pytest.approx(float(probabilities[position, index]), abs=1e-6)
+        if needed != NO_LABEL:
+            assert tagged.output_labels[position] == LABELS[needed]
+    classified = trained_architecture("many_to_one", tokens)
+    assert classified.output_labels == ("",) * (len(tokens) - 1) + ("were",)
+    assert classified.output_probability[-1] == pytest.approx(tagged.output_probability[-1], abs=1e-6)
+    assert dict(classified.shapes)["inputs"] == (1, len(tokens), 3)
+    assert set(TRAINED_ARCHITECTURES) == {"many_to_one", "many_to_many"}
+    with pytest.raises(ValueError):
+        trained_architecture("seq2seq", tokens)

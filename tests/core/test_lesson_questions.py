@@ -13,6 +13,7 @@ from torch import nn
 from core.lessons.gradients import ChainSetup, build_model, random_inputs
 from core.lessons.lstm_step import build_lstm
 from core.lessons.gru_step import build_gru
+from core.lessons.why_sequences import build_feedforward
 from core.lessons.questions import LESSONS, questions_for
 from core.lessons.rnn_step import build_network
 from core.lessons.trained.load import trained_model
@@ -73,7 +74,14 @@ def test_why_sequences_answers():
     with torch.no_grad():
         original = rnn(embed_tokens(tokens, 3, SEED))[0][-1]
         changed = rnn(embed_tokens(["zebra", *tokens[1:]], 3, SEED))[0][-1]
-    assert (answer(questions["memory"]) == "only_rnn") == bool((original - changed).norm() > 1e-6)
+        window = build_feedforward(4, SEED)  # reads the last 4 words, concatenated: the first word is outside
+        window_original = window(embed_tokens(tokens[-4:], 3, SEED).reshape(-1))
+        window_changed = window(embed_tokens((["zebra", *tokens[1:]])[-4:], 3, SEED).reshape(-1))
+    rnn_moved, window_moved = bool((original - changed).norm() > 1e-6), bool((window_original - window_changed).norm() > 1e-6)
+    expected = {(True, False): "only_rnn", (False, True): "only_window_net", (True, True): "both_change",
+                (False, False): "neither_changes"}[(rnn_moved, window_moved)]
+    assert answer(questions["memory"]) == expected == "only_rnn"  # the recurrent connection carries it, the window cannot
+    assert "only_window_net" in questions["memory"].choices
     assert answer(questions["parameters"]) == str(4 * 3 + 4 * 4 + 4 + 4)  # W_xh, W_hh, two biases
 
 

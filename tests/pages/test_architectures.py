@@ -109,3 +109,27 @@ def test_the_application_map_covers_every_architecture_and_marks_the_chosen_one(
     table = next(frame.value for frame in app.dataframe if words["applications"]["task"] in frame.value.columns)
     assert [name for name in table[words["applications"]["architecture"]] if name.startswith("▶")] == [
         "▶ " + words["names"]["seq2seq"]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_trained_switch_runs_the_agreement_lstm_where_the_wiring_fits(lang):
+    from core.lessons.architectures_trained import trained_architecture
+    from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED
+
+    app = open_page(lang)
+    toggle = app.toggle(key="architectures.trained")
+    assert toggle.label == texts("trained", lang)["switch"]
+    toggle.set_value(True).run()
+    assert not app.exception
+    assert app.text_input(key="architectures.text").value == TRAINED
+    expected = trained_architecture("many_to_one", TRAINED.split())
+    assert shown_emission(app) == (expected.output_labels[-1], pytest.approx(expected.output_probability[-1]))
+    assert app.table[0].value.iloc[0, 1] == f"(1, {len(TRAINED.split())}, 3)"  # the trained model's own sizes
+    assert texts("architectures", lang)["trained_note"]["many_to_one"] in [caption.value for caption in app.caption]
+    app.segmented_control(key="architectures.view").set_value("many_to_many").run()
+    tags = app.dataframe[0].value.iloc[:, 2].tolist()
+    assert tags == list(trained_architecture("many_to_many", TRAINED.split()).output_labels)
+    assert tags[-1] == "were" and tags[2] == "was"  # "cat" then "dogs"
+    app.segmented_control(key="architectures.view").set_value("seq2seq").run()
+    assert not app.exception
+    assert texts("architectures", lang)["trained_none"] in [caption.value for caption in app.caption]

@@ -1,5 +1,8 @@
 """Lesson 4 page: renders in both languages, its numbers are the model's, and every control recomputes them."""
 
+import base64
+
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -22,7 +25,7 @@ def test_first_view_measures_the_default_chain(lang, title):
     assert metrics(app)[3] == f"{chain.measured[0]:.3e}"
     assert len(app.success) == 2 and not app.error  # autograd check, clip_grad_norm_ check
     specs = chart_specs(app)
-    assert len(specs) == 3 and specs[0]["frames"][0]["name"] == "60" and specs[0]["frames"][-1]["name"] == "1"
+    assert len(specs) == 4 and specs[0]["frames"][0]["name"] == "60" and specs[0]["frames"][-1]["name"] == "1"
     powers = app.dataframe[0].value
     assert powers.iloc[:, 1].tolist() == ["0.5", "0.03125", "0.0009765625", "9.536743164e-07", "8.881784197e-16"]
     assert powers.iloc[4, 2] == f"{chain.measured[59 - 50]:.4g}"  # what the RNN did over the last 50 steps
@@ -99,3 +102,31 @@ def test_saturation_scenario_explains_its_banner_with_the_measured_share():
     notes = [caption.value for caption in app.caption if "Saturation is holding" in caption.value]
     assert notes and f"{reading.inactive_share:.0%}" in notes[0]  # … and why it is far below ρⁿ
     assert app.header[-1].value == "Check yourself"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_trained_switch_measures_the_agreement_models_chain_against_their_start(lang):
+    from core.lessons.trained.reach import reach
+    from pages.kit.i18n import texts
+
+    words = texts("gradients", lang)["trained"]
+    app = open_page(lang)
+    toggle = app.toggle(key="gradients.trained")
+    assert toggle.label == texts("trained", lang)["switch"] and toggle.value is False
+    tokens = "The cat , which already ate a lot of food , was".split()  # the preset up to "was", reaching "cat"
+    results = {kind: reach(kind, tokens) for kind in ("rnn", "gru")}
+    shown = "\n".join(block.value for block in app.markdown)
+    assert f"{results['rnn'].untrained[1]:.3g}" in shown and f"{results['rnn'].trained[1]:.3g}" not in shown
+    toggle.set_value(True).run()
+    assert not app.exception
+    for kind, verdict in (("rnn", "closed"), ("gru", "opened")):  # the sentence is picked by the numbers
+        app.segmented_control(key="gradients.cell").set_value(kind).run()
+        result = results[kind]
+        ratio = result.ratio(1) if verdict == "opened" else 1 / result.ratio(1)
+        expected = words.format(verdict, word="cat", distance=10, state="h", before=f"{result.untrained[1]:.3g}",
+                                after=f"{result.trained[1]:.3g}", ratio=f"{ratio:.3g}")
+        assert expected in [block.value for block in app.markdown]
+        trained_curve = [trace for trace in chart_specs(app)[2]["data"] if words["names"][kind] in trace["name"]][-1]
+        values = trained_curve["y"]  # plotly ships numpy arrays as base64 ("bdata") with their dtype
+        values = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]) if "bdata" in values else values
+        assert values == pytest.approx(result.trained)

@@ -18,16 +18,47 @@ def in_order(node) -> list:
     return found
 
 
+LESSONS = ["why_sequences", "rnn_step", "bptt", "gradients", "lstm_step", "gru_step", "code", "architectures",
+           "summary"]
+
+
+def is_equation(element) -> bool:
+    """A displayed equation, or prose with inline math ($…$)."""
+    return element.type == "latex" or (element.type == "markdown" and "$" in str(element.value))
+
+
+def is_agreement(element, lang: str) -> bool:
+    """An "our numbers vs torch's module" box (pages.kit.layout.agreement)."""
+    head = texts("common", lang)["agreement"].split("{")[0]
+    return element.type in ("success", "error") and str(element.value)[2:].startswith(head)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("page", ["rnn_step", "bptt", "lstm_step", "gru_step"])
-def test_the_lesson_opens_with_what_to_notice(page, lang):
+@pytest.mark.parametrize("page", LESSONS)
+def test_the_lesson_opens_with_what_to_notice_and_a_picture_before_any_equation(page, lang):
     app = page_opener(page)(lang)
-    notice = texts(page, lang)["notice"]
-    assert any(notice in box.value and texts("common", lang)["notice"] in box.value for box in app.info)
-    first_equation = next(index for index, element in enumerate(in_order(app.main)) if element.type == "latex")
-    notice_at = next(index for index, element in enumerate(in_order(app.main))
-                     if element.type == "info" and notice in element.value)
-    assert notice_at < first_equation
+    elements = in_order(app.main)
+    label = texts("common", lang)["notice"]
+    notice_at = next(index for index, element in enumerate(elements)
+                     if element.type == "info" and str(element.value).startswith(f"**{label}**"))
+    if "{" not in texts(page, lang)["notice"]:
+        assert texts(page, lang)["notice"] in elements[notice_at].value
+    first_picture = next(index for index, element in enumerate(elements) if element.type == "plotly_chart")
+    first_equation = next((index for index, element in enumerate(elements) if is_equation(element)), len(elements))
+    assert notice_at < first_picture < first_equation
+    assert elements[notice_at].value == app.info[0].value  # the first box of the page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", LESSONS)
+def test_every_agreement_box_sits_in_a_closed_deeper_expander(page, lang):
+    app = page_opener(page)(lang)
+    deeper = [expander for expander in app.expander if expander.label == texts("common", lang)["deeper"]]
+    inside = [box.value for expander in deeper for box in (*expander.success, *expander.error)]
+    boxes = [element.value for element in in_order(app.main) if is_agreement(element, lang)]
+    assert boxes and not [value for value in boxes if value not in inside]
+    assert all("✓" in value for value in boxes)  # still computed, still checked
+    assert not any(expander.proto.expanded for expander in deeper)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -38,7 +38,25 @@ def test_cheat_sheet_problems_and_comparison(lang, title):
     assert list(steps.iloc[:, 0]) == list(steps.iloc[:, 1])  # the LSTM needs T dependent steps
     assert set(steps.iloc[:, 2]) == {1}
     assert any(message.value.startswith("✓") for message in app.success)
-    assert len(app.get("plotly_chart")) == 2
+    assert len(app.get("plotly_chart")) == 3  # the course's picture, parameters, timing
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_what_to_notice_prints_the_trained_models_own_reach(lang):
+    """The story's numbers are the shipped models' chains on the tutorial's sentence, and they say what it claims:
+    after training the gated cells keep far more of the path to the subject than the plain RNN."""
+    from core.lessons.trained.reach import reach
+
+    app = open_page(lang)
+    notice = app.info[0].value
+    tokens = "the cat , which already ate a lot , was".split()
+    for kind in ("rnn", "lstm", "gru"):
+        result = reach(kind, tokens)
+        assert f"{result.trained[1]:.2g}" in notice and f"{result.untrained[1]:.2g}" in notice
+    assert "«was»" in notice or "「was」" in notice
+    assert f" {len(tokens) - 2} " in notice
+    gated = min(reach(kind, tokens).trained[1] for kind in ("lstm", "gru"))
+    assert gated > 1000 * reach("rnn", tokens).trained[1]
 
 
 def test_changing_the_width_recounts_and_retimes():

@@ -56,3 +56,12 @@ def test_chinese_texts_are_chinese(name):
     prose = [value for value in chinese.values() if isinstance(value, str) and len(value) > 40]
     for value in prose:
         assert re.search(r"[\u4e00-\u9fff]", value), f"zh/{name}: untranslated text: {value[:60]}"
+
+
+def test_chinese_names_a_hidden_vectors_unit_one_way():
+    """One term per concept (issue 11): a number of a hidden vector is 分量 on every page; 单元 is kept for the cell,
+    so 神经元 and 隐藏单元 never appear."""
+    for path in sorted((TEXT_ROOT / "zh").glob("*.toml")):
+        text = path.read_text(encoding="utf-8")
+        assert "神经元" not in text and "隐藏单元" not in text, path.name
+    assert "分量" in load("zh", "architectures")["unit"]

@@ -69,3 +69,19 @@ def test_bad_input_gets_messages():
         app.text_input(key=key).set_value("")
     app.run()
     assert not app.exception and app.warning[0].value.startswith("请至少输入一句")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_example_titles_carry_the_numbers_of_the_data_they_title(lang):
+    """Duration, tone and base count are formatted in from the arrays drawn, never typed (issue 11)."""
+    import json
+
+    from core.lessons.why_sequences import SAMPLE_RATE, TONE_HZ, sequence_examples
+
+    app = open_page(lang)
+    data = sequence_examples("我 爱 北京 天安门", 0)
+    titles = [json.loads(chart.proto.spec)["layout"].get("title", {}).get("text", "") for chart in app.get("plotly_chart")]
+    duration = f"{len(data.audio) / SAMPLE_RATE * 1000:g}"
+    assert any(duration in title and f"{TONE_HZ:g} Hz" in title and str(SAMPLE_RATE) in title for title in titles)
+    assert any(f"{len(data.dna)} " in title and "NM_000207.3" in title for title in titles)
+    assert duration == "10" and len(data.dna) == 60  # what the data holds today

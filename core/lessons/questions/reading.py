@@ -29,11 +29,11 @@ def why_sequences(sentence: str | None, seed: int, **_) -> tuple[Question, ...]:
         memory_sentence = f"{memory_sentence} {sentence}"
     probe = why.probe_memory(memory_sentence, 0, REPLACEMENT if sentence.split()[0] != REPLACEMENT else "yak", seed,
                              window=WINDOW)
-    rnn_changed, last_word_changed = probe.final_gap > CHANGE, probe.feedforward_gap > CHANGE
-    keys = ("only_rnn", "only_last_word", "both_change", "neither_changes")
-    correct = keys.index({(True, False): "only_rnn", (False, True): "only_last_word",
+    rnn_changed, window_changed = probe.final_gap > CHANGE, probe.feedforward_gap > CHANGE
+    keys = ("only_rnn", "only_window_net", "both_change", "neither_changes")
+    correct = keys.index({(True, False): "only_rnn", (False, True): "only_window_net",
                           (True, True): "both_change", (False, False): "neither_changes"}[
-        (rnn_changed, last_word_changed)])
+        (rnn_changed, window_changed)])
     memory = Question(
         id="why_sequences.memory", lesson="why_sequences", choices=keys, choices_are_keys=True, correct=correct,
         facts=(("first", probe.tokens[0]), ("replacement", probe.changed_tokens[0]), ("steps", str(len(probe.tokens))),
