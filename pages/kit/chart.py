@@ -21,18 +21,14 @@ CHART_CONFIG = {"displaylogo": False}
 class FrozenFigure(go.Figure):
     """A built figure reduced to what is drawn: ``to_dict()`` returns the same dict every time, without copying.
 
-    Only for figures that are finished (cached results shared between sessions): ``source`` is the figure as built,
-    for anything that wants to read its traces; nothing may change either after freezing.
+    Only for figures that are finished (cached results shared between sessions): the built figure itself is not kept
+    (the dict, its arrays packed as Plotly's typed arrays, is what a cache holds, a fraction of the figure objects'
+    memory), so this object's own traces are empty; read ``to_dict()``. Nothing may change the dict.
     """
 
     def __init__(self, figure: go.Figure):
         super().__init__()
         self._drawn = figure.to_dict()
-        self._source = figure
-
-    @property
-    def source(self) -> go.Figure:
-        return self._source
 
     def to_dict(self) -> dict:
         return self._drawn
