@@ -12,7 +12,7 @@ from core.lessons.lstm_step import (
 )
 from core.lessons.cell_path_reading import read_cell_path
 from core.sequence_input import tokens_of
-from pages.kit.chart import chart
+from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts
@@ -32,6 +32,13 @@ def compute(sentence: str, seed: int, trained: bool = False) -> LSTMWalkthrough:
 @st.cache_data(max_entries=64, show_spinner=False)
 def compute_path(sentence: str, seed: int, forget_bias: float) -> CellPath:
     return cell_path(sentence, seed, forget_bias, CONFIG)
+
+
+@cached_figures(max_entries=32)
+def path_picture(sentence: str, seed: int, forget_bias: float, lang: str):
+    path = compute_path(sentence, seed, forget_bias)
+    return cell_path_figure(path.forget_product_norm, path.cell_jacobian_norm, path.rnn_jacobian_norm, path.tokens,
+                            texts("lstm_step", lang)["path_labels"])
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -98,8 +105,8 @@ with bias_column:
     forget_bias = st.slider(t["forget_bias"], min_value=-2.0, max_value=4.0, value=0.0, step=0.5,
                             help=t["forget_bias_help"], key=shared("lstm_step.bias"), bind="query-params")
 path = compute_path(t["long_sentence"] if source == "long" else sentence, seed, float(forget_bias))
-chart(cell_path_figure(path.forget_product_norm, path.cell_jacobian_norm, path.rnn_jacobian_norm, path.tokens,
-                       t["path_labels"]), "lstm_step.path_chart")
+chart(path_picture(t["long_sentence"] if source == "long" else sentence, seed, float(forget_bias), language()),
+      "lstm_step.path_chart")
 how_to_read(t.format("path_how", input=CONFIG.input_size, hidden=CONFIG.hidden_size))
 first, second, third, fourth = st.columns(4)
 first.metric(t["metric_forget_product"], f"{path.forget_product_norm[0]:.2e}")

@@ -58,6 +58,14 @@ def heatmaps(sentence: str, seed: int, trained: bool, lang: str):
     )
 
 
+@cached_figures(max_entries=4)
+def folded_picture(lang: str):
+    """The folded loop, one per language (drawn on every run of the page: building it was a third of a re-run)."""
+    folded = texts("rnn_step", lang)["folded"]
+    sizes = dict(input=CONFIG.input_size, hidden=CONFIG.hidden_size, output=CONFIG.output_size)
+    return folded_figure(FoldedLabels(**{name: folded[name].format(**sizes) for name in FOLDED_FIELDS}))
+
+
 page_header(t, input=CONFIG.input_size, hidden=CONFIG.hidden_size, output=CONFIG.output_size)
 trained = trained_switch("rnn_step", DEFAULT_SENTENCE)
 sentence, seed = sentence_controls("rnn_step", t, default_sentence("rnn_step", DEFAULT_SENTENCE), max_chars=200)
@@ -70,9 +78,8 @@ if lesson.truncated:
     truncated(CONFIG.max_tokens)
 
 folded = t["folded"]  # the loop first (story before math), sizes from the config
-sizes = dict(input=CONFIG.input_size, hidden=CONFIG.hidden_size, output=CONFIG.output_size)
 st.subheader(folded["heading"])
-chart(folded_figure(FoldedLabels(**{name: folded[name].format(**sizes) for name in FOLDED_FIELDS})), "rnn_step.folded")
+chart(folded_picture(language()), "rnn_step.folded")
 how_to_read(folded["how"])
 
 st.subheader(t["formulas_title"])
