@@ -18,6 +18,7 @@ import streamlit as st
 import torch
 
 from pages.kit.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, texts
+from pages.kit.layout import screen_style
 from pages.kit.lecture_deck import take_deck_link
 from pages.kit.lecture import (follow_lecturer, follower_banner, lecturer_panel, presenter_layout_requested,
                                remember_page, start_button, take_seat)
@@ -92,6 +93,7 @@ def run_app() -> None:
     take_deck_link()  # ?deck=…: into this session, shown once it is the lecturer's
     page = navigation()
     remember_page(page.url_path or "home")  # the default page's path is empty
+    screen_style()  # phones: formulas wrap or scroll, wide figures scroll sideways
     if presenting or (seat is not None and seat.presenter):  # the lecturer's screen is the projector's
         presenter_style()
     if seat is None:
