@@ -17,7 +17,7 @@ from core.figures.gates import HOVER_DIGITS
 from core.figures.player import PlayerLabels, add_time_player
 from core.figures.style import DIVERGING
 
-SQUARE_SIZE = 23  # pixels; one square per vector entry on the diagram
+SQUARE_SIZE = 21  # pixels; one square per vector entry on the diagram (holds "-.85" at 10 px type)
 SQUARE_GAP = 0.5  # data units between the squares of one chip
 CHIP_FONT_SIZE = 10  # the value printed in a square; smaller is unreadable on a projector
 MARGIN_WIDTH = 20  # px: the figure's left and right margins

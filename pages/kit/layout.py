@@ -8,6 +8,7 @@ import torch
 
 from core.device import describe_device, select_device
 from pages.kit.i18n import Texts, texts
+from pages.kit.presenter import folded
 
 AGREEMENT_TOLERANCE = 1e-5
 
@@ -51,14 +52,16 @@ def scroll_width(minimum: int) -> int | None:
     return next((width for width in SCROLL_WIDTHS if width >= minimum), SCROLL_WIDTHS[-1])
 
 
-def page_header(t: Texts, **values) -> None:
-    """The page title and its introduction; ``values`` fill the intro's placeholders (model sizes read from the
-    lesson's config, never typed into the prose)."""
-    st.title(t["title"])
-    if "intro" in t:
-        st.markdown(t.format("intro", **values) if values else t["intro"])
-    if "notice" in t:  # the story first: what to look for, before any equation
-        st.info(f"**{texts('common')['notice']}** {t['notice']}", icon="👀")
+def page_header(t: Texts, title: bool = True, **values) -> None:
+    """The page title (unless ``title`` is False: a page that drew it already) and its introduction; ``values`` fill
+    the intro's placeholders (model sizes read from the lesson's config, never typed into the prose)."""
+    if title:
+        st.title(t["title"])
+    with folded("presenter_about"):  # a projector folds the explanations away
+        if "intro" in t:
+            st.markdown(t.format("intro", **values) if values else t["intro"])
+        if "notice" in t:  # the story first: what to look for, before any equation
+            st.info(f"**{texts('common')['notice']}** {t['notice']}", icon="👀")
 
 
 def deeper():
