@@ -65,14 +65,21 @@ def phone(browser):
     context.close()
 
 
-def load(tab, url: str) -> None:
+UNDRAWN = """() => Array.from(document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]'))
+  .filter(chart => chart.offsetParent !== null && !chart.querySelector('.main-svg')).length"""
+
+
+def load(tab, url: str, drawn: str | None = None) -> None:
+    """Open ``url`` and wait until its script has run, every visible chart is drawn, and ``drawn`` (a selector)
+    is on the page."""
     tab.goto(url)
     wait_ready(tab)
-    charts = tab.locator('[data-testid="stMain"] [data-testid="stPlotlyChart"]')
     deadline = time.time() + 30
-    while time.time() < deadline and tab.locator('[data-testid="stMain"] .main-svg').count() < min(charts.count(), 1):
+    while time.time() < deadline and tab.evaluate(UNDRAWN):
         time.sleep(0.2)
-    time.sleep(1.0)  # Plotly and KaTeX draw after the script run has finished
+    if drawn is not None:
+        tab.wait_for_selector(drawn)
+    time.sleep(1.0)  # Plotly and KaTeX finish drawing after the script run
     assert_no_exception(tab, url)
 
 
@@ -117,8 +124,8 @@ def test_every_lesson_fits_a_phone(phone, server):
 
 @pytest.mark.parametrize("name", ["lstm_step", "gru_step"])
 def test_the_cell_diagram_numbers_stand_apart_on_a_phone(phone, server, name):
-    load(phone, f"{server}/{name}")
     key = f"st-key-{name}-cell"
+    load(phone, f"{server}/{name}", drawn=f".{key} .scatterlayer .textpoint text")
     numbers = phone.evaluate(BOXES, [key, ".scatterlayer .textpoint text"])
     assert len(numbers) >= 35  # every square of every chip prints its value (GRU: 8 vectors of 4, x_t of 3)
     assert not overlaps(numbers), overlaps(numbers)[:5]
@@ -129,9 +136,10 @@ def test_the_cell_diagram_numbers_stand_apart_on_a_phone(phone, server, name):
 
 
 def test_a_twelve_token_sentence_keeps_the_rnn_squares_apart(phone, server):
-    load(phone, f"{server}/rnn_step?rnn_step.text={TWELVE_TOKENS.replace(' ', '+')}")
-    assert phone.locator('[data-testid="stMain"] [data-testid="stTextInput"] input').first.input_value() == TWELVE_TOKENS
     key = "st-key-rnn_step-unrolled"
+    load(phone, f"{server}/rnn_step?rnn_step.text={TWELVE_TOKENS.replace(' ', '+')}",
+         drawn=f".{key} .scatterlayer .points path")
+    assert phone.locator('[data-testid="stMain"] [data-testid="stTextInput"] input').first.input_value() == TWELVE_TOKENS
     squares = phone.evaluate(BOXES, [key, ".scatterlayer .points path"])
     assert len(squares) >= 12 * (3 + 4 + 2)  # x_t, h_t and ŷ_t of every step
     assert not overlaps(squares, slack=1.5), overlaps(squares, slack=1.5)[:5]
