@@ -25,7 +25,8 @@ NARROW_SCREEN = 640  # px: phones in portrait (390 measured for a class's follow
 #   hide the shadow once scrolled to that end), because a phone shows no scrollbar until one touches it.
 _SCROLL_CUE = ("background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 24px 100% no-repeat local,"
                " linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 24px 100% no-repeat local,"
-               " radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) left / 10px 100% no-repeat scroll,"
+               " radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) left / 10px 100% no-repeat"
+               " scroll,"
                " radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.22), rgba(0,0,0,0)) right / 10px 100% no-repeat"
                " scroll;")
 SCREEN_STYLESHEET = "<style>\n" + "\n".join(

@@ -27,7 +27,8 @@ FORMULAS = """() => Array.from(document.querySelectorAll('[data-testid="stMain"]
   .map(display => {
     const column = display.closest('[data-testid="stElementContainer"]').getBoundingClientRect();
     const box = display.getBoundingClientRect();
-    const parts = Array.from(display.querySelectorAll('.katex-html > .base')).map(part => part.getBoundingClientRect().width);
+    const parts = Array.from(display.querySelectorAll('.katex-html > .base'))
+      .map(part => part.getBoundingClientRect().width);
     return {left: box.left, right: box.right, columnLeft: column.left, columnRight: column.right,
             client: display.clientWidth, scroll: display.scrollWidth, widestPart: Math.max(0, ...parts),
             overflow: getComputedStyle(display).overflowX, text: display.textContent.slice(0, 60)};
@@ -44,7 +45,8 @@ CHARTS = """() => {
       const frame = chart.closest('[class*="st-key-scroll-"]') || container;
       const box = frame.getBoundingClientRect();
       return {key: container.className.match(/st-key-[^ ]+/)?.[0] || '?', frameLeft: box.left, frameRight: box.right,
-              mainLeft: main.left, mainRight: main.right, drawn: chart.querySelector('.main-svg').getBoundingClientRect().width,
+              mainLeft: main.left, mainRight: main.right,
+              drawn: chart.querySelector('.main-svg').getBoundingClientRect().width,
               client: frame.clientWidth, overflow: getComputedStyle(frame).overflowX};
     });
 }"""
@@ -88,7 +90,9 @@ def overlaps(boxes: list[list[float]], slack: float = 0.5) -> list[tuple[list[fl
     found = []
     for index, (left, top, right, bottom) in enumerate(boxes):
         for other in boxes[index + 1:]:
-            if min(right, other[2]) - max(left, other[0]) > slack and min(bottom, other[3]) - max(top, other[1]) > slack:
+            across = min(right, other[2]) - max(left, other[0])
+            down = min(bottom, other[3]) - max(top, other[1])
+            if across > slack and down > slack:
                 found.append(([left, top, right, bottom], other))
     return found
 
@@ -139,7 +143,8 @@ def test_a_twelve_token_sentence_keeps_the_rnn_squares_apart(phone, server):
     key = "st-key-rnn_step-unrolled"
     load(phone, f"{server}/rnn_step?rnn_step.text={TWELVE_TOKENS.replace(' ', '+')}",
          drawn=f".{key} .scatterlayer .points path")
-    assert phone.locator('[data-testid="stMain"] [data-testid="stTextInput"] input').first.input_value() == TWELVE_TOKENS
+    typed = phone.locator('[data-testid="stMain"] [data-testid="stTextInput"] input').first.input_value()
+    assert typed == TWELVE_TOKENS
     squares = phone.evaluate(BOXES, [key, ".scatterlayer .points path"])
     assert len(squares) >= 12 * (3 + 4 + 2)  # x_t, h_t and ŷ_t of every step
     assert not overlaps(squares, slack=1.5), overlaps(squares, slack=1.5)[:5]

@@ -24,7 +24,8 @@ MEASURE = """([figure, formulas]) => {
     return {top: rect.top + main.scrollTop, bottom: rect.bottom + main.scrollTop, height: rect.height}; };
   const katex = document.querySelectorAll('.st-key-' + formulas + ' .katex-display').length;
   const svg = document.querySelector('.st-key-' + figure + ' .main-svg');
-  return {figure: box(figure), formulas: box(formulas), katex: katex, figureDrawn: svg ? svg.getBoundingClientRect().height : 0,
+  return {figure: box(figure), formulas: box(formulas), katex: katex,
+          figureDrawn: svg ? svg.getBoundingClientRect().height : 0,
           fontSize: parseFloat(getComputedStyle(document.documentElement).fontSize),
           mainLeft: document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect().left,
           sidebarRight: (document.querySelector('[data-testid="stSidebar"]')?.getBoundingClientRect().right) || 0,

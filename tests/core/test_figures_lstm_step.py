@@ -47,7 +47,8 @@ def test_the_figure_asks_for_a_width_where_neighbouring_squares_and_their_values
 
     rng = np.random.default_rng(2)
     vectors = {name: rng.uniform(-1, 1, (2, 3 if name == "input_x" else 4)) for name in NAMES}
-    figure = lstm_cell_figure(vectors, ["a", "b"], NOTES, "t = {step} · {token}", PlayerLabels("Play", "Pause", "t = "))
+    figure = lstm_cell_figure(vectors, ["a", "b"], NOTES, "t = {step} · {token}",
+                              PlayerLabels("Play", "Pause", "t = "))
     width = figure.layout.meta["min_width"]
     diagram = lstm_diagram(NOTES)
     pixels_per_unit = (width - MARGIN_WIDTH) / (diagram.x_range[1] - diagram.x_range[0])
