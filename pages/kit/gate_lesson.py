@@ -134,6 +134,7 @@ def _step_formulas(spec: GateLesson, t, lesson: Any, step: int, area) -> None:
             with tab:
                 if not presenting():
                     st.markdown(t["step_explain"][name])
-                # On a projector only the gate's own line (the products before it are in the deeper view)
+                # On a projector only the gate's own line, so it fits beside the cell; the products W·x and
+                # W·h that lead to it are shown in the ordinary layout only.
                 for line in equations[name][-1:] if presenting() else equations[name]:
                     formula_block(line)
