@@ -17,9 +17,22 @@ from core.figures.gates import HOVER_DIGITS
 from core.figures.player import PlayerLabels, add_time_player
 from core.figures.style import DIVERGING
 
-SQUARE_SIZE = 23  # pixels; one square per vector entry on the diagram
+SQUARE_SIZE = 21  # pixels; one square per vector entry on the diagram (holds "-.85" at 10 px type)
 SQUARE_GAP = 0.5  # data units between the squares of one chip
 CHIP_FONT_SIZE = 10  # the value printed in a square; smaller is unreadable on a projector
+MARGIN_WIDTH = 20  # px: the figure's left and right margins
+
+
+def minimum_width(diagram: "Diagram") -> int:
+    """The figure width (px) at which the squares of a chip, and so their printed values, stop overlapping.
+
+    Neighbouring squares are ``SQUARE_GAP`` data units apart and ``SQUARE_SIZE`` px wide, so a data unit must be at
+    least ``SQUARE_SIZE / SQUARE_GAP`` px: the plot spans ``x_range``, plus ``MARGIN_WIDTH``. (Vertical chips are
+    safe at any width: the height is fixed.) A value such as "-.85" is about 4 × 0.5 em = 20 px at 10 px type,
+    inside its 23 px square.
+    """
+    span = diagram.x_range[1] - diagram.x_range[0]
+    return int(np.ceil(SQUARE_SIZE / SQUARE_GAP * span + MARGIN_WIDTH))
 
 
 @dataclass(frozen=True)
@@ -185,7 +198,8 @@ def diagram_figure(
     ]
     figure.update_layout(
         title={"text": frame_titles[step - 1]}, height=height, shapes=shapes, annotations=annotations,
-        margin={"l": 10, "r": 10, "t": 50, "b": 90}, plot_bgcolor="white",
+        margin={"l": MARGIN_WIDTH // 2, "r": MARGIN_WIDTH // 2, "t": 50, "b": 90}, plot_bgcolor="white",
+        meta={"min_width": minimum_width(diagram)},
         xaxis={"range": list(diagram.x_range), "visible": False, "fixedrange": True},
         yaxis={"range": list(diagram.y_range), "visible": False, "fixedrange": True},
     )

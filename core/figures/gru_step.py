@@ -82,11 +82,13 @@ def gru_cell_figure(
     frame_title: str,
     player: PlayerLabels,
     step: int = 1,
+    height: int = 640,
 ) -> go.Figure:
     """The animated GRU cell, one frame per token, showing step ``step`` (1-based) until Play is pressed;
     ``frame_title`` formats ``{step}`` and ``{token}`` (tokens are escaped)."""
     names, titles, labels = frame_texts(tokens, frame_title)
-    return diagram_figure(gru_diagram(notes), vectors, names, titles, player, step=step, step_labels=labels)
+    return diagram_figure(gru_diagram(notes), vectors, names, titles, player, height=height, step=step,
+                          step_labels=labels)
 
 
 def conventions_figure(

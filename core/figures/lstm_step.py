@@ -83,6 +83,7 @@ def lstm_cell_figure(
     frame_title: str,
     player: PlayerLabels,
     step: int = 1,
+    height: int = 640,
 ) -> go.Figure:
     """The animated LSTM cell, one frame per token, showing step ``step`` (1-based) until Play is pressed.
 
@@ -90,7 +91,8 @@ def lstm_cell_figure(
     with ``{step}`` and ``{token}``, e.g. ``"t = {step} · {token}"``. Tokens are user text: escaped here.
     """
     names, titles, labels = frame_texts(tokens, frame_title)
-    return diagram_figure(lstm_diagram(notes), vectors, names, titles, player, step=step, step_labels=labels)
+    return diagram_figure(lstm_diagram(notes), vectors, names, titles, player, height=height, step=step,
+                          step_labels=labels)
 
 
 

@@ -5,6 +5,8 @@ Pure builders: numpy arrays and label strings in, a plotly ``Figure`` out.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -136,7 +138,13 @@ def step_terms_figure(from_input: np.ndarray, from_hidden: np.ndarray, bias: np.
     fig.update_xaxes(range=[-3.5, 3.5], fixedrange=True, title_text=labels.pre_hidden, row=1, col=2)
     fig.update_yaxes(range=[-1.1, 1.1], fixedrange=True, title_text=labels.hidden, row=1, col=2)
     fig.update_yaxes(range=[0, 1.15], fixedrange=True, row=1, col=3)
+    titles = (labels.terms_title, labels.tanh_title, labels.output_title)
+    # Each panel must hold its title (subplot titles are 16 px; ~0.55 em a character, tags such as <sub> drawn
+    # smaller and counted as text): below that width a phone shows the three titles run together.
+    panel = max(0.55 * 16 * len(re.sub(r"<[^>]+>", "", title)) / share
+                for title, share in zip(titles, (0.44 * 0.8, 0.34 * 0.8, 0.22 * 0.8)))
     fig.update_layout(barmode="relative", height=480, margin={"l": 10, "r": 50, "t": 50, "b": 170},
-                      legend={"orientation": "h", "y": -0.45, "yanchor": "top", "x": 0.0})
+                      legend={"orientation": "h", "y": -0.45, "yanchor": "top", "x": 0.0},
+                      meta={"min_width": int(np.ceil(panel + 60))})
     return add_time_player(fig, [str(t) for t in range(1, seq_len + 1)], labels.player, start=step,
                            tick_labels=token_ticks(tokens))

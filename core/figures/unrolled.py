@@ -26,6 +26,10 @@ STRIP_WIDTH = 0.6       # the squares of one vector spread over this width
 INPUT_Y, OUTPUT_Y = -1.6, 1.6
 FADED = 0.15            # opacity of steps the network has not reached yet
 MAX_CAPTION_VALUES = 8  # longer vectors are shortened with "…" in the caption (hover still has every value)
+PHONE_PLOT_WIDTH = 298  # px of plot area on a 390 px phone (358 px column less this figure's 60 px of margins)
+MARGIN_WIDTH = 60       # px: the left and right margins below
+SMALLEST_SQUARE = 10    # px: smaller squares no longer show their color
+WIDEST_STEP = 90        # px per time step the figure ever asks for (a very long token may then touch its neighbour)
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,8 @@ def unrolled_figure(
         strips.append((np.asarray(outputs, float), OUTPUT_Y, labels.output_symbol, True))
     if cell_state is not None:
         strips.append((np.asarray(cell_state, float), 0.25, labels.cell_state_symbol, False))
-    size = _square_size(seq_len, max(strip[0].shape[1] for strip in strips))
+    widest = max(strip[0].shape[1] for strip in strips)
+    size = _square_size(seq_len, widest)
     # Without outputs nothing is drawn above the boxes: the caption and the highlight come down to them.
     upper = OUTPUT_Y if outputs is not None else BOX_TOP
     if captions is None:
@@ -139,14 +144,36 @@ def unrolled_figure(
         xaxis={"visible": False, "range": [-0.6, seq_len + 0.6], "fixedrange": True},
         yaxis={"visible": False, "range": [INPUT_Y - 0.9, upper + 2.0], "fixedrange": True},
         plot_bgcolor="rgba(0,0,0,0)", showlegend=False, hoverlabel={"namelength": -1},
+        meta={"min_width": minimum_width(tokens, widest, size)},
     )
     return add_time_player(fig, [str(t) for t in range(1, seq_len + 1)], labels.player, start=step,
                            tick_labels=token_ticks(tokens))
 
 
 def _square_size(seq_len: int, widest: int) -> int:
-    """Marker size in pixels so a strip fits its box on a ~900 px wide chart."""
-    return int(np.clip(540 / ((seq_len + 1) * widest), 5, 18))
+    """Marker size (px) so the squares of the widest strip stay apart on a phone: the gap between two squares'
+    centres there is ``PHONE_PLOT_WIDTH / (seq_len + 1.2) * STRIP_WIDTH / (widest - 1)`` px; never below
+    ``SMALLEST_SQUARE`` (then :func:`minimum_width` asks for a wider chart) nor above 18."""
+    per_step = PHONE_PLOT_WIDTH / (seq_len + 1.2)
+    pitch = per_step * STRIP_WIDTH / max(widest - 1, 1)
+    return int(np.clip(np.floor(pitch) - 1, SMALLEST_SQUARE, 18))
+
+
+def token_width(token: str, font_size: int = 14) -> float:
+    """Rough drawn width (px) of a token: a CJK character is about one em, others about 0.6 em."""
+    return sum(font_size if ord(character) >= 0x2E80 else 0.6 * font_size for character in token)
+
+
+def minimum_width(tokens: Sequence[str], widest: int, size: int) -> int:
+    """The chart width (px) at which neither the squares of one strip nor neighbouring tokens overlap.
+
+    One time step spans one x unit; the plot spans ``len(tokens) + 1.2`` units plus ``MARGIN_WIDTH`` px. A unit
+    must hold ``widest`` squares of ``size`` px, 1 px apart, over ``STRIP_WIDTH`` of it, and the widest token with
+    8 px to spare (capped at ``WIDEST_STEP``).
+    """
+    squares = (size + 1) * max(widest - 1, 0) / STRIP_WIDTH
+    words = min(max((token_width(token) for token in tokens), default=0) + 8, WIDEST_STEP)
+    return int(np.ceil(max(squares, words) * (len(tokens) + 1.2) + MARGIN_WIDTH))
 
 
 def _offsets(count: int) -> np.ndarray:

@@ -4,6 +4,8 @@ Why frozen: ``st.plotly_chart`` turns a figure into the dict it sends with ``Fig
 copy that also re-encodes every numpy array (py-spy, a class stepping ``/rnn_step``: about half the server's time in a
 step re-run went there, for figures that had not changed). A figure a page caches is built once and never changed
 afterwards, so :func:`frozen` takes that dict once and hands it back on every later draw.
+
+On narrow screens a figure that says it needs more width than a phone has goes into a sideways-scrolling frame.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 import streamlit as st
+
+from pages.kit.layout import scroll_width
 
 # The Plotly logo in the toolbar links to an outside site and adds nothing for a learner.
 CHART_CONFIG = {"displaylogo": False}
@@ -65,6 +69,23 @@ def cached_figures(max_entries: int) -> Callable:
     return decorate
 
 
+def minimum_width(figure) -> int:
+    """The width (px) below which ``figure``'s labels would run into each other: its builder writes it into
+    ``layout.meta["min_width"]`` (core/figures), 0 when it reads at any width."""
+    meta = (figure.to_dict().get("layout", {}).get("meta") if isinstance(figure, FrozenFigure)
+            else figure.layout.meta)
+    return int(meta.get("min_width", 0)) if isinstance(meta, dict) else 0
+
+
 def chart(figure, key: str, container=None) -> None:
-    """Draw ``figure`` under the stable widget ``key`` (so reruns keep its zoom), in ``container`` if given."""
-    (container or st).plotly_chart(figure, key=key, config=CHART_CONFIG)
+    """Draw ``figure`` under the stable widget ``key`` (so reruns keep its zoom), in ``container`` if given.
+
+    A figure narrower screens cannot hold (see :func:`minimum_width`) goes into a container keyed
+    ``scroll-<width>-…``: the constant stylesheet (pages/kit/layout.py) keeps it that wide and lets it scroll
+    sideways on a phone; on a wider screen the frame changes nothing.
+    """
+    target = container or st
+    width = scroll_width(minimum_width(figure))
+    if width is not None:
+        target = target.container(key=f"scroll-{width}-{key}")
+    target.plotly_chart(figure, key=key, config=CHART_CONFIG)

@@ -5,7 +5,10 @@ sections under it, and ends with Check yourself.
 
 Everything from the step slider down is one ``st.fragment``: moving the slider re-runs only that part (profiled under
 a class of students stepping, a full rerun re-sent every chart and element of the page and ran the app shell again).
-A page section that depends on the step goes into the fragment too, through ``gate_lesson(..., after_step=...)``."""
+A page section that depends on the step goes into the fragment too, through ``gate_lesson(..., after_step=...)``.
+On a projector (the presenter layout) the step view is drawn in the full run instead: its key view sits in a container
+above the folded texts, and a fragment may not put widgets into a container outside itself (one lecturer's session,
+so nothing to save there)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from pages.kit.labels import player_labels
 from pages.kit.layout import agreement, deeper, formula_block, how_to_read, page_header
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.messages import run_or_stop, truncated, untrained
+from pages.kit.presenter import FIGURE_HEIGHT, folded, formula_area, inside, key_area, key_view, presenting
 from pages.kit.trained_switch import default_sentence, model_card, show_story, trained_switch
 
 
@@ -51,11 +55,13 @@ def gate_values(lesson: Any, gates: Sequence[str]) -> dict[str, np.ndarray]:
 
 
 @cached_figures(max_entries=64)
-def _animations(page: str, sentence: str, seed: int, trained: bool, step: int, lang: str, _spec: GateLesson):
-    """The animated cell and bars, opened at ``step`` (building frames costs more than running the model)."""
+def _animations(page: str, sentence: str, seed: int, trained: bool, step: int, lang: str, height: int,
+                _spec: GateLesson):
+    """The animated cell (``height`` px) and bars, opened at ``step`` (building frames costs more than running the
+    model)."""
     lesson, words, player = _spec.walkthrough(sentence, seed, trained), texts(page, lang), player_labels(lang)
     cell = _spec.cell_figure(lesson.vectors(), lesson.tokens, words["diagram_notes"], words["frame_title"], player,
-                             step=step)
+                             step=step, height=height)
     bars = token_gate_bars_figure(gate_values(lesson, _spec.gates), words["gate_names"], lesson.tokens,
                                   words["frame_title"], words["unit"], player, step=step)
     return cell, bars
@@ -76,28 +82,49 @@ def gate_lesson(spec: GateLesson, after_step: AfterStep | None = None) -> tuple[
     ``after_step`` draws the page's own step-dependent section right under the step's equations, inside the step
     fragment (so it follows the slider); the rest of the page must not depend on the step."""
     page, t = spec.page, texts(spec.page)
-    page_header(t, input=spec.input_size, hidden=spec.hidden_size)
-    trained = trained_switch(page, spec.default_sentence)
-    sentence, seed = sentence_controls(page, t, default_sentence(page, spec.default_sentence))
-    if trained:
-        model_card(spec.kind)
+    if presenting():
+        st.title(t["title"])
+    top = key_area()  # on a projector the key view goes here, above the folded explanations and inputs
+    page_header(t, input=spec.input_size, hidden=spec.hidden_size, title=not presenting())
+    with folded("presenter_input"):
+        trained = trained_switch(page, spec.default_sentence)
+        sentence, seed = sentence_controls(page, t, default_sentence(page, spec.default_sentence))
+        if trained:
+            model_card(spec.kind)
     lesson = run_or_stop(spec.walkthrough, sentence, seed, trained)
     if lesson.truncated:
         truncated(spec.max_tokens)
-    _step_view(spec, lesson, sentence, seed, trained, after_step)
+    if top is not None:
+        _step_view(spec, lesson, sentence, seed, trained, after_step, top)
+    else:
+        _step_fragment(spec, lesson, sentence, seed, trained, after_step)
     return lesson, sentence, seed, trained
 
 
 @st.fragment
-def _step_view(spec: GateLesson, lesson: Any, sentence: str, seed: int, trained: bool,
-               after_step: AfterStep | None) -> None:
+def _step_fragment(spec: GateLesson, lesson: Any, sentence: str, seed: int, trained: bool,
+                   after_step: AfterStep | None) -> None:
+    _step_view(spec, lesson, sentence, seed, trained, after_step, None)
+
+
+def _step_view(spec: GateLesson, lesson: Any, sentence: str, seed: int, trained: bool, after_step: AfterStep | None,
+               top) -> None:
     """The slider and all it drives: the animations, the equations and heatmaps between them, the step written out."""
     page, t = spec.page, texts(spec.page)
-    # The picture first, then the equations it follows; the check against torch's module is bookkeeping
-    step = step_slider(page, t, lesson.seq_len)
-    cell, bars = _animations(page, sentence, seed, trained, step, language(), _spec=spec)
-    st.subheader(t["cell_title"])
-    chart(cell, f"{page}.cell")
+    # The picture first, then the equations it follows; the check against torch's module is bookkeeping. On a
+    # projector the cell and the step's formulas (with the step slider) sit side by side under the title.
+    with inside(top):
+        figure_column, formula_column, controls = key_view()
+        with inside(controls):
+            step = step_slider(page, t, lesson.seq_len)
+        height = FIGURE_HEIGHT if presenting() else 640
+        cell, bars = _animations(page, sentence, seed, trained, step, language(), height, _spec=spec)
+        with inside(figure_column):
+            if figure_column is None:
+                st.subheader(t["cell_title"])
+            chart(cell, f"{page}.cell")
+        if formula_column is not None:
+            _step_formulas(spec, t, lesson, step, formula_column)
     how_to_read(t.format("cell_how", hidden=spec.hidden_size, input_size=spec.input_size))
 
     st.subheader(t["equations_title"])
@@ -117,14 +144,26 @@ def _step_view(spec: GateLesson, lesson: Any, sentence: str, seed: int, trained:
         chart(_heatmaps(page, sentence, seed, trained, language(), _spec=spec), f"{page}.heatmaps")
         how_to_read(t["heatmaps_how"])
 
-    st.subheader(t["step_title"])
-    st.markdown(t.format("step_word", step=step, token=markdown_text(lesson.tokens[step - 1]), previous=step - 1))
-    equations = spec.step_equations(lesson, step)
-    for tab, name in zip(st.tabs([t["gate_names"][name] for name in spec.gates]), spec.gates):
-        with tab:
-            st.markdown(t["step_explain"][name])
-            for line in equations[name]:
-                formula_block(line)
+    if formula_column is None:
+        _step_formulas(spec, t, lesson, step, formula_area())
     how_to_read(t["step_how"])
     if after_step is not None:
         after_step(lesson, sentence, seed, trained, step)
+
+
+def _step_formulas(spec: GateLesson, t, lesson: Any, step: int, area) -> None:
+    """The chosen step written out gate by gate, one tab a gate (on a projector without the explanations)."""
+    with area:
+        if not presenting():
+            st.subheader(t["step_title"])
+        st.markdown(t.format("step_word", step=step, token=markdown_text(lesson.tokens[step - 1]),
+                             previous=step - 1))
+        equations = spec.step_equations(lesson, step)
+        for tab, name in zip(st.tabs([t["gate_names"][name] for name in spec.gates]), spec.gates):
+            with tab:
+                if not presenting():
+                    st.markdown(t["step_explain"][name])
+                # On a projector only the gate's own line, so it fits beside the cell; the products W·x and
+                # W·h that lead to it are shown in the ordinary layout only.
+                for line in equations[name][-1:] if presenting() else equations[name]:
+                    formula_block(line)

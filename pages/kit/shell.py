@@ -18,10 +18,11 @@ import streamlit as st
 import torch
 
 from pages.kit.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, texts
+from pages.kit.layout import screen_style
 from pages.kit.lecture_deck import take_deck_link
 from pages.kit.lecture import (follow_lecturer, follower_banner, lecturer_panel, presenter_layout_requested,
                                remember_page, start_button, take_seat)
-from pages.kit.presenter import presenter_style
+from pages.kit.presenter import presenter_style, set_presenting
 from pages.kit.registry import PAGES
 
 # The language switch widget; the language itself is kept under LANGUAGE_KEY (see choose_language).
@@ -92,7 +93,10 @@ def run_app() -> None:
     take_deck_link()  # ?deck=…: into this session, shown once it is the lecturer's
     page = navigation()
     remember_page(page.url_path or "home")  # the default page's path is empty
-    if presenting or (seat is not None and seat.presenter):  # the lecturer's screen is the projector's
+    screen_style()  # phones: formulas wrap or scroll, wide figures scroll sideways
+    presenting = presenting or (seat is not None and seat.presenter)  # the lecturer's screen is the projector's
+    set_presenting(presenting)
+    if presenting:
         presenter_style()
     if seat is None:
         start_button()

@@ -17,6 +17,7 @@ from pages.kit.labels import player_labels
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read, page_header
 from pages.kit.messages import run_or_stop, truncated, untrained
+from pages.kit.presenter import folded, formula_area, inside, key_area, key_view, presenting
 from pages.kit.trained_switch import default_sentence, model_card, show_verb_evidence, trained_switch
 
 t = texts("rnn_step")
@@ -66,12 +67,16 @@ def folded_picture(lang: str):
     return folded_figure(FoldedLabels(**{name: folded[name].format(**sizes) for name in FOLDED_FIELDS}))
 
 
-page_header(t, input=CONFIG.input_size, hidden=CONFIG.hidden_size, output=CONFIG.output_size)
-trained = trained_switch("rnn_step", DEFAULT_SENTENCE)
-sentence, seed = sentence_controls("rnn_step", t, default_sentence("rnn_step", DEFAULT_SENTENCE), max_chars=200)
-if trained:
-    model_card("rnn")
-    show_verb_evidence("rnn")
+if presenting():
+    st.title(t["title"])
+top = key_area()  # on a projector the step view goes here, above the folded explanations and inputs
+page_header(t, title=not presenting(), input=CONFIG.input_size, hidden=CONFIG.hidden_size, output=CONFIG.output_size)
+with folded("presenter_input"):
+    trained = trained_switch("rnn_step", DEFAULT_SENTENCE)
+    sentence, seed = sentence_controls("rnn_step", t, default_sentence("rnn_step", DEFAULT_SENTENCE), max_chars=200)
+    if trained:
+        model_card("rnn")
+        show_verb_evidence("rnn")
 
 lesson = run_or_stop(compute, sentence, seed, trained)
 if lesson.truncated:
@@ -93,30 +98,50 @@ def step_view(lesson: RNNStepLesson, sentence: str, seed: int, trained: bool) ->
     """Everything that depends on the time step, from its slider to the step's figure. A fragment: moving the slider
     re-runs only this part, not the app shell, the controls, the weights or the shapes table (profiled under a class
     of students stepping: each full rerun re-sent every chart and element of the page)."""
-    step = step_slider("rnn_step", t, lesson.seq_len)
+    # Side by side on a projector (half each: the unrolled row is short, the sum of three vectors is long), else in
+    # this order.
+    figure_column, formula_column, controls = key_view(figure_share=0.5)
+    with inside(controls):
+        step = step_slider("rnn_step", t, lesson.seq_len)
     unrolled, terms = animations(sentence, seed, trained, step, language())
 
-    st.subheader(t["unrolled_title"])
-    chart(unrolled, "rnn_step.unrolled")
+    with inside(figure_column):
+        if figure_column is None:
+            st.subheader(t["unrolled_title"])
+        chart(unrolled, "rnn_step.unrolled")
     how_to_read(t["unrolled_how"])
     with deeper():  # the check against torch's fused module is bookkeeping: the lesson reads without it
         agreement(lesson.max_abs_diff, "torch.nn.RNN")
     if not trained:
         untrained(t["untrained_note"])
 
-    st.subheader(t["step_title"])
-    st.markdown(t.format("step_word", step=step, token=markdown_text(lesson.tokens[step - 1]), previous=step - 1))
+    # On a projector the recurrence itself (sum, tanh) stands beside the figure; the products and the read-out
+    # follow below with the rest.
+    sections = (("step_products", ("from_input", "from_hidden")), ("step_sum", ("sum",)),
+                ("step_tanh", ("hidden",)), ("step_output", ("logits", "output")))
+    key_sections = {"step_sum", "step_tanh"} if presenting() else {heading for heading, _ in sections}
     equations = step_equations(lesson, step)
-    for heading, names in (("step_products", ("from_input", "from_hidden")), ("step_sum", ("sum",)),
-                           ("step_tanh", ("hidden",)), ("step_output", ("logits", "output"))):
-        st.markdown(f"**{t[heading]}**")
-        for name in names:
-            formula_block(equations[name])
+    with formula_area(formula_column):
+        if formula_column is None:  # on a projector the figure's title names the step and its token
+            st.subheader(t["step_title"])
+            st.markdown(t.format("step_word", step=step, token=markdown_text(lesson.tokens[step - 1]),
+                                 previous=step - 1))
+        for heading, names in sections:
+            if heading in key_sections:
+                st.markdown(f"**{t[heading]}**")
+                for name in names:
+                    formula_block(equations[name])
+    for heading, names in sections:
+        if heading not in key_sections:
+            st.markdown(f"**{t[heading]}**")
+            for name in names:
+                formula_block(equations[name])
     chart(terms, "rnn_step.terms")
     how_to_read(t.format("step_figure_how", hidden=CONFIG.hidden_size, outputs=CONFIG.output_size))
 
 
-step_view(lesson, sentence, seed, trained)
+with inside(top):
+    step_view(lesson, sentence, seed, trained)
 
 st.subheader(t["weights_title"])
 st.markdown(t["weights_text"])

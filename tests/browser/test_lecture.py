@@ -54,6 +54,14 @@ def seconds_until(tab, condition, limit: float = 10.0) -> float:
     raise AssertionError(f"not within {limit} s")
 
 
+def open_inputs(tab) -> None:
+    """On the lecturer's projector layout the sentence and seed sit in a folded "Input" expander: open it."""
+    inputs = tab.locator('[data-testid="stMain"] [data-testid="stExpander"] details', has_text="Input:").first
+    if inputs.count() and inputs.get_attribute("open") is None:
+        inputs.locator("summary").click()
+        tab.locator('[data-testid="stMain"] [data-testid="stTextInput"] input').first.wait_for(state="visible")
+
+
 def page_title(tab) -> str:
     """The page's own title. Followers are checked by what they see: after a page change Streamlit's address bar can
     keep the previous page's path for a while (seen in headless Chromium even in a minimal multipage app)."""
@@ -84,6 +92,7 @@ def test_a_student_follows_the_lecturer_and_cannot_drive(browser, server):
         seconds_until(lecturer, lambda tab: tab.locator('[data-testid="stSidebar"] >> text="1 following"').count())
         screenshot(student, "lecture_student_following")
 
+        open_inputs(lecturer)
         box = lecturer.locator('[data-testid="stMain"] [data-testid="stTextInput"] input').first
         box.fill("rain falls on the old town")
         box.press("Enter")

@@ -92,3 +92,22 @@ def test_custom_captions_and_bad_shapes():
         unrolled_figure([], np.zeros((0, 3)), np.zeros((0, 4)), labels=UNROLLED)
     with pytest.raises(ValueError):
         add_time_player(fig, ["1", "2", "3"], UNROLLED.player, tick_labels=["only one"])
+
+
+def test_a_long_sentence_asks_for_a_width_where_the_squares_and_tokens_stand_apart():
+    """Squares are sized to stay apart on a phone (298 px of plot) while they can; a 12-token sentence asks for a
+    wider chart instead (pages scroll it sideways), at which the squares of the widest strip are a pixel apart and
+    no token is wider than its step."""
+    from core.figures.unrolled import MARGIN_WIDTH, PHONE_PLOT_WIDTH, STRIP_WIDTH, token_width
+
+    short = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, labels=UNROLLED)
+    short_size = short.data[3].marker.size
+    assert short.layout.meta["min_width"] <= 390  # fits a phone as it is
+    assert PHONE_PLOT_WIDTH / (3 + 1.2) * STRIP_WIDTH / 3 >= short_size + 1
+    tokens = "the cat sat on the mat and the dog ate my hat".split()
+    rng = np.random.default_rng(0)
+    long = unrolled_figure(tokens, rng.normal(size=(12, 3)), rng.normal(size=(12, 4)), labels=UNROLLED)
+    width, size = long.layout.meta["min_width"], long.data[3].marker.size
+    per_step = (width - MARGIN_WIDTH) / (12 + 1.2)
+    assert width > 390 and per_step * STRIP_WIDTH / 3 >= size + 1
+    assert all(token_width(token) < per_step for token in tokens)
