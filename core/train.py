@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="token embedding size")
     parser.add_argument("--unidirectional", action="store_false", dest="bidirectional",
                         help="read left to right only (bidirectional without it)")
-    parser.add_argument("--pooling", choices=["last", "max", "mean"], default=defaults.pooling,
+    parser.add_argument("--pooling", choices=["last", "max", "mean", "max_mean"], default=defaults.pooling,
                         help="how the outputs over the text become one vector")
     parser.add_argument("--dropout", type=float, default=defaults.dropout, help="dropout rate")
     parser.add_argument("--word-dropout", type=float, default=defaults.word_dropout,
