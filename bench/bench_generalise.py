@@ -40,13 +40,13 @@ from core.textdata.loading import read_path  # noqa: E402
 # Named settings: overrides of the command line's defaults (TrainingConfig with automatic epochs and patience).
 CONFIGS: dict[str, dict] = {
     "default": {},
-    "old": {"bigram_buckets": 0, "pooling": "max", "embedding_dropout": 0.0, "average_checkpoints": 1,
-            "weight_decay": 0.01},
+    "old": {"bigram_buckets": 0, "pooling": "max", "embedding_dropout": 0.0, "weight_decay": 0.01},
     "bigrams": {"bigram_buckets": None},
     "max_mean": {"pooling": "max_mean"},
     "embed_drop": {"embedding_dropout": 0.2},
-    "average": {"average_checkpoints": 3},
     "decay": {"weight_decay": 0.1},
+    "bigrams_8k": {"bigram_buckets": 8192},
+    "min_freq1": {"min_freq": 1},
     "bigrams_max_mean": {"bigram_buckets": None, "pooling": "max_mean"},
     "bigrams_embed_drop": {"bigram_buckets": None, "embedding_dropout": 0.2},
 }

@@ -26,7 +26,6 @@ class TrainingConfig:
     word_dropout: float = 0.1
     pooling: str = "max"  # "last", "max", "mean" or "max_mean" over the outputs
     embedding_dropout: float = 0.0  # dropout on the input vectors while training
-    average_checkpoints: int = 1  # >1: also try the mean of the best this many epochs' weights, keep it if better
     # Hashed token-pair embeddings; 0 = none, None = sized from the data (see training.suggest_bigram_buckets).
     # Off by default: on 3,000 ChnSentiCorp reviews they overfit sooner (accuracy 0.852 vs 0.877 without).
     bigram_buckets: int | None = 0

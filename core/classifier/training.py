@@ -174,7 +174,6 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
     history: list[EpochRecord] = []
     initial_state = _copy_state(model)
     best_f1, best_epoch, best_state = -1.0, 0, None
-    kept: list[tuple[float, int, dict]] = []  # (macro-F1, epoch, weights) of the best epochs, for averaging
     stopped = early_stopped = diverged = False
     for epoch in range(1, epochs + 1):
         epoch_started = time.perf_counter()
@@ -192,9 +191,6 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
         improved = usable and ranks.agree(report.macro_f1, device) > best_f1
         if improved:
             best_f1, best_epoch, best_state = report.macro_f1, epoch, _copy_state(model)
-        if usable and config.average_checkpoints > 1:
-            kept.append((report.macro_f1, epoch, best_state if improved else _copy_state(model)))
-            kept = sorted(kept, key=lambda item: (-item[0], item[1]))[:config.average_checkpoints]
         record = EpochRecord(epoch=epoch, train_loss=train_loss, val_loss=val_loss, val_accuracy=report.accuracy,
                              val_macro_f1=report.macro_f1, seconds=time.perf_counter() - epoch_started,
                              best=improved, partial=stopped)
@@ -209,8 +205,6 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
 
     if best_state is not None:
         model.load_state_dict(best_state)
-        if len(kept) > 1:
-            _keep_average_if_better(model, [state for _, _, state in kept], best_f1, prepared, device)
     elif diverged:  # no epoch finished with usable weights: hand back the untrained model, flagged
         model.load_state_dict(initial_state)
     model = model.cpu().eval()
@@ -279,22 +273,6 @@ def _train_epoch(network, optimizer, scheduler, prepared, batches, config: Train
         if meter.due():
             reporter.report(meter.record(epoch))
     return total_loss / texts, "done"
-
-
-def _keep_average_if_better(model: TextClassifier, states: list[dict], best_f1: float, prepared, device) -> bool:
-    r"""Load the mean of several epochs' weights, :math:`\bar\theta = \frac1K \sum_k \theta_k`, when its
-    validation macro-F1 is at least the best single epoch's; otherwise put the best epoch's weights back.
-
-    Weights from neighbouring epochs lie in one basin; their mean often sits nearer its centre, where small
-    changes of the input move the prediction less (the idea behind stochastic weight averaging).
-    """
-    best = _copy_state(model)
-    model.load_state_dict({name: torch.stack([state[name] for state in states]).mean(dim=0) for name in best})
-    probabilities, _ = predict_probabilities(model, prepared.val_ids, device=device, labels=prepared.val_y)
-    if classification_report(prepared.val_y, probabilities.argmax(axis=1), prepared.label_names).macro_f1 >= best_f1:
-        return True
-    model.load_state_dict(best)
-    return False
 
 
 def _copy_state(model: nn.Module) -> dict:
