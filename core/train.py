@@ -103,6 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size, help="texts per step")
     parser.add_argument("--lr", type=float, default=defaults.learning_rate, dest="learning_rate",
                         help="peak learning rate (AdamW, warmup then cosine decay)")
+    parser.add_argument("--weight-decay", type=float, default=defaults.weight_decay,
+                        help="AdamW decoupled weight decay")
     parser.add_argument("--patience", type=int, default=None,
                         help="epochs without a better validation macro-F1 before stopping (without it: epochs / 5, "
                              "at least 2)")
