@@ -89,18 +89,21 @@ class TextClassifier(nn.Module):
         - ``last``: :math:`[\overrightarrow{h}_T ; \overleftarrow{h}_1]`, the top layer's final state
           of each direction (the backward final state is the one that has read the whole text).
         - ``max`` / ``mean``: element-wise max / mean of :math:`o_t` over the text's real tokens.
+        - ``max_mean``: both side by side, :math:`[\max_t o_t ; \frac1T \sum_t o_t]` (2*D*H features).
+
+    ``embedding_dropout`` zeroes input values at random while training (identity in eval mode).
 
     Shapes (N = batch size, L = longest text in the batch, E = embed_size, H = hidden_size,
     D = 2 if bidirectional else 1, C = num_classes):
         - token_ids: (N, L) int64, padded with 0; lengths: (N,) int64, every length >= 1
-        - embedded: (N, L, E); outputs: (N, L, D*H); pooled: (N, D*H); logits: (N, C)
+        - embedded: (N, L, E); outputs: (N, L, D*H); pooled: (N, D*H), (N, 2*D*H) for max_mean; logits: (N, C)
 
     Attributes:
         embedding: ``nn.Embedding(vocab_size, embed_size, padding_idx=0)`` (row 0 stays zero)
         bigrams: ``nn.Embedding(bigram_buckets, embed_size)`` when bigram_buckets > 0
         rnn: ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` with ``batch_first=True``; ``core.trace.trace``
             re-runs it step by step for the gate heatmaps
-        classifier: ``nn.Linear(D*H, C)``
+        classifier: ``nn.Linear(pooled size, C)``
     """
 
     def __init__(self, config: ClassifierConfig):

@@ -24,21 +24,21 @@ class TrainingConfig:
     # word is new. Measured (one seed): SMS 2,500 texts 0.984 -> 0.988 accuracy (baseline 0.986); ChnSentiCorp
     # 3,000 unchanged at 0.877 (baseline 0.862).
     word_dropout: float = 0.1
-    # "last", "max", "mean" or "max_mean" over the outputs; max_mean won 5 and lost 6 of 11 derived-task runs.
+    # "last", "max", "mean" or "max_mean" over the outputs; max_mean won 5, tied 1, lost 9 of 15 derived-task runs.
     pooling: str = "max"
-    # Dropout on the input vectors while training; 0.2 won 2, tied 2 and lost 7 of 11 derived-task runs.
+    # Dropout on the input vectors while training; 0.2 won 2, tied 2 and lost 10 of 14 derived-task runs.
     embedding_dropout: float = 0.0
     # Hashed token-pair embeddings; 0 = none, None = sized from the data (see training.suggest_bigram_buckets).
     # Off by default: on 3,000 ChnSentiCorp reviews they overfit sooner (accuracy 0.852 vs 0.877 without), and on
-    # the derived short/small tasks of bench/bench_generalise.py they won 4, tied 3 and lost 5 runs of 12 (auto-sized,
+    # the derived tasks of bench/bench_generalise.py they won 5, tied 4 and lost 6 runs of 15 (auto-sized,
     # at up to 3x the training time; 8,192 fixed rows: 6 runs, +0.04 points on average).
     bigram_buckets: int | None = 0
     epochs: int | None = 6  # passes over the training texts; None = automatic (see `suggest_epochs`)
     batch_size: int = 32  # texts per optimisation step
     learning_rate: float = 2e-3  # AdamW peak learning rate (after warmup)
-    # AdamW decoupled weight decay. 0.1 rather than 0.01: on bench/bench_generalise.py's derived tasks (short and
-    # small Chinese and English sets, 3 seeds) it was never worse on a task's mean (+0.42 points overall; 5 wins,
-    # 4 ties, 2 losses), the only candidate to do so.
+    # AdamW decoupled weight decay. 0.1 rather than 0.01: on bench/bench_generalise.py's derived tasks (short, small
+    # and 4-class Chinese/English sets, 2-3 seeds each) it won 6, tied 5 and lost 3 of 14 runs (+0.31 points on
+    # average), the best of the candidates tried (README, Benchmarks).
     weight_decay: float = 0.1
     warmup_fraction: float = 0.1  # share of all steps spent ramping the learning rate up from 0
     clip_norm: float = 1.0  # gradient norm cap: recurrent nets occasionally explode
