@@ -31,9 +31,9 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from core.classifier.batching import collate  # noqa: E402
-from core.classifier.model import ClassifierConfig, TextClassifier  # noqa: E402
+from core.classifier.model import TextClassifier  # noqa: E402
 from core.classifier.prepare import prepare_data  # noqa: E402
-from core.classifier.training import TrainingConfig, suggest_bigram_buckets, train_classifier  # noqa: E402
+from core.classifier.training import TrainingConfig, classifier_config, train_classifier  # noqa: E402
 from core.textdata.dataset import LabeledTexts  # noqa: E402
 from core.textdata.loading import read_path  # noqa: E402
 from core.train import default_threads  # noqa: E402
@@ -54,14 +54,7 @@ def load(data_dir: Path, name: str, limit: int | None) -> LabeledTexts:
 def _model(config: TrainingConfig, prepared) -> TextClassifier:
     """The model `train_classifier` builds for this data and config (pair embeddings sized the same way)."""
     torch.manual_seed(0)
-    model_config = ClassifierConfig(
-        vocab_size=len(prepared.vocabulary), num_classes=len(prepared.label_names), cell=config.cell,
-        bidirectional=config.bidirectional, num_layers=config.num_layers, embed_size=config.embed_size,
-        hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling)
-    buckets = config.bigram_buckets
-    if buckets is None:
-        buckets = suggest_bigram_buckets(prepared.train_ids, model_config)
-    return TextClassifier(replace(model_config, bigram_buckets=buckets))
+    return TextClassifier(classifier_config(config, prepared))
 
 
 def _step(model, optimizer, logits, targets) -> None:
@@ -104,8 +97,10 @@ def padded_loop(config: TrainingConfig, prepared, steps: int) -> float:
         started = time.perf_counter()
         token_ids = nn.functional.pad(token_ids, (0, PLAIN_LENGTH - token_ids.shape[1]))  # (batch, 128)
         outputs, _ = model.rnn(model.embed(token_ids))  # pads computed too
-        mask = torch.arange(PLAIN_LENGTH)[None, :] < lengths[:, None]
-        pooled = outputs.masked_fill(~mask[..., None], float("-inf")).max(dim=1).values
+        mask = (torch.arange(PLAIN_LENGTH)[None, :] < lengths[:, None])[..., None]  # (batch, 128, 1)
+        pooled = torch.cat([outputs.masked_fill(~mask, float("-inf")).max(dim=1).values,
+                            (outputs * mask).sum(dim=1) / lengths[:, None]], dim=-1)  # max and mean
+        pooled = pooled[:, :model.config.pooled_size]  # one pooling: its cost, not its kind, matters here
         _step(model, optimizer, model.classifier(model.dropout(pooled)),
               torch.from_numpy(prepared.train_y[indices]))
         seconds += time.perf_counter() - started

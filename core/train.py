@@ -50,6 +50,16 @@ def default_threads() -> int:
     return max(1, cores // int(os.environ.get("LOCAL_WORLD_SIZE", "1")))
 
 
+def _buckets(value: str) -> int | None:
+    """``--bigram-buckets``: a whole number, or ``auto`` (None: sized from the data)."""
+    if value == "auto":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number or 'auto', got {value!r}") from None
+
+
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Every option's default in --help, except where the help text itself says what happens without it."""
 
@@ -78,18 +88,23 @@ def _parser() -> argparse.ArgumentParser:
                         help="token embedding size")
     parser.add_argument("--unidirectional", action="store_false", dest="bidirectional",
                         help="read left to right only (bidirectional without it)")
-    parser.add_argument("--pooling", choices=["last", "max", "mean"], default=defaults.pooling,
+    parser.add_argument("--pooling", choices=["last", "max", "mean", "max_mean"], default=defaults.pooling,
                         help="how the outputs over the text become one vector")
     parser.add_argument("--dropout", type=float, default=defaults.dropout, help="dropout rate")
     parser.add_argument("--word-dropout", type=float, default=defaults.word_dropout,
                         help="share of training tokens read as <unk> each step")
-    parser.add_argument("--bigram-buckets", type=int, default=defaults.bigram_buckets,
-                        help="rows of hashed token-pair embeddings added to each token's (0: none)")
+    parser.add_argument("--embedding-dropout", type=float, default=defaults.embedding_dropout,
+                        help="dropout on the input vectors while training")
+    parser.add_argument("--bigram-buckets", type=_buckets, default=defaults.bigram_buckets,
+                        help="rows of hashed token-pair embeddings added to each token's (0: none; auto: twice "
+                             "the distinct pairs in the training texts, at most 50,000)")
     parser.add_argument("--epochs", type=int, default=None,
                         help="passes over the training texts (without it: enough for about 300 steps, 6 to 30)")
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size, help="texts per step")
     parser.add_argument("--lr", type=float, default=defaults.learning_rate, dest="learning_rate",
                         help="peak learning rate (AdamW, warmup then cosine decay)")
+    parser.add_argument("--weight-decay", type=float, default=defaults.weight_decay,
+                        help="AdamW decoupled weight decay")
     parser.add_argument("--patience", type=int, default=None,
                         help="epochs without a better validation macro-F1 before stopping (without it: epochs / 5, "
                              "at least 2)")

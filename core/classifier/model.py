@@ -9,7 +9,7 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
-POOLINGS = ("last", "max", "mean")
+POOLINGS = ("last", "max", "mean", "max_mean")
 BIGRAM_PRIME = 1_000_003  # spreads (previous, current) id pairs over the buckets
 _WEIGHT_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")  # one layer, one direction of nn.LSTM/GRU/RNN
 
@@ -26,8 +26,9 @@ class ClassifierConfig:
     embed_size: int = 128  # size of each token's embedding vector
     hidden_size: int = 128  # hidden state size per direction
     dropout: float = 0.3  # on the pooled features (and between stacked layers)
-    pooling: str = "max"  # "last" final states, "max" / "mean" over every real token's output
+    pooling: str = "max"  # "last" final states, "max" / "mean" over every real token's output, or "max_mean" both
     bigram_buckets: int = 0  # hashed (previous, current) token-pair embeddings added to each token's; 0: none
+    embedding_dropout: float = 0.0  # dropout on the input vectors (token + pair embeddings) while training
 
     def __post_init__(self):
         if self.cell not in CELLS:
@@ -41,8 +42,9 @@ class ClassifierConfig:
             raise ValueError("vocab_size counts <pad> and <unk>, so it is at least 2")
         if not isinstance(self.num_classes, int) or self.num_classes < 2:
             raise ValueError(f"num_classes must be an integer >= 2, got {self.num_classes!r}")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+        if not 0.0 <= self.dropout < 1.0 or not 0.0 <= self.embedding_dropout < 1.0:
+            raise ValueError(f"dropout and embedding_dropout must be in [0, 1), got {self.dropout!r}, "
+                             f"{self.embedding_dropout!r}")
         if not isinstance(self.bigram_buckets, int) or self.bigram_buckets < 0:
             raise ValueError(f"bigram_buckets must be an integer >= 0, got {self.bigram_buckets!r}")
 
@@ -52,8 +54,13 @@ class ClassifierConfig:
 
     @property
     def feature_size(self) -> int:
-        """Size of the pooled vector the linear layer reads."""
+        """Size of one position's output vector (what a stacked layer reads): D*H."""
         return self.hidden_size * self.num_directions
+
+    @property
+    def pooled_size(self) -> int:
+        """Size of the pooled vector the linear layer reads: D*H, or 2*D*H for "max_mean"."""
+        return self.feature_size * (2 if self.pooling == "max_mean" else 1)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -82,18 +89,21 @@ class TextClassifier(nn.Module):
         - ``last``: :math:`[\overrightarrow{h}_T ; \overleftarrow{h}_1]`, the top layer's final state
           of each direction (the backward final state is the one that has read the whole text).
         - ``max`` / ``mean``: element-wise max / mean of :math:`o_t` over the text's real tokens.
+        - ``max_mean``: both side by side, :math:`[\max_t o_t ; \frac1T \sum_t o_t]` (2*D*H features).
+
+    ``embedding_dropout`` zeroes input values at random while training (identity in eval mode).
 
     Shapes (N = batch size, L = longest text in the batch, E = embed_size, H = hidden_size,
     D = 2 if bidirectional else 1, C = num_classes):
         - token_ids: (N, L) int64, padded with 0; lengths: (N,) int64, every length >= 1
-        - embedded: (N, L, E); outputs: (N, L, D*H); pooled: (N, D*H); logits: (N, C)
+        - embedded: (N, L, E); outputs: (N, L, D*H); pooled: (N, D*H), (N, 2*D*H) for max_mean; logits: (N, C)
 
     Attributes:
         embedding: ``nn.Embedding(vocab_size, embed_size, padding_idx=0)`` (row 0 stays zero)
         bigrams: ``nn.Embedding(bigram_buckets, embed_size)`` when bigram_buckets > 0
         rnn: ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` with ``batch_first=True``; ``core.trace.trace``
             re-runs it step by step for the gate heatmaps
-        classifier: ``nn.Linear(D*H, C)``
+        classifier: ``nn.Linear(pooled size, C)``
     """
 
     def __init__(self, config: ClassifierConfig):
@@ -112,7 +122,8 @@ class TextClassifier(nn.Module):
             dropout=config.dropout if config.num_layers > 1 else 0.0,
         )
         self.dropout = nn.Dropout(config.dropout)
-        self.classifier = nn.Linear(config.feature_size, config.num_classes)
+        self.embedding_dropout = nn.Dropout(config.embedding_dropout)
+        self.classifier = nn.Linear(config.pooled_size, config.num_classes)
 
     def forward(self, token_ids: Tensor, lengths: Tensor) -> Tensor:
         """Logits (N, C) for padded token ids (N, L) and their lengths (N,)."""
@@ -121,17 +132,17 @@ class TextClassifier(nn.Module):
     def embed(self, token_ids: Tensor) -> Tensor:
         """Input vectors (N, L, E): token embeddings plus, when configured, hashed token-pair embeddings."""
         embedded = self.embedding(token_ids)  # (N, L, E)
-        if not self.config.bigram_buckets:
-            return embedded
-        previous = nn.functional.pad(token_ids[:, :-1], (1, 0), value=0)  # (N, L): <pad> before the first token
-        return embedded + self.bigrams((previous * BIGRAM_PRIME + token_ids) % self.config.bigram_buckets)
+        if self.config.bigram_buckets:
+            previous = nn.functional.pad(token_ids[:, :-1], (1, 0), value=0)  # (N, L): <pad> before the first
+            embedded = embedded + self.bigrams((previous * BIGRAM_PRIME + token_ids) % self.config.bigram_buckets)
+        return self.embedding_dropout(embedded)  # identity in eval mode
 
     def forward_embedded(self, embedded: Tensor, lengths: Tensor) -> Tensor:
         """Logits from embeddings (N, L, E): the entry point attribution methods differentiate."""
         return self.classifier(self.dropout(self.features(embedded, lengths)))  # (N, C)
 
     def features(self, embedded: Tensor, lengths: Tensor, packed: bool | None = None) -> Tensor:
-        """Pooled recurrent features (N, D*H) before dropout and the linear layer.
+        """Pooled recurrent features (N, D*H), or (N, 2*D*H) for "max_mean", before dropout and the linear layer.
 
         packed: run over a packed sequence (True) or per direction over the padded batch (False);
         None picks packed on CUDA and per-direction elsewhere. Both give the same numbers.
@@ -145,9 +156,12 @@ class TextClassifier(nn.Module):
             return finals
         positions = torch.arange(embedded.shape[1], device=embedded.device)  # (L,)
         mask = positions[None, :] < lengths[:, None]  # (N, L)
-        if self.config.pooling == "max":
-            return outputs.masked_fill(~mask[..., None], float("-inf")).max(dim=1).values  # (N, D*H)
-        return outputs.sum(dim=1) / lengths[:, None].to(outputs.dtype)  # (N, D*H)
+        pooled = []
+        if self.config.pooling in ("max", "max_mean"):
+            pooled.append(outputs.masked_fill(~mask[..., None], float("-inf")).max(dim=1).values)  # (N, D*H)
+        if self.config.pooling in ("mean", "max_mean"):
+            pooled.append(outputs.sum(dim=1) / lengths[:, None].to(outputs.dtype))  # (N, D*H)
+        return pooled[0] if len(pooled) == 1 else torch.cat(pooled, dim=-1)  # (N, D*H) or (N, 2*D*H)
 
     def _run_packed(self, embedded: Tensor, lengths: Tensor) -> tuple[Tensor, Tensor]:
         """The whole stack in one call over a packed sequence (cuDNN's fastest path)."""
@@ -204,4 +218,4 @@ def count_parameters(config: ClassifierConfig) -> int:
         layer_input = config.embed_size if layer == 0 else config.feature_size
         per_direction = gates * config.hidden_size * (layer_input + config.hidden_size + 2)
         total += per_direction * config.num_directions
-    return total + config.feature_size * config.num_classes + config.num_classes
+    return total + config.pooled_size * config.num_classes + config.num_classes

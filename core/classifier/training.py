@@ -77,6 +77,15 @@ def suggest_bigram_buckets(train_ids, config: ClassifierConfig) -> int:
     return buckets if buckets >= MIN_BIGRAM_BUCKETS else 0
 
 
+def classifier_config(config: TrainingConfig, prepared) -> ClassifierConfig:
+    """The shape of the model a run trains on this prepared data (pair embeddings sized from it when automatic)."""
+    model_config = config.model_shape(len(prepared.vocabulary), len(prepared.label_names))
+    buckets = config.bigram_buckets
+    if buckets is None:
+        buckets = suggest_bigram_buckets(prepared.train_ids, model_config)
+    return replace(model_config, bigram_buckets=buckets)
+
+
 def _seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -143,14 +152,7 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
     prepared = prepare_data(data, lowercase=config.lowercase, min_freq=config.min_freq,
                             max_vocab_size=config.max_vocab_size, max_length=config.max_length,
                             validation_fraction=config.validation_fraction, seed=config.seed)
-    model_config = ClassifierConfig(
-        vocab_size=len(prepared.vocabulary), num_classes=len(prepared.label_names), cell=config.cell,
-        bidirectional=config.bidirectional, num_layers=config.num_layers, embed_size=config.embed_size,
-        hidden_size=config.hidden_size, dropout=config.dropout, pooling=config.pooling)
-    buckets = config.bigram_buckets
-    if buckets is None:
-        buckets = suggest_bigram_buckets(prepared.train_ids, model_config)
-    model_config = replace(model_config, bigram_buckets=buckets)
+    model_config = classifier_config(config, prepared)
     check_model_size(model_config, prepared.vocabulary)  # a model that could not be uploaded back: refuse now
     model = TextClassifier(model_config).to(device)
     network = distributed.wrap(model, ranks, device)  # what the steps call: DDP when torchrun started us

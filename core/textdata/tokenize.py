@@ -104,7 +104,12 @@ class Vocabulary:
 
         Ties are broken alphabetically so the same data always gives the same ids.
         """
-        counts = Counter(token for tokens in token_lists for token in tokens)
+        return cls.from_counts(Counter(token for tokens in token_lists for token in tokens), min_freq, max_size)
+
+    @classmethod
+    def from_counts(cls, counts: Counter, min_freq: int = 1, max_size: int | None = None) -> "Vocabulary":
+        """:meth:`build` from token counts already made (``Counter`` of token -> occurrences)."""
+        counts = Counter(counts)
         counts.pop(PAD, None)
         counts.pop(UNK, None)
         kept = sorted((item for item in counts.items() if item[1] >= min_freq),

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from core.classifier.settings import TrainingConfig
+from core.classifier.sizing import check_planned_size, token_counts
 from core.figures.train import class_counts_figure, length_histogram_figure
 from core.textdata.columns import guess_columns
 from core.textdata.dataset import DatasetProfile, LabeledTexts, profile
@@ -219,3 +221,18 @@ def data_section(t: Texts) -> PreparedData | None:
     if not usable:
         return None
     return PreparedData(f"{key}:{merged}|{validation_identity}", dataset, validation, summary, suggested)
+
+
+def size_problem(data: PreparedData, config: TrainingConfig) -> DataError | None:
+    """``model_too_large`` when the model these settings may build could not be uploaded back, else None.
+
+    Asked when Start is pressed, before any job is queued; the token counts are remembered per file and case.
+    """
+    counts = _remember("train.token_counts", f"{data.key}:{config.lowercase}",
+                       lambda: token_counts(data.dataset.texts, config.lowercase))
+    classes = set(data.dataset.classes) | set(data.validation.classes if data.validation is not None else ())
+    try:
+        check_planned_size(counts, len(classes), config)
+    except DataError as error:  # a BundleError
+        return error
+    return None

@@ -21,7 +21,7 @@ from core.jobs import DONE, FAILED, STOPPED
 from core.textdata.split import held_out
 from pages.kit.i18n import Texts
 from pages.kit.jobs import job_manager, session_job, submit_job
-from pages.practice.train_data import PreparedData, error_text
+from pages.practice.train_data import PreparedData, error_text, size_problem
 from pages.kit.chart import CHART_CONFIG
 
 JOB_KEY = "train.job"
@@ -30,7 +30,7 @@ HARVESTED_KEY = "train.harvested"
 POLL_SECONDS = 1.0
 DEFAULTS = TrainingConfig()
 CELLS = ("lstm", "gru", "rnn")
-POOLINGS = ("max", "mean", "last")
+POOLINGS = ("max_mean", "max", "mean", "last")
 
 
 def current_job():
@@ -154,7 +154,7 @@ def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingCo
         return None
     steps_per_epoch = math.ceil(train_size(data, validation_fraction) / batch_size)
     automatic = (epochs, patience) == (suggested_epochs, suggested_patience)
-    return TrainingConfig(
+    config = TrainingConfig(
         cell=cell, bidirectional=bidirectional, num_layers=int(num_layers), embed_size=int(embed_size),
         hidden_size=int(hidden_size), dropout=float(dropout), pooling=pooling,
         epochs=None if automatic else int(epochs), patience=None if automatic else int(patience),
@@ -163,6 +163,12 @@ def settings_form(t: Texts, data: PreparedData | None, busy: bool) -> TrainingCo
         lowercase=lowercase, validation_fraction=float(validation_fraction),
         # about 25 points per epoch on the live curve, whatever the data size
         report_every=max(1, min(DEFAULTS.report_every, steps_per_epoch // 25)))
+    with st.spinner(words["checking_size"]):
+        problem = size_problem(data, config)
+    if problem is not None:  # refused here, before a job is queued: the model could not be uploaded back
+        st.error(error_text(t, problem), icon=":material/error:")
+        return None
+    return config
 
 
 def start(data: PreparedData, config: TrainingConfig) -> bool:

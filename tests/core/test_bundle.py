@@ -266,3 +266,19 @@ def test_pair_embeddings_round_trip_and_older_bundles_without_them_load(bundle):
         del description["model"]["bigram_buckets"]  # saved before the field existed
 
     assert load_bundle(edited_config(bundle, older)).config.bigram_buckets == 0
+
+
+def test_max_mean_pooling_and_embedding_dropout_round_trip_and_older_bundles_load(bundle):
+    torch.manual_seed(2)
+    config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,
+                              pooling="max_mean", embedding_dropout=0.2)
+    pooled = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=bundle.vocabulary,
+                              label_names=bundle.label_names, tokenizer=Tokenizer(), max_length=5)
+    loaded = load_bundle(save_bundle(pooled))
+    assert loaded.config == config and loaded.model.classifier.in_features == 24  # max and mean of 2 x 6
+    np.testing.assert_array_equal(predict_many(loaded, TEXTS), predict_many(pooled, TEXTS))
+
+    def older(description):
+        del description["model"]["embedding_dropout"]  # saved before the field existed
+
+    assert load_bundle(edited_config(bundle, older)).config.embedding_dropout == 0.0

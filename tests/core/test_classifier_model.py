@@ -8,7 +8,7 @@ from core.classifier.batching import bucket_batches, collate, encode_texts
 from core.classifier.model import ClassifierConfig, TextClassifier, count_parameters
 from core.textdata.tokenize import UNK_ID, Vocabulary
 
-CASES = list(itertools.product(["lstm", "gru", "rnn"], ["last", "max", "mean"], [True, False]))
+CASES = list(itertools.product(["lstm", "gru", "rnn"], ["last", "max", "mean", "max_mean"], [True, False]))
 
 
 def make_model(cell="lstm", pooling="max", bidirectional=True, num_layers=1, seed=0):
@@ -24,7 +24,8 @@ def test_logit_shapes_for_every_cell_and_pooling(cell, pooling, bidirectional):
     token_ids = torch.randint(2, 30, (4, 7))
     lengths = torch.tensor([7, 3, 1, 5])
     assert model(token_ids, lengths).shape == (4, 3)
-    assert model.features(model.embedding(token_ids), lengths).shape == (4, 5 * (2 if bidirectional else 1))
+    pooled_size = 5 * (2 if bidirectional else 1) * (2 if pooling == "max_mean" else 1)
+    assert model.features(model.embedding(token_ids), lengths).shape == (4, pooled_size) == (4, model.config.pooled_size)
 
 
 @pytest.mark.parametrize("cell,pooling,bidirectional", CASES)
@@ -71,13 +72,14 @@ def test_dropout_acts_only_in_training():
 def test_pooling_matches_a_plain_unpacked_run(cell):
     """Rebuild each pooling by hand from the recurrent module's unpadded outputs."""
     ids = torch.tensor([[4, 9, 2, 17, 5]])
-    for pooling in ["last", "max", "mean"]:
+    for pooling in ["last", "max", "mean", "max_mean"]:
         model = make_model(cell, pooling, bidirectional=True)
         embedded = model.embedding(ids)  # (1, 5, 6)
         outputs, state = model.rnn(embedded)  # (1, 5, 10)
         hidden_n = state[0] if cell == "lstm" else state  # (2, 1, 5)
         expected = {"last": torch.cat([hidden_n[0], hidden_n[1]], dim=-1),
-                    "max": outputs.max(dim=1).values, "mean": outputs.mean(dim=1)}[pooling]
+                    "max": outputs.max(dim=1).values, "mean": outputs.mean(dim=1),
+                    "max_mean": torch.cat([outputs.max(dim=1).values, outputs.mean(dim=1)], dim=-1)}[pooling]
         torch.testing.assert_close(model.features(embedded, torch.tensor([5])), expected)
         torch.testing.assert_close(model(ids, torch.tensor([5])), model.classifier(expected))
 
@@ -94,14 +96,16 @@ def test_last_pooling_uses_the_backward_state_after_the_whole_text():
 def test_padding_row_is_zero_and_parameter_count_formula():
     model = make_model()
     assert torch.count_nonzero(model.embedding.weight[0]) == 0
-    for cell, bidirectional, num_layers in itertools.product(["lstm", "gru", "rnn"], [True, False], [1, 3]):
+    for cell, bidirectional, num_layers, pooling in itertools.product(["lstm", "gru", "rnn"], [True, False], [1, 3],
+                                                                      ["max", "max_mean"]):
         config = ClassifierConfig(vocab_size=50, num_classes=4, cell=cell, bidirectional=bidirectional,
-                                  num_layers=num_layers, embed_size=7, hidden_size=9)
+                                  num_layers=num_layers, embed_size=7, hidden_size=9, pooling=pooling)
         assert count_parameters(config) == sum(p.numel() for p in TextClassifier(config).parameters())
 
 
 @pytest.mark.parametrize("bad", [{"cell": "transformer"}, {"pooling": "sum"}, {"num_classes": 1},
-                                 {"hidden_size": 0}, {"dropout": 1.0}, {"vocab_size": 1}])
+                                 {"hidden_size": 0}, {"dropout": 1.0}, {"vocab_size": 1},
+                                 {"embedding_dropout": 1.0}, {"embedding_dropout": -0.1}])
 def test_config_rejects_bad_settings(bad):
     settings = {"vocab_size": 10, "num_classes": 2} | bad
     with pytest.raises(ValueError):
@@ -155,3 +159,17 @@ def test_pair_embeddings_follow_the_hash_and_ignore_padding():
     for row, ids in enumerate(sequences):
         torch.testing.assert_close(together[row:row + 1], model(torch.tensor([ids]), torch.tensor([len(ids)])),
                                    rtol=1e-5, atol=1e-6)
+
+
+def test_embedding_dropout_zeroes_input_values_while_training_only():
+    torch.manual_seed(0)
+    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=64, hidden_size=5, embedding_dropout=0.5)
+    model = TextClassifier(config)
+    ids = torch.randint(2, 30, (4, 12))
+    plain = model.embedding(ids)  # (4, 12, 64)
+    dropped = model.train().embed(ids)
+    zeroed = (dropped == 0).float().mean().item()
+    assert 0.4 < zeroed < 0.6  # about half of 3,072 values
+    kept = dropped != 0
+    torch.testing.assert_close(dropped[kept], 2 * plain[kept])  # the rest scaled by 1 / (1 - p)
+    torch.testing.assert_close(model.eval().embed(ids), plain)

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from core.classifier.bundle import BUNDLE_ERROR_PARAMS, BundleError, load_bundle
 from core.classifier.explain import integrated_gradients
 from core.classifier.predict import predict
+from core.classifier.sizing import check_planned_size, token_counts
 from core.classifier.training import TrainingConfig, TrainingRequest, run_training_job, suggest_epochs
 from core.textdata.dataset import LabeledTexts
 from core.textdata.demo import demo_path
@@ -325,6 +326,26 @@ def test_a_model_too_large_to_load_back_is_refused_before_training_in_words(lang
     assert problem["code"] == "model_too_large"
     reason = t["bundle_errors"].format("model_too_large", **problem["params"])
     assert t["job"].format("failed_data", reason=reason) in errors(app)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_form_refuses_a_model_too_large_to_load_back_before_any_job_starts(lang):
+    app = open_page(lang)
+    t = texts("train", lang)
+    huge = {"train.num_layers": 4, "train.hidden_size": 512, "train.embed_size": 512}  # the form's maxima
+    for key, value in huge.items():
+        app.number_input(key=key).set_value(value)
+    app.button(key="train.start").click()
+    app.run()
+    assert not app.exception, app.exception
+    assert "train.job" not in app.session_state  # nothing was queued
+    data = LabeledTexts.from_table(read_path(demo_path(lang)), "text", "label")
+    with pytest.raises(BundleError) as refused:
+        check_planned_size(token_counts(data.texts, True), len(data.classes),
+                           TrainingConfig(num_layers=4, hidden_size=512, embed_size=512))
+    assert refused.value.params["limit_mb"] == 50.0
+    assert error_text(t, refused.value) in errors(app)
+    assert not app.button(key="train.start").disabled  # smaller settings can be started at once
 
 
 def raised_codes(kind: str) -> set[str]:

@@ -1,0 +1,56 @@
+"""The size check the page runs when Start is pressed: an upper bound on the model training would build."""
+
+from collections import Counter
+
+import pytest
+
+from core.classifier.bundle import MAX_PARAMETERS, BundleError, check_model_size
+from core.classifier.model import TextClassifier, count_parameters
+from core.classifier.prepare import prepare_data
+from core.classifier.settings import TrainingConfig
+from core.classifier.sizing import check_planned_size, largest_model, token_counts
+from core.classifier.training import classifier_config
+from tests.core.classifier_data import synthetic
+
+
+def test_token_counts_tokenize_as_training_does():
+    counts = token_counts(["Free FREE free!", "我爱 deep learning"], lowercase=True)
+    assert counts == Counter({"free": 3, "!": 1, "我": 1, "爱": 1, "deep": 1, "learning": 1})
+    assert token_counts(["Free FREE"], lowercase=False) == Counter({"Free": 1, "FREE": 1})
+
+
+@pytest.mark.parametrize("validation_fraction", [0.2, 0.5])
+def test_the_planned_model_bounds_the_model_training_builds(validation_fraction):
+    data = synthetic(count=200)
+    config = TrainingConfig(min_freq=1, validation_fraction=validation_fraction, pooling="max_mean")
+    planned, vocabulary = largest_model(token_counts(data.texts, config.lowercase), len(data.classes), config)
+    prepared = prepare_data(data, min_freq=1, validation_fraction=validation_fraction)
+    built = classifier_config(config, prepared)
+    assert set(prepared.vocabulary.tokens) <= set(vocabulary.tokens)  # the training texts are part of the file
+    assert count_parameters(built) <= count_parameters(planned)
+    assert count_parameters(planned) == sum(p.numel() for p in TextClassifier(planned).parameters())
+
+
+def test_a_vocabulary_too_large_for_the_embedding_is_refused_and_a_smaller_embedding_is_not():
+    counts = Counter({f"word{index}": 2 for index in range(30_000)})  # 30k distinct tokens, each seen twice
+    too_large = TrainingConfig(embed_size=512, max_vocab_size=500_000)
+    with pytest.raises(BundleError) as refused:
+        check_planned_size(counts, 2, too_large)
+    planned, _ = largest_model(counts, 2, too_large)
+    assert count_parameters(planned) > MAX_PARAMETERS
+    assert refused.value.code == "model_too_large" and refused.value.params["limit_mb"] == 50.0
+    check_planned_size(counts, 2, TrainingConfig(embed_size=64))  # 30,002 x 64 embeddings fit
+    check_planned_size(counts, 2, TrainingConfig(embed_size=512, max_vocab_size=10_000))  # capped vocabulary
+    with pytest.raises(BundleError):  # rare tokens dropped by min_freq do not count
+        check_planned_size(counts, 2, TrainingConfig(embed_size=512, min_freq=2))
+    check_planned_size(counts, 2, TrainingConfig(embed_size=512, min_freq=3))
+
+
+def test_the_form_maxima_are_refused_whatever_the_data():
+    counts = token_counts(["a b c"], lowercase=True)
+    huge = TrainingConfig(num_layers=4, hidden_size=512, embed_size=512)
+    with pytest.raises(BundleError):
+        check_planned_size(counts, 2, huge)
+    model, vocabulary = largest_model(counts, 2, huge)
+    with pytest.raises(BundleError):
+        check_model_size(model, vocabulary)
