@@ -208,8 +208,13 @@ def test_the_lecturer_steps_a_deck_with_shift_arrows_and_plays_with_space(browse
         settle(lecturer)
         lecturer.locator(add).first.click()
         settle(lecturer)
-        listed = lecturer.locator('[data-testid="stSidebar"] [data-testid="stText"]').all_inner_texts()
-        assert [line.split(".")[0] for line in listed] == ["1", "2"], listed
+
+        def numbers(tab) -> list[str]:
+            return [line.split(".")[0] for line in
+                    tab.locator('[data-testid="stSidebar"] [data-testid="stText"]').all_inner_texts()]
+
+        # the deck's list is redrawn by the run the click started: on a busy machine that run may start late
+        seconds_until(lecturer, lambda tab: numbers(tab) == ["1", "2"], limit=30)
 
         student.goto(f"{server}/?lecture={code}")
         wait_ready(student)
