@@ -208,6 +208,18 @@ def _lecturer_live(seat: Seat) -> None:
     st.markdown(f"**{t.format('followers', count=state.followers)}**")
 
 
+def publish_now() -> None:
+    """Publish the lecturer's view at once, from a step fragment's run (which the live panel's tick does not see):
+    the class need not wait up to a second for the next tick. Outside a lecture, or for a follower, nothing."""
+    code, secret = st.session_state.get(CODE_KEY), st.session_state.get(SECRET_KEY)
+    if not code or not secret:
+        return
+    try:
+        rooms().publish(code, secret, current_view(st.session_state.get(PAGE_KEY, "home")))
+    except LectureError:
+        pass  # ended or expired: the live panel's next tick takes the session out of the lecture
+
+
 def lecturer_panel(seat: Seat) -> None:
     """The lecturer's sidebar: the student link as text and QR code, the number following, End lecture, the deck."""
     t = texts("lecture")

@@ -14,6 +14,7 @@ import time
 import streamlit as st
 
 from pages.kit.i18n import Texts, texts
+from pages.kit.lecture import publish_now
 from pages.kit.shared_view import shared
 
 MAX_SEED = 99_999
@@ -77,8 +78,10 @@ def step_slider(page: str, t: Texts, seq_len: int, default: int | None = None) -
     keep_within(key, 1, seq_len)
     value = min(2, seq_len) if default is None else default
     step_keys(key, value, seq_len)
-    return st.slider(t["step_slider"], min_value=1, max_value=seq_len, value=value, help=t.get("step_help"),
+    step = st.slider(t["step_slider"], min_value=1, max_value=seq_len, value=value, help=t.get("step_help"),
                      key=key, bind="query-params")
+    publish_now()  # a lecturer's step change reaches the class now, not on the live panel's next tick
+    return step
 
 
 def _shift_step(key: str, default: int, delta: int, last: int) -> None:
