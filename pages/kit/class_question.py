@@ -63,7 +63,6 @@ def _answer(question_id: str, choice_key: str) -> None:
         pass  # a second answer or a closed poll: the fragment shows which
 
 
-@st.fragment(run_every=POLL_SECONDS)
 def _live(question_id: str, labels: list[str], choice_key: str) -> None:
     words = texts("lecture")["question"]
     poll = _poll(question_id)
@@ -91,6 +90,12 @@ def _live(question_id: str, labels: list[str], choice_key: str) -> None:
         st.success(words["right"].format(choice=labels[poll.correct_index]))
 
 
+@st.fragment(run_every=POLL_SECONDS)
+def _live_while_asked(question_id: str, labels: list[str], choice_key: str) -> None:
+    """The live part while the room asks this question: re-run every second for the counts, the reveal."""
+    _live(question_id, labels, choice_key)
+
+
 def class_question(question_id: str, labels: list[str], correct: int, choice_key: str) -> None:
     """Under one "Check yourself" question: the lecturer's "Ask the class" and, while it is asked, the live answers
     (lecturer) or the answer button (student). Draws nothing outside a lecture."""
@@ -99,4 +104,7 @@ def class_question(question_id: str, labels: list[str], correct: int, choice_key
     if st.session_state.get(SECRET_KEY) is not None:
         st.button(texts("lecture")["question"]["ask"], key=f"{question_id}.class_ask", on_click=_ask,
                   args=(question_id, len(labels), correct), icon=":material/campaign:")
-    _live(question_id, labels, choice_key)
+    # Only an asked question polls the room (a lesson has up to four, and a class of 200 polling each every second
+    # was most of an idle server's work); the student's banner brings a newly asked one up with a full run.
+    if _poll(question_id) is not None:
+        _live_while_asked(question_id, labels, choice_key)

@@ -29,6 +29,7 @@ ROOM_PARAM, KEY_PARAM, PRESENT_PARAM = "lecture", "key", "present"
 CODE_KEY, SECRET_KEY = "lecture.code", "lecture.secret"
 FOLLOWER_KEY, FOLLOWING_KEY, APPLIED_KEY = "lecture.follower", "lecture.following", "lecture.applied"
 PAGE_KEY, NOTICE_KEY, ATTEMPTS_KEY = "lecture.page", "lecture.notice", "lecture.attempts"
+QUESTION_KEY = "lecture.question"  # the question the room asked at this session's last full run
 PRESENT_KEY = "lecture.present"
 POLL_SECONDS = 1.0
 MAX_ATTEMPTS = 3
@@ -261,6 +262,7 @@ def follow_lecturer(seat: Seat) -> RoomState | None:
     if state is None or state.ended:
         _leave("ended", seat.code)
         return None
+    st.session_state[QUESTION_KEY] = question_in_room(state)
     if _behind(state):
         published = state.published
         if published.version == st.session_state.get(APPLIED_KEY):
@@ -290,6 +292,17 @@ def _behind(state: RoomState) -> bool:
     return not on_screen and st.session_state.get(ATTEMPTS_KEY, 0) < MAX_ATTEMPTS
 
 
+def question_in_room(state: RoomState | None) -> str | None:
+    """The id of the question the room asks now (None: none), as :func:`follow_lecturer` last saw it."""
+    return None if state is None or state.poll is None else state.poll.question_id
+
+
+def _new_question(state: RoomState) -> bool:
+    """Whether the lecturer asked (or replaced) a question since this session's last full run: the question's live
+    part polls the room only while its question is asked, so the banner's one poll is what brings it up."""
+    return question_in_room(state) != st.session_state.get(QUESTION_KEY)
+
+
 @st.fragment(run_every=POLL_SECONDS)
 def follower_banner(seat: Seat) -> None:
     """The student's banner; every second it asks the room whether the lecturer moved, and if so reruns the app
@@ -300,7 +313,7 @@ def follower_banner(seat: Seat) -> None:
     except UnknownRoom:
         state = None
     following = st.session_state.get(FOLLOWING_KEY, True)
-    if state is None or state.ended or _behind(state):
+    if state is None or state.ended or _behind(state) or _new_question(state):
         st.rerun(scope="app")
     banner, action = st.columns([4, 1], vertical_alignment="center")
     if following:
