@@ -6,6 +6,7 @@ sentence instead of a bare code, so a shell user and a page user read the same a
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,7 @@ from core.textdata.errors import DataError
 
 TEXTS = Path(__file__).resolve().parents[1] / "assets" / "text"
 TABLES = ("errors", "bundle_errors")
+BAD_DATA = 3  # the command lines' exit code: the data (or a setting it makes impossible) cannot be used; usage errors exit 2
 
 
 @lru_cache(maxsize=4)
@@ -25,6 +27,12 @@ def _train_texts(language: str) -> dict:
 def describe(error: DataError, language: str = "en") -> str:
     """The error's sentence with its parameters filled in; the code and parameters when no sentence fits."""
     return sentence(error.code, error.params, TABLES, language)
+
+
+def refuse(error: DataError) -> int:
+    """A command line's answer to unusable data: the page's own sentence on stderr, and the bad-data exit code."""
+    print(f"error: {describe(error)}", file=sys.stderr)
+    return BAD_DATA
 
 
 def describe_notice(code: str, params: dict, language: str = "en") -> str:

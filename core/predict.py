@@ -19,12 +19,11 @@ from pathlib import Path
 
 from core.classifier.bundle import MAX_BUNDLE_BYTES, BundleError, load_bundle
 from core.classifier.predictions import predict_table, text_column, to_csv
-from core.messages import describe
+from core.messages import BAD_DATA, refuse
 from core.sizes import mebibytes
 from core.textdata.errors import DataError
 from core.textdata.loading import read_path
 
-BAD_DATA = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,14 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.bundle.stat().st_size > MAX_BUNDLE_BYTES:  # before reading it into memory
-            return _refuse(BundleError("bundle_too_large", size_mb=mebibytes(args.bundle.stat().st_size),
+            return refuse(BundleError("bundle_too_large", size_mb=mebibytes(args.bundle.stat().st_size),
                                        limit_mb=mebibytes(MAX_BUNDLE_BYTES)))
         bundle = load_bundle(args.bundle.read_bytes())
         table = read_path(args.file)
         column = text_column(table, args.text_col)
         predictions = predict_table(bundle, table.column(column))
     except DataError as error:
-        return _refuse(error)
+        return refuse(error)
     except OSError as error:
         print(f"error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
         return BAD_DATA
@@ -68,11 +67,6 @@ def main(argv: list[str] | None = None) -> int:
                "seconds": time.perf_counter() - started}
     print(json.dumps(summary, ensure_ascii=False), flush=True)
     return 0
-
-
-def _refuse(error: DataError) -> int:
-    print(f"error: {describe(error)}", file=sys.stderr)
-    return BAD_DATA
 
 
 if __name__ == "__main__":

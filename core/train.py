@@ -29,7 +29,7 @@ from core.classifier.bundle import CONFIG_FILE, WEIGHTS_FILE, bundle_files, load
 from core.classifier.card import BUNDLE_NAME, CARD_FILE
 from core.classifier.training import TrainingConfig, train_classifier
 from core.jobs import ListReporter
-from core.messages import describe, describe_notice
+from core.messages import BAD_DATA, describe_notice, refuse
 from core.textdata.dataset import LabeledTexts
 from core.textdata.errors import DataError
 from core.textdata.labels import align_labels
@@ -37,7 +37,6 @@ from core.textdata.loading import read_path
 from core.textdata.prepare import prepare
 
 BUNDLE_ZIP = BUNDLE_NAME
-BAD_DATA = 3  # exit code: the data (or a setting it makes impossible) cannot be trained on; usage errors exit 2
 
 
 def default_threads() -> int:
@@ -172,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                                           validation.warnings)
             data = (data, validation)
     except DataError as error:
-        return _refuse(error)
+        return refuse(error)
     except OSError as error:
         print(f"error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
         return BAD_DATA
@@ -181,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = train_classifier(data, config, reporter)
     except DataError as error:
-        return _refuse(error)
+        return refuse(error)
     finally:
         signal.signal(signal.SIGINT, previous_handler)
     if int(os.environ.get("RANK", "0")) != 0:  # under torchrun only rank 0 writes the bundle and the JSON line
@@ -196,12 +195,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bundle written to {args.out}", file=sys.stderr)
     print(json.dumps(result.summary(), ensure_ascii=False), flush=True)
     return 0
-
-
-def _refuse(error: DataError) -> int:
-    """The page's own sentence for the problem (assets/text/en/train.toml), and the bad-data exit code."""
-    print(f"error: {describe(error)}", file=sys.stderr)
-    return BAD_DATA
 
 
 if __name__ == "__main__":
