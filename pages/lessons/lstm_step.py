@@ -104,9 +104,9 @@ with source_column:
 with bias_column:
     forget_bias = st.slider(t["forget_bias"], min_value=-2.0, max_value=4.0, value=0.0, step=0.5,
                             help=t["forget_bias_help"], key=shared("lstm_step.bias"), bind="query-params")
-path = compute_path(t["long_sentence"] if source == "long" else sentence, seed, float(forget_bias))
-chart(path_picture(t["long_sentence"] if source == "long" else sentence, seed, float(forget_bias), language()),
-      "lstm_step.path_chart")
+path_sentence = t["long_sentence"] if source == "long" else sentence
+path = compute_path(path_sentence, seed, float(forget_bias))
+chart(path_picture(path_sentence, seed, float(forget_bias), language()), "lstm_step.path_chart")
 how_to_read(t.format("path_how", input=CONFIG.input_size, hidden=CONFIG.hidden_size))
 first, second, third, fourth = st.columns(4)
 first.metric(t["metric_forget_product"], f"{path.forget_product_norm[0]:.2e}")
