@@ -2,9 +2,9 @@
 
 The lecturer's tab opens /rnn_step, presses "Start a lecture" (the widget ``lecture.start``) and reads the room's code
 from the address the app writes (``page_info_changed``: ``?lecture=CODE&key=SECRET``), as a browser's address bar
-shows it. N student tabs open ``/?lecture=CODE``; each re-runs its banner fragment every second as the browser does
-(``run_every``), and when the lecturer has moved, the server re-runs the student's whole app and sets the
-student's widgets to the lecturer's values.
+shows it. N student tabs open ``/?lecture=CODE``; each holds the page's long poll of the room open as its watcher
+component does in a browser (``bench/stclient.py``), and when the lecturer has moved, asks for one full run, in
+which the server sets the student's widgets to the lecturer's values.
 
 Every ``think`` seconds the lecturer moves the time step (``rnn_step.step``) one further. The follow delay of one
 student for one change is the time from the lecturer sending that change to the student's tab receiving the

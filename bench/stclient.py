@@ -10,7 +10,10 @@ What a browser tab does, as far as the server can tell:
    ``$$ID-<hash>-<user key>``; an ``exception`` element is an error shown to the user), ``page_not_found``,
    ``auto_rerun`` (a fragment with ``run_every``: the browser re-runs it on that interval) and finally
    ``script_finished``;
-4. on every interaction sends ``rerun_script`` again with the states of every widget it has set.
+4. on every interaction sends ``rerun_script`` again with the states of every widget it has set;
+5. in a lecture, a follower's page draws a watcher component (``bidi_component``, data ``{url, mark}``): the tab holds
+   a long poll of ``url`` open and, when it answers a mark other than the one drawn, asks for one full run, as the
+   component's script does in a browser (``pages/kit/lecture_watch.py``).
 
 Used by ``bench/bench_load.py`` (N of these in one asyncio loop), ``deploy/serve.sh`` (warming a fresh replica) and
 ``tests/deploy/test_proxy.py``. Loopback and explicit URLs only; nothing here runs a page or touches server state
@@ -20,7 +23,9 @@ other than through the socket.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -130,6 +135,9 @@ class StreamlitSession:
         self._reader: asyncio.Task | None = None
         self._run: _Run | None = None
         self._auto: dict[str, asyncio.Task] = {}  # fragment id -> its re-run loop
+        self._watch: dict[str, str] = {}  # the lecture watcher's data as last drawn: url, mark
+        self._watcher: asyncio.Task | None = None
+        self.watch_reruns = 0  # runs the lecture watcher asked for
         self.closed = False
 
     # ----- connection -------------------------------------------------------------------------------------------
@@ -150,7 +158,7 @@ class StreamlitSession:
 
     async def close(self) -> None:
         self.closed = True
-        for task in self._auto.values():
+        for task in list(self._auto.values()) + ([self._watcher] if self._watcher else []):
             task.cancel()
         if self._socket is not None:
             await self._socket.close()
@@ -279,6 +287,9 @@ class StreamlitSession:
                 run.exceptions.append(text)
             return
         payload = getattr(element, element_type, None)
+        if element_type == "bidi_component" and payload.json:
+            self._watch_drawn(json.loads(payload.json))
+            return
         if element_type in ("markdown", "text", "alert", "heading") and ours:
             run.texts.append(payload.body)
         widget_id = getattr(payload, "id", "") if payload is not None else ""
@@ -291,6 +302,35 @@ class StreamlitSession:
                 if element_type == "slider" and payload.set_value:
                     self.server_set[user_key] = (tuple(payload.value), time.perf_counter())
 
+    # ----- a lecture follower's watcher (pages/kit/lecture_watch.py) -----------------------------------------------
+    def _watch_drawn(self, data: dict) -> None:
+        """The page drew the lecture watcher with ``{"url": …, "mark": …}``: do what its script does in a browser."""
+        if not isinstance(data, dict) or "url" not in data or "mark" not in data:
+            return
+        self._watch = {"url": str(data["url"]), "mark": str(data["mark"])}
+        if self.follow_auto_reruns and self._watcher is None:
+            self._watcher = asyncio.create_task(self._watch_forever())
+
+    async def _watch_forever(self) -> None:
+        """Hold one long poll of the room open; when the mark it returns differs from the one the page was drawn
+        with, ask for one full run, as the component's ``setTriggerValue`` does (its trigger value itself changes
+        nothing on the server's side: the run reads the room)."""
+        try:
+            while not self.closed:
+                drawn = self._watch["mark"]
+                try:
+                    answer = await _get_json(f"{self.base_url.rstrip('/')}/{self._watch['url']}"
+                                             f"&{urllib.parse.urlencode({'after': drawn})}", timeout=60.0)
+                except (OSError, ValueError, asyncio.TimeoutError):
+                    await asyncio.sleep(2.0)
+                    continue
+                if not self.closed and answer.get("mark") != self._watch["mark"]:
+                    self._watch["mark"] = str(answer.get("mark"))
+                    self.watch_reruns += 1
+                    await self._send_rerun(list(self._states.values()), timeout=0, auto=True)
+        except (asyncio.CancelledError, websockets.ConnectionClosed):
+            pass
+
     async def _auto_rerun_forever(self, fragment_id: str, interval: float) -> None:
         """What the browser does for ``st.fragment(run_every=…)``: re-run that fragment on its interval."""
         try:
@@ -299,6 +339,36 @@ class StreamlitSession:
                 await self._send_rerun(list(self._states.values()), timeout=0, fragment_id=fragment_id, auto=True)
         except (asyncio.CancelledError, websockets.ConnectionClosed):
             pass
+
+
+async def _get_json(url: str, timeout: float) -> dict:
+    """One HTTP/1.1 GET on its own connection, body parsed as JSON (no thread: hundreds of tabs wait at once)."""
+    parts = urllib.parse.urlsplit(url)
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, parts.port or 80), timeout)
+    try:
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        writer.write(f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
+        response = await asyncio.wait_for(reader.read(), timeout)
+    finally:
+        writer.close()
+    head, _, body = response.partition(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 200"):
+        raise ValueError(head.split(b"\r\n", 1)[0].decode(errors="replace"))
+    if b"transfer-encoding: chunked" in head.lower():
+        body = _unchunk(body)
+    return json.loads(body)
+
+
+def _unchunk(body: bytes) -> bytes:
+    data = b""
+    while body:
+        size_line, _, body = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        data, body = data + body[:size], body[size + 2:]
+    return data
 
 
 async def open_page(base_url: str, page: str = "", query_string: str = "", timeout: float = 60.0,

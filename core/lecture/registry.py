@@ -133,11 +133,26 @@ class RoomRegistry:
             follower = None
             if not presenter and not room.ended and is_follower_id(follower_id):
                 follower = follower_id
-                room.count_followers(now, self.follower_window)
-                if follower in room.followers or len(room.followers) < self.max_followers:
-                    room.followers[follower] = now
+                self._see_follower(room, follower, now)
             followers = room.count_followers(now, self.follower_window)
             return room.state(presenter=presenter, follower_id=follower, followers=followers)
+
+    def mark(self, code: object, follower_id: object = None) -> str:
+        """The room's change mark (:meth:`core.lecture.room.Room.mark`), counting ``follower_id`` as present like
+        :meth:`look` does, without building the room's state: what a follower's browser asks several times a
+        second while it waits for the lecturer. Raises :class:`UnknownRoom` for a code that is no room."""
+        with self._lock:
+            now = self._clock()
+            room = self._room(code, now)
+            if not room.ended and is_follower_id(follower_id):
+                self._see_follower(room, follower_id, now)
+            return room.mark()
+
+    def _see_follower(self, room: Room, follower_id: str, now: float) -> None:
+        if follower_id not in room.followers and len(room.followers) >= self.max_followers:
+            room.count_followers(now, self.follower_window)  # make room by forgetting those gone (only when full)
+        if follower_id in room.followers or len(room.followers) < self.max_followers:
+            room.followers[follower_id] = now
 
     # -- the lecturer's changes ---------------------------------------------------------------------------------
 

@@ -29,6 +29,14 @@ class DeckPosition:
     size: int
 
 
+def change_mark(published: PublishedView | None, question_id: str | None, ended: bool) -> str:
+    """A short token that changes exactly when a follower's page must run again: the lecturer's view (its version),
+    the question asked (its id), or the end of the lecture. A follower's browser holds the last mark its page was
+    drawn with and waits on the server for another (:meth:`core.lecture.registry.RoomRegistry.mark`)."""
+    version = 0 if published is None else published.version
+    return f"{version}.{question_id or ''}.{'ended' if ended else 'open'}"
+
+
 @dataclass(frozen=True)
 class RoomState:
     """A room as one caller may see it at one moment.
@@ -45,6 +53,11 @@ class RoomState:
     presenter: bool
     poll: PollResult | None
     deck_position: DeckPosition | None
+
+    @property
+    def mark(self) -> str:
+        """The room's :func:`change_mark` at this moment."""
+        return change_mark(self.published, None if self.poll is None else self.poll.question_id, self.ended)
 
 
 @dataclass(eq=False)
@@ -77,6 +90,10 @@ class Room:
         for follower_id in [key for key, seen in self.followers.items() if now - seen > window]:
             del self.followers[follower_id]
         return len(self.followers)
+
+    def mark(self) -> str:
+        """This room's :func:`change_mark`."""
+        return change_mark(self.published, None if self.poll is None else self.poll.question.question_id, self.ended)
 
     def deck_position(self) -> DeckPosition | None:
         return None if self.deck is None else DeckPosition(index=self.deck_index, size=len(self.deck))

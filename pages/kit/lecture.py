@@ -4,15 +4,17 @@ Roles come from the URL, so a reload keeps them: ``?lecture=CODE&key=SECRET`` is
 ``?lecture=CODE`` a student. The rooms live in :class:`core.lecture.RoomRegistry`, one per server process
 (``st.cache_resource``); every call there checks the secret, so nothing a student's session does can change a room.
 
-Following is a fragment that polls the room every second: when the room's version is newer than the one this session
-last applied, it writes the lecturer's widget values into this session's widget state
-(:func:`pages.kit.shared_view.apply_view`) and reruns the app on the lecturer's page. The lecturer's view is published
-by a fragment of the same period, from the lecturer's current page and its declared widget values.
+Following: the student's browser waits on the server for the room to change (:mod:`pages.kit.lecture_watch`, a long
+poll outside any script run) and then asks for one run of the app, where :func:`follow_lecturer` writes the
+lecturer's widget values into this session's widget state (:func:`pages.kit.shared_view.apply_view`) and switches to
+the lecturer's page. The lecturer's view is published on every run of the lecturer's app and step fragments, and by
+a one-second fragment that also shows how many follow.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass
 
 import streamlit as st
@@ -22,6 +24,7 @@ from core.lecture.codes import ReplicaShare, normalise_code
 from core.lecture.qr import student_qr
 from pages.kit.i18n import LANGUAGE_KEY, language, texts
 from pages.kit.lecture_deck import deck_panel, show_pending_view
+from pages.kit.lecture_watch import lecture_watcher
 from pages.kit.registry import BY_NAME
 from pages.kit.shared_view import apply_view, current_view
 
@@ -35,10 +38,18 @@ POLL_SECONDS = 1.0
 MAX_ATTEMPTS = 3
 
 
-@st.cache_resource(show_spinner=False)
+_rooms: RoomRegistry | None = None
+_rooms_lock = threading.Lock()
+
+
 def rooms() -> RoomRegistry:
-    """The server's lecture rooms (one registry per process, shared by every session)."""
-    return RoomRegistry(known_pages=tuple(BY_NAME), share=ReplicaShare.from_environment())
+    """The server's lecture rooms: one registry per process, shared by every session and by the followers' watch
+    route (:mod:`pages.kit.lecture_watch`), which runs outside any script run and so outside Streamlit's caches."""
+    global _rooms
+    with _rooms_lock:
+        if _rooms is None:
+            _rooms = RoomRegistry(known_pages=tuple(BY_NAME), share=ReplicaShare.from_environment())
+        return _rooms
 
 
 @dataclass(frozen=True)
@@ -275,6 +286,14 @@ def follow_lecturer(seat: Seat) -> RoomState | None:
     return state
 
 
+def settle_follow(state: RoomState) -> None:
+    """After the page drew, in a follower's full run: if what it showed is not the lecturer's view (a value the
+    browser sent back won over the applied one, see :func:`_behind`), run once more. The watcher in the page only
+    fires when the room changes, so this is what puts a lost value back."""
+    if _behind(state):
+        st.rerun(scope="app")
+
+
 def _behind(state: RoomState) -> bool:
     """Whether a following session must (re)apply the lecturer's view.
 
@@ -303,10 +322,16 @@ def _new_question(state: RoomState) -> bool:
     return question_in_room(state) != st.session_state.get(QUESTION_KEY)
 
 
-@st.fragment(run_every=POLL_SECONDS)
-def follower_banner(seat: Seat) -> None:
-    """The student's banner; every second it asks the room whether the lecturer moved, and if so reruns the app
-    (where :func:`follow_lecturer` applies the new view)."""
+def follower_banner(seat: Seat, state: RoomState) -> None:
+    """The student's banner (with Explore on my own / Back to the lecturer), and the watcher that re-runs the app
+    when the room changes (``state`` is the room as :func:`follow_lecturer` found it in this run)."""
+    _banner(seat)
+    lecture_watcher(seat.code, follower_id(), state.mark)  # after the banner: nothing drawn, nothing first on screen
+
+
+@st.fragment
+def _banner(seat: Seat) -> None:
+    """The banner's own runs (its buttons) re-run only it; going back to the lecturer re-runs the app."""
     t = texts("lecture")
     try:
         state = rooms().look(seat.code, follower_id=follower_id())

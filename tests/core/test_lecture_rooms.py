@@ -4,7 +4,8 @@ import threading
 
 import pytest
 
-from core.lecture import (InvalidDeck, InvalidView, NotPresenter, RoomEnded, RoomsFull, UnknownRoom, make_view)
+from core.lecture import (ClassQuestion, InvalidDeck, InvalidView, NotPresenter, RoomEnded, RoomsFull, UnknownRoom,
+                          make_view)
 from core.lecture.codes import CODE_ALPHABET, new_secret
 from tests.core.lecture_helpers import FakeClock, follower_id, registry
 
@@ -181,3 +182,36 @@ def test_many_threads_at_once_keep_one_consistent_room():
     assert final.followers == len(students)
     for seen in versions_seen:  # each follower sees versions only ever grow
         assert seen == sorted(seen)
+
+
+def test_the_change_mark_moves_with_the_view_the_question_and_the_end_only():
+    rooms = registry()
+    ticket = rooms.create()
+    student = follower_id()
+    marks = [rooms.mark(ticket.code, student)]
+    rooms.publish(ticket.code, ticket.secret, view(step=2))
+    marks.append(rooms.mark(ticket.code, student))
+    rooms.publish(ticket.code, ticket.secret, view(step=2))  # the same view again: nothing for followers to do
+    assert rooms.mark(ticket.code, student) == marks[-1]
+    rooms.push_question(ticket.code, ticket.secret, ClassQuestion.from_choices("rnn_step.hidden_sign", "ab", 0))
+    marks.append(rooms.mark(ticket.code, student))
+    rooms.answer(ticket.code, student, 1)  # answers and the reveal are the question's own business
+    rooms.reveal(ticket.code, ticket.secret)
+    assert rooms.mark(ticket.code, student) == marks[-1]
+    rooms.end(ticket.code, ticket.secret)
+    marks.append(rooms.mark(ticket.code, student))
+    assert len(set(marks)) == len(marks) == 4
+    assert rooms.look(ticket.code).mark == marks[-1]  # the state a page run sees carries the same mark
+    with pytest.raises(UnknownRoom):
+        rooms.mark("ZZZZZ")
+
+
+def test_asking_for_the_mark_counts_a_follower_as_present():
+    clock = FakeClock()
+    rooms = registry(clock)
+    ticket = rooms.create()
+    rooms.mark(ticket.code, follower_id())
+    rooms.mark(ticket.code, "not an id")  # what is not an anonymous id is not counted
+    assert rooms.look(ticket.code, key=ticket.secret).followers == 1
+    clock.advance(rooms.follower_window + 1)
+    assert rooms.look(ticket.code, key=ticket.secret).followers == 0
