@@ -195,7 +195,7 @@ class StreamlitSession:
                                       fragment_id=fragment_id, auto=False)
 
     async def _send_rerun(self, states: list[WidgetState], timeout: float, fragment_id: str = "",
-                          auto: bool = False) -> RunResult:
+                          auto: bool = False, timer: bool = True) -> RunResult:
         if not auto and self._run is not None and not self._run.done.done():
             self._run.done.cancel()  # a browser does the same: a new interaction supersedes the pending run
             # (a timer's fragment run does not: the user's run stays the one awaited)
@@ -207,7 +207,7 @@ class StreamlitSession:
         client_state.widget_states.widgets.extend(states)
         if fragment_id:
             client_state.fragment_id = fragment_id
-            client_state.is_auto_rerun = auto
+            client_state.is_auto_rerun = auto and timer
         client_state.context_info.timezone = "UTC"
         client_state.context_info.locale = "en-US"
         loop = asyncio.get_running_loop()
@@ -288,7 +288,7 @@ class StreamlitSession:
             return
         payload = getattr(element, element_type, None)
         if element_type == "bidi_component" and payload.json:
-            self._watch_drawn(json.loads(payload.json))
+            self._watch_drawn(json.loads(payload.json), delta.fragment_id)
             return
         if element_type in ("markdown", "text", "alert", "heading") and ours:
             run.texts.append(payload.body)
@@ -303,18 +303,20 @@ class StreamlitSession:
                     self.server_set[user_key] = (tuple(payload.value), time.perf_counter())
 
     # ----- a lecture follower's watcher (pages/kit/lecture_watch.py) -----------------------------------------------
-    def _watch_drawn(self, data: dict) -> None:
-        """The page drew the lecture watcher with ``{"url": …, "mark": …}``: do what its script does in a browser."""
+    def _watch_drawn(self, data: dict, fragment_id: str) -> None:
+        """The page drew the lecture watcher with ``{"url": …, "mark": …}`` (in the fragment ``fragment_id``, or
+        "" outside any): do what its script does in a browser."""
         if not isinstance(data, dict) or "url" not in data or "mark" not in data:
             return
-        self._watch = {"url": str(data["url"]), "mark": str(data["mark"])}
+        self._watch = {"url": str(data["url"]), "mark": str(data["mark"]), "fragment": fragment_id}
         if self.follow_auto_reruns and self._watcher is None:
             self._watcher = asyncio.create_task(self._watch_forever())
 
     async def _watch_forever(self) -> None:
         """Hold one long poll of the room open; when the mark it returns differs from the one the page was drawn
-        with, ask for one full run, as the component's ``setTriggerValue`` does (its trigger value itself changes
-        nothing on the server's side: the run reads the room)."""
+        with, ask for one run, as the component's ``setTriggerValue`` does: of the fragment that holds the watcher
+        (a step lesson's), else of the whole app. (The trigger value itself changes nothing on the server's side:
+        the run reads the room.)"""
         try:
             while not self.closed:
                 drawn = self._watch["mark"]
@@ -327,7 +329,8 @@ class StreamlitSession:
                 if not self.closed and answer.get("mark") != self._watch["mark"]:
                     self._watch["mark"] = str(answer.get("mark"))
                     self.watch_reruns += 1
-                    await self._send_rerun(list(self._states.values()), timeout=0, auto=True)
+                    await self._send_rerun(list(self._states.values()), timeout=0, auto=True, timer=False,
+                                           fragment_id=self._watch["fragment"])
         except (asyncio.CancelledError, websockets.ConnectionClosed):
             pass
 

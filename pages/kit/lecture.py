@@ -33,6 +33,7 @@ CODE_KEY, SECRET_KEY = "lecture.code", "lecture.secret"
 FOLLOWER_KEY, FOLLOWING_KEY, APPLIED_KEY = "lecture.follower", "lecture.following", "lecture.applied"
 PAGE_KEY, NOTICE_KEY, ATTEMPTS_KEY = "lecture.page", "lecture.notice", "lecture.attempts"
 QUESTION_KEY = "lecture.question"  # the question the room asked at this session's last full run
+WATCHED_IN_STEP_KEY = "lecture.watched_in_step"  # this full run's step fragment holds the room watcher
 PRESENT_KEY = "lecture.present"
 POLL_SECONDS = 1.0
 MAX_ATTEMPTS = 3
@@ -274,6 +275,7 @@ def follow_lecturer(seat: Seat) -> RoomState | None:
         _leave("ended", seat.code)
         return None
     st.session_state[QUESTION_KEY] = question_in_room(state)
+    st.session_state[WATCHED_IN_STEP_KEY] = False
     if _behind(state):
         published = state.published
         if published.version == st.session_state.get(APPLIED_KEY):
@@ -322,16 +324,51 @@ def _new_question(state: RoomState) -> bool:
     return question_in_room(state) != st.session_state.get(QUESTION_KEY)
 
 
-def follower_banner(seat: Seat, state: RoomState) -> None:
-    """The student's banner (with Explore on my own / Back to the lecturer), and the watcher that re-runs the app
-    when the room changes (``state`` is the room as :func:`follow_lecturer` found it in this run)."""
-    _banner(seat)
-    lecture_watcher(seat.code, follower_id(), state.mark)  # after the banner: nothing drawn, nothing first on screen
+def watch_room(seat: Seat, state: RoomState) -> None:
+    """After the page drew, in a follower's full run: the watcher that re-runs the app when the room changes
+    (``state`` is the room as :func:`follow_lecturer` found it), unless the page's step fragment holds it
+    (:func:`follow_step`). Mounted last: it draws nothing and must not be the page's first element."""
+    if not st.session_state.get(WATCHED_IN_STEP_KEY):
+        lecture_watcher(seat.code, follower_id(), state.mark)
+
+
+def follow_step(key: str) -> None:
+    """In a step lesson's fragment, before its time-step slider ``key``: a following student's step moves with the
+    lecturer's in a run of this fragment alone.
+
+    The room watcher is mounted here, so its trigger re-runs only this fragment. When the lecturer's newer view
+    differs from this session's only in this step, the step is written into the slider's state before the slider
+    draws (about a third of a full run's server time on the RNN lesson, a fifth on the LSTM's); any other change
+    (page, sentence, a question, the end) re-runs the app, where :func:`follow_lecturer` applies it. Outside a
+    lecture, and for the lecturer, nothing."""
+    code = st.session_state.get(CODE_KEY)
+    if not code or st.session_state.get(SECRET_KEY):
+        return
+    try:
+        state = rooms().look(code, follower_id=follower_id())
+    except UnknownRoom:
+        st.rerun(scope="app")
+    if state.ended or _new_question(state):
+        st.rerun(scope="app")
+    published = state.published
+    if st.session_state.get(FOLLOWING_KEY, True) and published is not None \
+            and published.version != st.session_state.get(APPLIED_KEY):
+        page = key.split(".", 1)[0]
+        mine, theirs = current_view(page).as_dict(), published.view.as_dict()
+        mine.pop(key, None)
+        step = theirs.pop(key, None)
+        if published.view.page != page or mine != theirs or not isinstance(step, int):
+            st.rerun(scope="app")
+        st.session_state[key] = step
+        st.session_state[APPLIED_KEY], st.session_state[ATTEMPTS_KEY] = published.version, 1
+    st.session_state[WATCHED_IN_STEP_KEY] = True
+    lecture_watcher(code, follower_id(), state.mark)
 
 
 @st.fragment
-def _banner(seat: Seat) -> None:
-    """The banner's own runs (its buttons) re-run only it; going back to the lecturer re-runs the app."""
+def follower_banner(seat: Seat) -> None:
+    """The student's banner (with Explore on my own / Back to the lecturer); its buttons re-run only it, and going
+    back to the lecturer re-runs the app."""
     t = texts("lecture")
     try:
         state = rooms().look(seat.code, follower_id=follower_id())

@@ -14,7 +14,7 @@ import time
 import streamlit as st
 
 from pages.kit.i18n import Texts, texts
-from pages.kit.lecture import publish_now
+from pages.kit.lecture import follow_step, publish_now
 from pages.kit.shared_view import shared
 
 MAX_SEED = 99_999
@@ -75,6 +75,7 @@ def step_slider(page: str, t: Texts, seq_len: int, default: int | None = None) -
         st.caption(t["step_only_one"])
         return 1
     key = shared(f"{page}.step")
+    follow_step(key)  # a following student's step moves with the lecturer's in this fragment's own run
     keep_within(key, 1, seq_len)
     value = min(2, seq_len) if default is None else default
     step_keys(key, value, seq_len)

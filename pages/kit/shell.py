@@ -21,7 +21,8 @@ from pages.kit.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, texts
 from pages.kit.layout import screen_style
 from pages.kit.lecture_deck import take_deck_link
 from pages.kit.lecture import (follow_lecturer, follower_banner, lecturer_panel, presenter_layout_requested,
-                               remember_page, settle_follow, start_button, take_seat)
+                               remember_page, settle_follow, start_button, take_seat,
+                               watch_room)
 from pages.kit.presenter import presenter_style, set_presenting
 from pages.kit.registry import PAGES
 
@@ -106,7 +107,8 @@ def run_app() -> None:
     elif (room := follow_lecturer(seat)) is None:
         start_button()  # the lecture ended: say so; the session is an ordinary one again
     else:
-        follower_banner(seat, room)
+        follower_banner(seat)
     page.run()
     if room is not None:
         settle_follow(room)
+        watch_room(seat, room)
