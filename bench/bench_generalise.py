@@ -49,6 +49,12 @@ CONFIGS: dict[str, dict] = {
     "min_freq1": {"min_freq": 1},
     "bigrams_max_mean": {"bigram_buckets": None, "pooling": "max_mean"},
     "bigrams_embed_drop": {"bigram_buckets": None, "embedding_dropout": 0.2},
+    "subwords": {"subword_buckets": None},
+    "subwords_8k": {"subword_buckets": 8192},
+    "subwords_32k": {"subword_buckets": 32768},
+    "subwords_bigrams": {"subword_buckets": None, "bigram_buckets": None},
+    "subwords_e12": {"subword_buckets": None, "epochs": 12, "patience": 4},
+    "subwords_min1": {"subword_buckets": None, "min_freq": 1},
 }
 
 

@@ -29,6 +29,7 @@ class ClassifierConfig:
     pooling: str = "max"  # "last" final states, "max" / "mean" over every real token's output, or "max_mean" both
     bigram_buckets: int = 0  # hashed (previous, current) token-pair embeddings added to each token's; 0: none
     embedding_dropout: float = 0.0  # dropout on the input vectors (token + pair embeddings) while training
+    subword_buckets: int = 0  # rows of hashed character n-gram embeddings (row 0: padding); 0: none
 
     def __post_init__(self):
         if self.cell not in CELLS:
@@ -47,6 +48,8 @@ class ClassifierConfig:
                              f"{self.embedding_dropout!r}")
         if not isinstance(self.bigram_buckets, int) or self.bigram_buckets < 0:
             raise ValueError(f"bigram_buckets must be an integer >= 0, got {self.bigram_buckets!r}")
+        if not isinstance(self.subword_buckets, int) or self.subword_buckets < 0 or self.subword_buckets == 1:
+            raise ValueError(f"subword_buckets must be 0 or an integer >= 2, got {self.subword_buckets!r}")
 
     @property
     def num_directions(self) -> int:
@@ -113,6 +116,9 @@ class TextClassifier(nn.Module):
         if config.bigram_buckets:
             self.bigrams = nn.Embedding(config.bigram_buckets, config.embed_size)
             nn.init.normal_(self.bigrams.weight, std=0.5)  # the token's own vector stays the larger part
+        if config.subword_buckets:
+            # mean over a token's n-grams; bucket 0 (padding) is left out of the mean and never trained
+            self.subwords = nn.EmbeddingBag(config.subword_buckets, config.embed_size, mode="mean", padding_idx=0)
         self.rnn = CELLS[config.cell](
             input_size=config.embed_size,
             hidden_size=config.hidden_size,
@@ -125,16 +131,24 @@ class TextClassifier(nn.Module):
         self.embedding_dropout = nn.Dropout(config.embedding_dropout)
         self.classifier = nn.Linear(config.pooled_size, config.num_classes)
 
-    def forward(self, token_ids: Tensor, lengths: Tensor) -> Tensor:
-        """Logits (N, C) for padded token ids (N, L) and their lengths (N,)."""
-        return self.forward_embedded(self.embed(token_ids), lengths)
+    def forward(self, token_ids: Tensor, lengths: Tensor, subword_ids: Tensor | None = None) -> Tensor:
+        """Logits (N, C) for padded token ids (N, L), their lengths (N,) and, when the model has an n-gram
+        table, each token's n-gram buckets (N, L, S) (core.classifier.batching.collate_subwords)."""
+        return self.forward_embedded(self.embed(token_ids, subword_ids), lengths)
 
-    def embed(self, token_ids: Tensor) -> Tensor:
-        """Input vectors (N, L, E): token embeddings plus, when configured, hashed token-pair embeddings."""
+    def embed(self, token_ids: Tensor, subword_ids: Tensor | None = None) -> Tensor:
+        """Input vectors (N, L, E): token embeddings plus, when configured, hashed token-pair embeddings and the
+        mean of the token's hashed character n-gram embeddings (subword_ids (N, L, S), 0 = padding)."""
         embedded = self.embedding(token_ids)  # (N, L, E)
         if self.config.bigram_buckets:
             previous = nn.functional.pad(token_ids[:, :-1], (1, 0), value=0)  # (N, L): <pad> before the first
             embedded = embedded + self.bigrams((previous * BIGRAM_PRIME + token_ids) % self.config.bigram_buckets)
+        if self.config.subword_buckets:
+            if subword_ids is None or subword_ids.shape[:2] != token_ids.shape:
+                raise ValueError("this model reads character n-grams: pass subword_ids of shape (N, L, S)")
+            batch, length, width = subword_ids.shape
+            grams = self.subwords(subword_ids.reshape(batch * length, width))  # (N*L, E); all-padding rows: 0
+            embedded = embedded + grams.reshape(batch, length, -1)
         return self.embedding_dropout(embedded)  # identity in eval mode
 
     def forward_embedded(self, embedded: Tensor, lengths: Tensor) -> Tensor:
@@ -213,7 +227,7 @@ def count_parameters(config: ClassifierConfig) -> int:
     Lets a bundle loader refuse an absurd configuration before allocating any memory.
     """
     gates = {"lstm": 4, "gru": 3, "rnn": 1}[config.cell]
-    total = (config.vocab_size + config.bigram_buckets) * config.embed_size
+    total = (config.vocab_size + config.bigram_buckets + config.subword_buckets) * config.embed_size
     for layer in range(config.num_layers):
         layer_input = config.embed_size if layer == 0 else config.feature_size
         per_direction = gates * config.hidden_size * (layer_input + config.hidden_size + 2)
