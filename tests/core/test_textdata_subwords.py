@@ -1,6 +1,7 @@
 import pytest
 
-from core.textdata.subwords import char_ngrams, distinct_ngrams, encode_subwords, fnv1a, ngram_bucket, subword_ids
+from core.textdata.subwords import (char_ngrams, distinct_ngrams, encode_subwords, fnv1a, ngram_bucket, subword_ids,
+                                   token_ngrams)
 
 
 def test_ngrams_of_a_word_carry_boundary_marks():
@@ -9,9 +10,11 @@ def test_ngrams_of_a_word_carry_boundary_marks():
     assert "<fr" not in char_ngrams("afraid") and "fr" in char_ngrams("afraid")
 
 
-def test_a_single_character_gives_its_three_marked_ngrams():
-    assert char_ngrams("我") == ["<我", "我>", "<我>"]
-    assert char_ngrams("!") == ["<!", "!>", "<!>"]
+def test_a_single_character_token_is_read_without_ngrams():
+    assert char_ngrams("我") == ["<我", "我>", "<我>"]  # they would only copy the character's own embedding
+    assert token_ngrams("我") == [] and subword_ids("!", 101) == ()
+    assert token_ngrams("我们") == char_ngrams("我们")
+    assert encode_subwords([["我", "很", "ok"]], 101) == [[(), (), subword_ids("ok", 101)]]
 
 
 def test_fnv1a_matches_the_published_32_bit_test_vectors():
@@ -35,7 +38,7 @@ def test_texts_are_cut_like_their_ids_and_an_empty_text_gets_one_empty_token():
 
 
 def test_distinct_ngrams_count_each_ngram_once():
-    assert distinct_ngrams([["ab", "ab"], ["ba"]]) == len(set(char_ngrams("ab")) | set(char_ngrams("ba")))
+    assert distinct_ngrams([["ab", "ab"], ["ba", "x"]]) == len(set(char_ngrams("ab")) | set(char_ngrams("ba")))
 
 
 @pytest.mark.parametrize("buckets", [2, 3, 50_000])
