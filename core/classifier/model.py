@@ -73,7 +73,8 @@ class TextClassifier(nn.Module):
     r"""Classifies token-id sequences of different lengths.
 
     .. math::
-        e_t = E[x_t] + B[(x_{t-1} \cdot P + x_t) \bmod K], \qquad o_t = \mathrm{RNN}(e_1 \dots e_T)_t
+        e_t = E[x_t] + B[(x_{t-1} \cdot P + x_t) \bmod K] + \frac{1}{|G_t|} \sum_{g \in G_t} Z[g], \qquad
+        o_t = \mathrm{RNN}(e_1 \dots e_T)_t
         = [\overrightarrow{h}_t ; \overleftarrow{h}_t], \qquad
         \text{logits} = W\,\mathrm{dropout}(\mathrm{pool}(o_1 \dots o_T)) + b
 
@@ -81,6 +82,11 @@ class TextClassifier(nn.Module):
     tokens its own vector, hashed into K rows: for Chinese, read one character at a time, the pair is often the
     word (酒店, 服务); for English a short phrase ("not good"). Without it the recurrent layer must learn every
     pair from single-character embeddings, which small datasets do not teach well.
+
+    The third term (``subword_buckets`` > 0) is fastText's subword vector: :math:`G_t` holds the hashed buckets of
+    token t's character 2–4-grams (core.textdata.subwords; empty for a one-character token, so the term is 0). A
+    word the vocabulary lacks reads as ``<unk>`` plus its n-grams, so "freee" and "winner!!" still look like
+    "free" and "winner"; word dropout trains exactly that reading.
 
     Padding is never read: on CUDA the recurrent layer runs over a *packed* sequence
     (``pack_padded_sequence(..., enforce_sorted=False)``); elsewhere each direction runs over the
@@ -99,11 +105,14 @@ class TextClassifier(nn.Module):
     Shapes (N = batch size, L = longest text in the batch, E = embed_size, H = hidden_size,
     D = 2 if bidirectional else 1, C = num_classes):
         - token_ids: (N, L) int64, padded with 0; lengths: (N,) int64, every length >= 1
+        - subword_ids: (N, L, S) int64 n-gram buckets per token, padded with 0 (S = most n-grams of a token)
         - embedded: (N, L, E); outputs: (N, L, D*H); pooled: (N, D*H), (N, 2*D*H) for max_mean; logits: (N, C)
 
     Attributes:
         embedding: ``nn.Embedding(vocab_size, embed_size, padding_idx=0)`` (row 0 stays zero)
         bigrams: ``nn.Embedding(bigram_buckets, embed_size)`` when bigram_buckets > 0
+        subwords: ``nn.EmbeddingBag(subword_buckets, embed_size, mode="mean", padding_idx=0)`` when
+            subword_buckets > 0 (row 0 stays zero and out of the mean)
         rnn: ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` with ``batch_first=True``; ``core.trace.trace``
             re-runs it step by step for the gate heatmaps
         classifier: ``nn.Linear(pooled size, C)``
