@@ -125,9 +125,6 @@ class TextClassifier(nn.Module):
         if config.bigram_buckets:
             self.bigrams = nn.Embedding(config.bigram_buckets, config.embed_size)
             nn.init.normal_(self.bigrams.weight, std=0.5)  # the token's own vector stays the larger part
-        if config.subword_buckets:
-            # mean over a token's n-grams; bucket 0 (padding) is left out of the mean and never trained
-            self.subwords = nn.EmbeddingBag(config.subword_buckets, config.embed_size, mode="mean", padding_idx=0)
         self.rnn = CELLS[config.cell](
             input_size=config.embed_size,
             hidden_size=config.hidden_size,
@@ -139,6 +136,11 @@ class TextClassifier(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
         self.embedding_dropout = nn.Dropout(config.embedding_dropout)
         self.classifier = nn.Linear(config.pooled_size, config.num_classes)
+        if config.subword_buckets:
+            # Made last, so every other weight starts as it would without n-grams (same seed, same draws): on
+            # text with few multi-character tokens (Chinese) the model is then nearly the one without them.
+            # Mean over a token's n-grams; bucket 0 (padding) is left out of the mean and never trained.
+            self.subwords = nn.EmbeddingBag(config.subword_buckets, config.embed_size, mode="mean", padding_idx=0)
 
     def forward(self, token_ids: Tensor, lengths: Tensor, subword_ids: Tensor | None = None) -> Tensor:
         """Logits (N, C) for padded token ids (N, L), their lengths (N,) and, when the model has an n-gram

@@ -209,3 +209,14 @@ def test_ngram_embeddings_give_the_same_logits_in_any_batch():
     for row, ids in enumerate(sequences):
         alone = model(torch.tensor([ids]), torch.tensor([len(ids)]), collate_subwords(subwords, [row], len(ids)))
         torch.testing.assert_close(together[row:row + 1], alone, rtol=1e-5, atol=1e-6)
+
+
+def test_the_ngram_table_leaves_every_other_weight_as_it_would_start_without_it():
+    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5)
+    torch.manual_seed(4)
+    plain = TextClassifier(config).state_dict()
+    torch.manual_seed(4)
+    with_grams = TextClassifier(ClassifierConfig(**{**config.to_dict(), "subword_buckets": 19})).state_dict()
+    assert set(with_grams) - set(plain) == {"subwords.weight"}
+    for name, tensor in plain.items():
+        torch.testing.assert_close(with_grams[name], tensor, rtol=0, atol=0)
