@@ -40,7 +40,8 @@ from core.textdata.loading import read_path  # noqa: E402
 # Named settings: overrides of the command line's defaults (TrainingConfig with automatic epochs and patience).
 CONFIGS: dict[str, dict] = {
     "default": {},
-    "old": {"bigram_buckets": 0, "pooling": "max", "embedding_dropout": 0.0, "weight_decay": 0.01, "subword_buckets": 0},
+    "old": {"bigram_buckets": 0, "pooling": "max", "embedding_dropout": 0.0, "weight_decay": 0.01,
+            "subword_buckets": 0},
     "bigrams": {"bigram_buckets": None},
     "max_mean": {"pooling": "max_mean"},
     "embed_drop": {"embedding_dropout": 0.2},
