@@ -30,12 +30,14 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from core.classifier.batching import collate  # noqa: E402
+from core.classifier.batching import collate, collate_subwords  # noqa: E402
 from core.classifier.model import TextClassifier  # noqa: E402
 from core.classifier.prepare import prepare_data  # noqa: E402
-from core.classifier.training import TrainingConfig, classifier_config, train_classifier  # noqa: E402
+from core.classifier.training import (TrainingConfig, classifier_config, make_optimizer,  # noqa: E402
+                                      subword_inputs, train_classifier)
 from core.textdata.dataset import LabeledTexts  # noqa: E402
 from core.textdata.loading import read_path  # noqa: E402
+from core.textdata.subwords import token_ngrams  # noqa: E402
 from core.train import default_threads  # noqa: E402
 
 DATASETS = ("sms_spam_en.csv", "chnsenticorp_htl_zh.csv")
@@ -67,9 +69,12 @@ def _step(model, optimizer, logits, targets) -> None:
 
 
 def dense_limit(config: TrainingConfig, prepared, steps: int) -> float:
-    """Real tokens/s of forward+backward+step on (batch, median length) batches without any padding."""
+    """Real tokens/s of forward+backward+step on (batch, median length) batches without any padding (and, for a
+    model with character n-gram embeddings, every token with the training tokens' mean number of n-grams)."""
     model = _model(config, prepared).train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
+    buckets = model.config.subword_buckets
+    width = max(1, round(np.mean([len(token_ngrams(token)) for tokens in prepared.train_tokens for token in tokens])))
+    optimizer = make_optimizer(model, config, torch.device("cpu"))
     length = int(np.median([len(ids) for ids in prepared.train_ids]))
     rng = np.random.default_rng(0)
     lengths = torch.full((config.batch_size,), length, dtype=torch.int64)
@@ -77,8 +82,10 @@ def dense_limit(config: TrainingConfig, prepared, steps: int) -> float:
     for step in range(steps + 3):
         token_ids = torch.from_numpy(rng.integers(2, len(prepared.vocabulary), (config.batch_size, length)))
         targets = torch.from_numpy(rng.integers(0, len(prepared.label_names), config.batch_size))
+        subword_ids = (torch.from_numpy(rng.integers(1, buckets, (config.batch_size, length, width)))
+                       if buckets else None)
         started = time.perf_counter()
-        _step(model, optimizer, model(token_ids, lengths), targets)
+        _step(model, optimizer, model(token_ids, lengths, subword_ids), targets)
         if step >= 3:  # the first steps allocate
             seconds += time.perf_counter() - started
             tokens += config.batch_size * length
@@ -88,15 +95,17 @@ def dense_limit(config: TrainingConfig, prepared, steps: int) -> float:
 def padded_loop(config: TrainingConfig, prepared, steps: int) -> float:
     """Real tokens/s of a loop that pads every text to 128 tokens and runs the recurrent layer over all."""
     model = _model(config, prepared).train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
+    optimizer = make_optimizer(model, config, torch.device("cpu"))
     order = np.random.default_rng(0).permutation(len(prepared.train_ids))
+    subwords, _ = subword_inputs(prepared, model.config)
     tokens, seconds = 0, 0.0
     for step in range(steps):
         indices = order[(step * config.batch_size) % len(order):][:config.batch_size]
         token_ids, lengths = collate(prepared.train_ids, indices)
         started = time.perf_counter()
         token_ids = nn.functional.pad(token_ids, (0, PLAIN_LENGTH - token_ids.shape[1]))  # (batch, 128)
-        outputs, _ = model.rnn(model.embed(token_ids))  # pads computed too
+        subword_ids = collate_subwords(subwords, indices, PLAIN_LENGTH) if subwords else None
+        outputs, _ = model.rnn(model.embed(token_ids, subword_ids))  # pads computed too
         mask = (torch.arange(PLAIN_LENGTH)[None, :] < lengths[:, None])[..., None]  # (batch, 128, 1)
         pooled = torch.cat([outputs.masked_fill(~mask, float("-inf")).max(dim=1).values,
                             (outputs * mask).sum(dim=1) / lengths[:, None]], dim=-1)  # max and mean

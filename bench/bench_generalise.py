@@ -40,7 +40,8 @@ from core.textdata.loading import read_path  # noqa: E402
 # Named settings: overrides of the command line's defaults (TrainingConfig with automatic epochs and patience).
 CONFIGS: dict[str, dict] = {
     "default": {},
-    "old": {"bigram_buckets": 0, "pooling": "max", "embedding_dropout": 0.0, "weight_decay": 0.01},
+    "old": {"bigram_buckets": 0, "pooling": "max", "embedding_dropout": 0.0, "weight_decay": 0.01,
+            "subword_buckets": 0},
     "bigrams": {"bigram_buckets": None},
     "max_mean": {"pooling": "max_mean"},
     "embed_drop": {"embedding_dropout": 0.2},
@@ -49,6 +50,13 @@ CONFIGS: dict[str, dict] = {
     "min_freq1": {"min_freq": 1},
     "bigrams_max_mean": {"bigram_buckets": None, "pooling": "max_mean"},
     "bigrams_embed_drop": {"bigram_buckets": None, "embedding_dropout": 0.2},
+    "no_subwords": {"subword_buckets": 0},
+    "subwords": {"subword_buckets": None},
+    "subwords_8k": {"subword_buckets": 8192},
+    "subwords_32k": {"subword_buckets": 32768},
+    "subwords_bigrams": {"subword_buckets": None, "bigram_buckets": None},
+    "subwords_e12": {"subword_buckets": None, "epochs": 12, "patience": 4},
+    "subwords_min1": {"subword_buckets": None, "min_freq": 1},
 }
 
 

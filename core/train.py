@@ -50,7 +50,7 @@ def default_threads() -> int:
 
 
 def _buckets(value: str) -> int | None:
-    """``--bigram-buckets``: a whole number, or ``auto`` (None: sized from the data)."""
+    """``--bigram-buckets`` and ``--subword-buckets``: a whole number, or ``auto`` (None: sized from the data)."""
     if value == "auto":
         return None
     try:
@@ -97,6 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--bigram-buckets", type=_buckets, default=defaults.bigram_buckets,
                         help="rows of hashed token-pair embeddings added to each token's (0: none; auto: twice "
                              "the distinct pairs in the training texts, at most 50,000)")
+    parser.add_argument("--subword-buckets", type=_buckets, default="auto" if defaults.subword_buckets is None
+                        else defaults.subword_buckets,
+                        help="rows of hashed character 2-4-gram embeddings added to each token's, so unseen words "
+                             "are not all <unk> (0: none; auto: twice the distinct n-grams of the training tokens, "
+                             "at most 50,000)")
     parser.add_argument("--epochs", type=int, default=None,
                         help="passes over the training texts (without it: enough for about 300 steps, 6 to 30)")
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size, help="texts per step")

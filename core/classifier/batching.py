@@ -67,3 +67,19 @@ def collate(sequences: Sequence[Sequence[int]], indices: Sequence[int]) -> tuple
     for row, ids in enumerate(chosen):
         token_ids[row, :len(ids)] = torch.as_tensor(ids, dtype=torch.int64)
     return token_ids, lengths
+
+
+def collate_subwords(subwords: Sequence[Sequence[Sequence[int]]], indices: Sequence[int],
+                     length: int) -> Tensor:
+    """Each chosen text's per-token n-gram buckets (core.textdata.subwords), padded with bucket 0.
+
+    Returns subword_ids (batch, length, most n-grams of any token in the batch) int64; padded tokens and the
+    unused places of short tokens read bucket 0, which the model's n-gram table ignores.
+    """
+    chosen = [subwords[int(index)] for index in indices]
+    width = max(1, max(len(grams) for text in chosen for grams in text))
+    subword_ids = np.zeros((len(chosen), length, width), dtype=np.int64)  # (batch, length, width)
+    for row, text in enumerate(chosen):
+        for position, grams in enumerate(text):
+            subword_ids[row, position, :len(grams)] = grams
+    return torch.from_numpy(subword_ids)

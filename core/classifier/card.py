@@ -79,7 +79,10 @@ def model_card(bundle) -> str:
         "",
         f"embedding {config.embed_size} → {config.num_layers} × {config.cell.upper()} "
         f"({config.hidden_size} per direction, {config.num_directions} direction(s)) → {config.pooling} pooling "
-        f"→ linear ({config.num_classes} classes); dropout {config.dropout}.",
+        f"→ linear ({config.num_classes} classes); dropout {config.dropout}"
+        + (f"; each token's embedding plus the mean of its character 2–4-gram embeddings "
+           f"({config.subword_buckets} hashed rows)" if config.subword_buckets else "")
+        + (f"; token-pair embeddings ({config.bigram_buckets} hashed rows)" if config.bigram_buckets else "") + ".",
         "",
         "## Use it",
         "",

@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from core.classifier.batching import bucket_batches, collate
+from core.classifier.batching import bucket_batches, collate, collate_subwords
 
 
 @dataclass(frozen=True)
@@ -114,15 +114,21 @@ def misclassified(texts: Sequence[str], true: Sequence[int], probabilities: np.n
 @torch.no_grad()
 def predict_probabilities(model, sequences: Sequence[Sequence[int]], batch_size: int = 128,
                           device: torch.device | str = "cpu",
-                          labels: Sequence[int] | None = None) -> tuple[np.ndarray, float | None]:
+                          labels: Sequence[int] | None = None,
+                          subwords: Sequence[Sequence[Sequence[int]]] | None = None) -> tuple[np.ndarray, float | None]:
     """Class probabilities (N, C) for encoded texts, in their original order, and the mean
-    cross-entropy loss when `labels` are given. The model is put in eval mode."""
+    cross-entropy loss when `labels` are given. The model is put in eval mode.
+
+    subwords: each text's per-token n-gram buckets (core.textdata.subwords.encode_subwords), for a model
+    with an n-gram table."""
     model.eval()
     probabilities = np.zeros((len(sequences), model.config.num_classes), dtype=np.float64)
     total_loss = 0.0
     for indices in bucket_batches([len(ids) for ids in sequences], batch_size):
         token_ids, lengths = collate(sequences, indices)
-        logits = model(token_ids.to(device), lengths)  # (batch, C)
+        subword_ids = None if subwords is None else collate_subwords(subwords, indices, token_ids.shape[1])
+        subword_ids = None if subword_ids is None else subword_ids.to(device)
+        logits = model(token_ids.to(device), lengths, subword_ids)  # (batch, C)
         probabilities[indices] = torch.softmax(logits.double(), dim=-1).cpu().numpy()
         if labels is not None:
             targets = torch.as_tensor(np.asarray(labels)[indices], device=logits.device)

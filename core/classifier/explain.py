@@ -24,7 +24,7 @@ import torch
 from torch import Tensor
 
 from core.classifier.bundle import ClassifierBundle
-from core.classifier.predict import as_bundle, encode_text
+from core.classifier.predict import as_bundle, encode_text, model_inputs
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,9 @@ def _prepare(bundle_or_bytes, text: str, target: str | None):
     bundle.model.eval()
     encoded = encode_text(bundle, text)
     device = next(bundle.model.parameters()).device
-    token_ids = torch.tensor([encoded.token_ids], device=device)  # (1, seq_len)
-    lengths = torch.tensor([len(encoded.token_ids)])  # (1,)
+    token_ids, lengths, subword_ids = model_inputs(bundle, encoded, device)  # (1, seq_len), (1,), (1, seq_len, S)
     with torch.no_grad():
-        embedded = bundle.model.embed(token_ids)  # (1, seq_len, embed)
+        embedded = bundle.model.embed(token_ids, subword_ids)  # (1, seq_len, embed)
         logits = bundle.model.forward_embedded(embedded, lengths)  # (1, C)
     if target is None:
         target_index = int(logits.argmax())
@@ -125,6 +124,7 @@ def trace_text(bundle_or_bytes, text: str) -> TextTrace:
     encoded = encode_text(bundle, text)
     device = next(bundle.model.parameters()).device
     with torch.no_grad():
-        embedded = bundle.model.embed(torch.tensor([encoded.token_ids], device=device))  # (1, seq_len, embed)
+        token_ids, _, subword_ids = model_inputs(bundle, encoded, device)
+        embedded = bundle.model.embed(token_ids, subword_ids)  # (1, seq_len, embed)
         traced = trace(bundle.model.rnn, embedded)
     return TextTrace(tokens=encoded.tokens, trace=traced)

@@ -29,6 +29,7 @@ class ClassifierConfig:
     pooling: str = "max"  # "last" final states, "max" / "mean" over every real token's output, or "max_mean" both
     bigram_buckets: int = 0  # hashed (previous, current) token-pair embeddings added to each token's; 0: none
     embedding_dropout: float = 0.0  # dropout on the input vectors (token + pair embeddings) while training
+    subword_buckets: int = 0  # rows of hashed character n-gram embeddings (row 0: padding); 0: none
 
     def __post_init__(self):
         if self.cell not in CELLS:
@@ -47,6 +48,8 @@ class ClassifierConfig:
                              f"{self.embedding_dropout!r}")
         if not isinstance(self.bigram_buckets, int) or self.bigram_buckets < 0:
             raise ValueError(f"bigram_buckets must be an integer >= 0, got {self.bigram_buckets!r}")
+        if not isinstance(self.subword_buckets, int) or self.subword_buckets < 0 or self.subword_buckets == 1:
+            raise ValueError(f"subword_buckets must be 0 or an integer >= 2, got {self.subword_buckets!r}")
 
     @property
     def num_directions(self) -> int:
@@ -70,7 +73,8 @@ class TextClassifier(nn.Module):
     r"""Classifies token-id sequences of different lengths.
 
     .. math::
-        e_t = E[x_t] + B[(x_{t-1} \cdot P + x_t) \bmod K], \qquad o_t = \mathrm{RNN}(e_1 \dots e_T)_t
+        e_t = E[x_t] + B[(x_{t-1} \cdot P + x_t) \bmod K] + \frac{1}{|G_t|} \sum_{g \in G_t} Z[g], \qquad
+        o_t = \mathrm{RNN}(e_1 \dots e_T)_t
         = [\overrightarrow{h}_t ; \overleftarrow{h}_t], \qquad
         \text{logits} = W\,\mathrm{dropout}(\mathrm{pool}(o_1 \dots o_T)) + b
 
@@ -78,6 +82,11 @@ class TextClassifier(nn.Module):
     tokens its own vector, hashed into K rows: for Chinese, read one character at a time, the pair is often the
     word (酒店, 服务); for English a short phrase ("not good"). Without it the recurrent layer must learn every
     pair from single-character embeddings, which small datasets do not teach well.
+
+    The third term (``subword_buckets`` > 0) is fastText's subword vector: :math:`G_t` holds the hashed buckets of
+    token t's character 2–4-grams (core.textdata.subwords; empty for a one-character token, so the term is 0). A
+    word the vocabulary lacks reads as ``<unk>`` plus its n-grams, so "freee" and "winner!!" still look like
+    "free" and "winner"; word dropout trains exactly that reading.
 
     Padding is never read: on CUDA the recurrent layer runs over a *packed* sequence
     (``pack_padded_sequence(..., enforce_sorted=False)``); elsewhere each direction runs over the
@@ -96,11 +105,14 @@ class TextClassifier(nn.Module):
     Shapes (N = batch size, L = longest text in the batch, E = embed_size, H = hidden_size,
     D = 2 if bidirectional else 1, C = num_classes):
         - token_ids: (N, L) int64, padded with 0; lengths: (N,) int64, every length >= 1
+        - subword_ids: (N, L, S) int64 n-gram buckets per token, padded with 0 (S = most n-grams of a token)
         - embedded: (N, L, E); outputs: (N, L, D*H); pooled: (N, D*H), (N, 2*D*H) for max_mean; logits: (N, C)
 
     Attributes:
         embedding: ``nn.Embedding(vocab_size, embed_size, padding_idx=0)`` (row 0 stays zero)
         bigrams: ``nn.Embedding(bigram_buckets, embed_size)`` when bigram_buckets > 0
+        subwords: ``nn.EmbeddingBag(subword_buckets, embed_size, mode="mean", padding_idx=0)`` when
+            subword_buckets > 0 (row 0 stays zero and out of the mean)
         rnn: ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` with ``batch_first=True``; ``core.trace.trace``
             re-runs it step by step for the gate heatmaps
         classifier: ``nn.Linear(pooled size, C)``
@@ -124,17 +136,30 @@ class TextClassifier(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
         self.embedding_dropout = nn.Dropout(config.embedding_dropout)
         self.classifier = nn.Linear(config.pooled_size, config.num_classes)
+        if config.subword_buckets:
+            # Made last, so every other weight starts as it would without n-grams (same seed, same draws): on
+            # text with few multi-character tokens (Chinese) the model is then nearly the one without them.
+            # Mean over a token's n-grams; bucket 0 (padding) is left out of the mean and never trained.
+            self.subwords = nn.EmbeddingBag(config.subword_buckets, config.embed_size, mode="mean", padding_idx=0)
 
-    def forward(self, token_ids: Tensor, lengths: Tensor) -> Tensor:
-        """Logits (N, C) for padded token ids (N, L) and their lengths (N,)."""
-        return self.forward_embedded(self.embed(token_ids), lengths)
+    def forward(self, token_ids: Tensor, lengths: Tensor, subword_ids: Tensor | None = None) -> Tensor:
+        """Logits (N, C) for padded token ids (N, L), their lengths (N,) and, when the model has an n-gram
+        table, each token's n-gram buckets (N, L, S) (core.classifier.batching.collate_subwords)."""
+        return self.forward_embedded(self.embed(token_ids, subword_ids), lengths)
 
-    def embed(self, token_ids: Tensor) -> Tensor:
-        """Input vectors (N, L, E): token embeddings plus, when configured, hashed token-pair embeddings."""
+    def embed(self, token_ids: Tensor, subword_ids: Tensor | None = None) -> Tensor:
+        """Input vectors (N, L, E): token embeddings plus, when configured, hashed token-pair embeddings and the
+        mean of the token's hashed character n-gram embeddings (subword_ids (N, L, S), 0 = padding)."""
         embedded = self.embedding(token_ids)  # (N, L, E)
         if self.config.bigram_buckets:
             previous = nn.functional.pad(token_ids[:, :-1], (1, 0), value=0)  # (N, L): <pad> before the first
             embedded = embedded + self.bigrams((previous * BIGRAM_PRIME + token_ids) % self.config.bigram_buckets)
+        if self.config.subword_buckets:
+            if subword_ids is None or subword_ids.shape[:2] != token_ids.shape:
+                raise ValueError("this model reads character n-grams: pass subword_ids of shape (N, L, S)")
+            batch, length, width = subword_ids.shape
+            grams = self.subwords(subword_ids.reshape(batch * length, width))  # (N*L, E); all-padding rows: 0
+            embedded = embedded + grams.reshape(batch, length, -1)
         return self.embedding_dropout(embedded)  # identity in eval mode
 
     def forward_embedded(self, embedded: Tensor, lengths: Tensor) -> Tensor:
@@ -213,7 +238,7 @@ def count_parameters(config: ClassifierConfig) -> int:
     Lets a bundle loader refuse an absurd configuration before allocating any memory.
     """
     gates = {"lstm": 4, "gru": 3, "rnn": 1}[config.cell]
-    total = (config.vocab_size + config.bigram_buckets) * config.embed_size
+    total = (config.vocab_size + config.bigram_buckets + config.subword_buckets) * config.embed_size
     for layer in range(config.num_layers):
         layer_input = config.embed_size if layer == 0 else config.feature_size
         per_direction = gates * config.hidden_size * (layer_input + config.hidden_size + 2)

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
+import torch
 
-from core.classifier.batching import encode_texts
+from core.classifier.batching import collate_subwords, encode_texts
 from core.classifier.bundle import ClassifierBundle, load_bundle
 from core.classifier.evaluate import predict_probabilities
+from core.textdata.subwords import encode_subwords
 from core.textdata.tokenize import UNK, UNK_ID
 
 
@@ -21,6 +23,7 @@ class EncodedText:
     token_ids: list[int]  # their ids; <unk> (1) for tokens outside the vocabulary
     known: list[bool]  # whether each token has its own id
     truncated: bool  # whether tokens past max_length were dropped
+    subwords: list[tuple[int, ...]] | None = None  # per token, its n-gram buckets (models with an n-gram table)
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,26 @@ def encode_text(bundle: ClassifierBundle, text: str) -> EncodedText:
     all_tokens = bundle.tokenizer(text)
     tokens = all_tokens[:bundle.max_length] or [UNK]  # an empty text is read as one <unk>, as in training
     token_ids = encode_texts([tokens], bundle.vocabulary, bundle.max_length)[0]
+    subwords = encode_subwords_for(bundle, [all_tokens])  # an empty text: one token with no n-grams
     return EncodedText(tokens=tokens, token_ids=token_ids, known=[index != UNK_ID for index in token_ids],
-                       truncated=len(all_tokens) > bundle.max_length)
+                       truncated=len(all_tokens) > bundle.max_length, subwords=subwords and subwords[0])
+
+
+def encode_subwords_for(bundle: ClassifierBundle, token_lists) -> list[list[tuple[int, ...]]] | None:
+    """Per-token n-gram buckets of each text, as the bundle's model reads them; None when it has no n-gram table."""
+    if not bundle.config.subword_buckets:
+        return None
+    return encode_subwords(token_lists, bundle.config.subword_buckets, bundle.max_length)
+
+
+def model_inputs(bundle: ClassifierBundle, encoded: EncodedText, device) -> tuple:
+    """(token_ids (1, L), lengths (1,), subword_ids (1, L, S) or None): one encoded text as the model reads it."""
+    token_ids = torch.tensor([encoded.token_ids], device=device)  # (1, L)
+    lengths = torch.tensor([len(encoded.token_ids)])  # (1,)
+    subword_ids = None
+    if encoded.subwords is not None:
+        subword_ids = collate_subwords([encoded.subwords], [0], len(encoded.token_ids)).to(device)  # (1, L, S)
+    return token_ids, lengths, subword_ids
 
 
 def predict(bundle_or_bytes: ClassifierBundle | bytes, text: str) -> Prediction:
@@ -49,7 +70,8 @@ def predict(bundle_or_bytes: ClassifierBundle | bytes, text: str) -> Prediction:
     bundle = as_bundle(bundle_or_bytes)
     encoded = encode_text(bundle, text)
     device = next(bundle.model.parameters()).device
-    probabilities, _ = predict_probabilities(bundle.model, [encoded.token_ids], device=device)
+    subwords = None if encoded.subwords is None else [encoded.subwords]
+    probabilities, _ = predict_probabilities(bundle.model, [encoded.token_ids], device=device, subwords=subwords)
     row = probabilities[0]
     return Prediction(label=bundle.label_names[int(row.argmax())],
                       probabilities={name: float(value) for name, value in zip(bundle.label_names, row)},
@@ -63,5 +85,6 @@ def predict_many(bundle_or_bytes: ClassifierBundle | bytes, texts: Sequence[str]
     token_lists = [bundle.tokenizer(text) for text in texts]
     sequences = encode_texts(token_lists, bundle.vocabulary, bundle.max_length)
     device = next(bundle.model.parameters()).device
-    probabilities, _ = predict_probabilities(bundle.model, sequences, batch_size=batch_size, device=device)
+    probabilities, _ = predict_probabilities(bundle.model, sequences, batch_size=batch_size, device=device,
+                                             subwords=encode_subwords_for(bundle, token_lists))
     return probabilities

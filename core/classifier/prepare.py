@@ -29,6 +29,8 @@ class PreparedData:
     val_texts: list[str]  # validation texts as written (for the misclassified list)
     val_ids: list[list[int]]
     val_y: np.ndarray  # (num_val,) class ids
+    train_tokens: list[list[str]]  # the tokens behind train_ids (cut to max_length): their n-grams are read
+    val_tokens: list[list[str]]  # the same for val_ids
 
 
 def split_data(data, validation_fraction: float, seed: int):
@@ -59,6 +61,7 @@ def prepare_data(data, lowercase: bool = True, min_freq: int = 2, max_vocab_size
     label_ids = {name: index for index, name in enumerate(label_names)}
     tokenizer = Tokenizer(lowercase=lowercase)
     train_tokens = [tokenizer(text) for text in train_texts]
+    val_tokens = [tokenizer(text) for text in val_texts]
     vocabulary = Vocabulary.build(train_tokens, min_freq=min_freq, max_size=max_vocab_size)
     max_length = max_length or suggest_max_length([len(tokens) for tokens in train_tokens])
     return PreparedData(
@@ -66,6 +69,8 @@ def prepare_data(data, lowercase: bool = True, min_freq: int = 2, max_vocab_size
         train_texts=train_texts, train_ids=encode_texts(train_tokens, vocabulary, max_length),
         train_y=np.array([label_ids[name] for name in train_labels], dtype=np.int64),
         val_texts=val_texts,
-        val_ids=encode_texts([tokenizer(text) for text in val_texts], vocabulary, max_length),
+        val_ids=encode_texts(val_tokens, vocabulary, max_length),
         val_y=np.array([label_ids[name] for name in val_labels], dtype=np.int64),
+        train_tokens=[tokens[:max_length] for tokens in train_tokens],
+        val_tokens=[tokens[:max_length] for tokens in val_tokens],
     )

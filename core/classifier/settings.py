@@ -33,6 +33,11 @@ class TrainingConfig:
     # the derived tasks of bench/bench_generalise.py they won 5, tied 4 and lost 6 runs of 15 (auto-sized,
     # at up to 3x the training time; 8,192 fixed rows: 6 runs, +0.04 points on average).
     bigram_buckets: int | None = 0
+    # Hashed character n-gram embeddings (core.textdata.subwords), added to each token's: 0 = none, None = sized
+    # from the data (see training.suggest_subword_buckets). Off by default: on bench/bench_generalise.py's derived
+    # tasks (3 seeds) auto-sized n-grams lifted mixed-4 by 0.9 points but not the others (mean margin over the
+    # baseline +1.28 vs +1.52 without); SMS 0.994 vs 0.987 (README, Benchmarks).
+    subword_buckets: int | None = 0
     epochs: int | None = 6  # passes over the training texts; None = automatic (see `suggest_epochs`)
     batch_size: int = 32  # texts per optimisation step
     learning_rate: float = 2e-3  # AdamW peak learning rate (after warmup)
@@ -76,17 +81,21 @@ class TrainingConfig:
             raise ValueError(f"max_length must be >= 1, got {self.max_length}")
         if self.bigram_buckets is not None and (not isinstance(self.bigram_buckets, int) or self.bigram_buckets < 0):
             raise ValueError(f"bigram_buckets must be None or an integer >= 0, got {self.bigram_buckets!r}")
+        if self.subword_buckets is not None and (not isinstance(self.subword_buckets, int)
+                                                 or self.subword_buckets < 0 or self.subword_buckets == 1):
+            raise ValueError(f"subword_buckets must be None, 0 or an integer >= 2, got {self.subword_buckets!r}")
         if self.max_vocab_size < 3:
             raise ValueError("max_vocab_size must leave room for <pad>, <unk> and one token")
 
 
-    def model_shape(self, vocab_size: int, num_classes: int, bigram_buckets: int = 0) -> ClassifierConfig:
+    def model_shape(self, vocab_size: int, num_classes: int, bigram_buckets: int = 0,
+                    subword_buckets: int = 0) -> ClassifierConfig:
         """The `ClassifierConfig` these settings give for a vocabulary and a label set of these sizes."""
         return ClassifierConfig(
             vocab_size=vocab_size, num_classes=num_classes, cell=self.cell, bidirectional=self.bidirectional,
             num_layers=self.num_layers, embed_size=self.embed_size, hidden_size=self.hidden_size,
             dropout=self.dropout, pooling=self.pooling, bigram_buckets=bigram_buckets,
-            embedding_dropout=self.embedding_dropout)
+            embedding_dropout=self.embedding_dropout, subword_buckets=subword_buckets)
 
 
 @dataclass(frozen=True)

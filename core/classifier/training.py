@@ -29,7 +29,7 @@ from torch import nn
 
 from core.classifier import distributed
 from core.classifier.baseline import fit_baseline
-from core.classifier.batching import bucket_batches, collate
+from core.classifier.batching import bucket_batches, collate, collate_subwords
 from core.classifier.bundle import MAX_PARAMETERS, ClassifierBundle, check_model_size, save_bundle
 from core.classifier.distributed import local_device
 from core.classifier.evaluate import classification_report, misclassified, predict_probabilities
@@ -40,6 +40,7 @@ from core.classifier.results import EpochRecord, TrainingMetrics, TrainingResult
 from core.classifier.settings import (TrainingConfig, TrainingRequest, plan_epochs,  # noqa: F401 (re-exported)
                                       suggest_epochs)
 from core.textdata.errors import DataError
+from core.textdata.subwords import distinct_ngrams, encode_subwords
 from core.textdata.tokenize import PAD_ID, UNK_ID
 
 
@@ -77,13 +78,51 @@ def suggest_bigram_buckets(train_ids, config: ClassifierConfig) -> int:
     return buckets if buckets >= MIN_BIGRAM_BUCKETS else 0
 
 
+MAX_SUBWORD_BUCKETS = 50_000
+MIN_SUBWORD_BUCKETS = 512
+
+
+def suggest_subword_buckets(train_tokens, config: ClassifierConfig) -> int:
+    """Rows for hashed character n-gram embeddings: twice the distinct n-grams of the training tokens (plus the
+    padding row), at most `MAX_SUBWORD_BUCKETS` and at most half of the parameters the bundle limit leaves."""
+    room = (MAX_PARAMETERS - count_parameters(config)) // (2 * config.embed_size)
+    buckets = min(2 * distinct_ngrams(train_tokens) + 1, MAX_SUBWORD_BUCKETS, room)
+    return buckets if buckets >= MIN_SUBWORD_BUCKETS else 0
+
+
 def classifier_config(config: TrainingConfig, prepared) -> ClassifierConfig:
-    """The shape of the model a run trains on this prepared data (pair embeddings sized from it when automatic)."""
-    model_config = config.model_shape(len(prepared.vocabulary), len(prepared.label_names))
+    """The shape of the model a run trains on this prepared data (pair and n-gram tables sized from it when
+    automatic)."""
+    model_config = config.model_shape(len(prepared.vocabulary), len(prepared.label_names),
+                                      subword_buckets=config.subword_buckets or 0)
     buckets = config.bigram_buckets
     if buckets is None:
         buckets = suggest_bigram_buckets(prepared.train_ids, model_config)
-    return replace(model_config, bigram_buckets=buckets)
+    model_config = replace(model_config, bigram_buckets=buckets)
+    if config.subword_buckets is None:
+        model_config = replace(model_config, subword_buckets=suggest_subword_buckets(prepared.train_tokens,
+                                                                                     model_config))
+    return model_config
+
+
+def subword_inputs(prepared, model_config: ClassifierConfig):
+    """(training, validation) per-token n-gram buckets for a model with an n-gram table, else (None, None)."""
+    if not model_config.subword_buckets:
+        return None, None
+    return (encode_subwords(prepared.train_tokens, model_config.subword_buckets),
+            encode_subwords(prepared.val_tokens, model_config.subword_buckets))
+
+
+def make_optimizer(model: nn.Module, config: TrainingConfig, device: torch.device) -> torch.optim.AdamW:
+    """AdamW over every weight; the fused kernel on CPU and CUDA.
+
+    Fused: one pass over each weight tensor per step instead of a dozen element-wise operations, each
+    allocating. The embedding tables are most of the weights (every row is decayed and moved each step), so on
+    a CPU the plain loop spent more time in the optimizer than in the network: 21,349 n-gram rows, 50 steps,
+    one thread, 3.1 s -> 0.26 s (same update, same numbers up to rounding).
+    """
+    return torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay,
+                             fused=True if device.type in ("cpu", "cuda") else None)
 
 
 def _seed_everything(seed: int) -> None:
@@ -154,9 +193,10 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
                             validation_fraction=config.validation_fraction, seed=config.seed)
     model_config = classifier_config(config, prepared)
     check_model_size(model_config, prepared.vocabulary)  # a model that could not be uploaded back: refuse now
+    train_subwords, val_subwords = subword_inputs(prepared, model_config)
     model = TextClassifier(model_config).to(device)
     network = distributed.wrap(model, ranks, device)  # what the steps call: DDP when torchrun started us
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
+    optimizer = make_optimizer(model, config, device)
     steps_per_epoch = len(ranks.whole_batches(bucket_batches([len(ids) for ids in prepared.train_ids],
                                                              config.batch_size)))
     epochs, patience = plan_epochs(config, len(prepared.train_ids))
@@ -179,12 +219,13 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
         epoch_started = time.perf_counter()
         batches = ranks.whole_batches(bucket_batches([len(ids) for ids in prepared.train_ids], config.batch_size,
                                                      shuffle_rng))
-        train_loss, status = _train_epoch(network, optimizer, scheduler, prepared, batches, config, device,
-                                          epoch, meter, reporter, ranks)
+        train_loss, status = _train_epoch(network, optimizer, scheduler, prepared, train_subwords, batches, config,
+                                          device, epoch, meter, reporter, ranks)
         stopped, diverged = status == "stopped", status == "diverged"
         if train_loss is None or diverged:  # nothing trained in this epoch, or the weights are no longer usable
             break
-        probabilities, val_loss = predict_probabilities(model, prepared.val_ids, device=device, labels=prepared.val_y)
+        probabilities, val_loss = predict_probabilities(model, prepared.val_ids, device=device, labels=prepared.val_y,
+                                                        subwords=val_subwords)
         report = classification_report(prepared.val_y, probabilities.argmax(axis=1), prepared.label_names)
         usable = all(bool(torch.isfinite(tensor).all()) for tensor in model.parameters())
         # Every rank validated the same weights; rank 0's score decides, so all ranks take the same path.
@@ -208,7 +249,8 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
     elif diverged:  # no epoch finished with usable weights: hand back the untrained model, flagged
         model.load_state_dict(initial_state)
     model = model.cpu().eval()
-    probabilities, val_loss = predict_probabilities(model, prepared.val_ids, labels=prepared.val_y)
+    probabilities, val_loss = predict_probabilities(model, prepared.val_ids, labels=prepared.val_y,
+                                                    subwords=val_subwords)
     evaluation = classification_report(prepared.val_y, probabilities.argmax(axis=1), prepared.label_names)
     evaluation = replace(evaluation, misclassified=misclassified(
         prepared.val_texts, prepared.val_y, probabilities, prepared.label_names, limit=config.max_misclassified))
@@ -235,8 +277,8 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
                           evaluation=evaluation, labels=tuple(prepared.label_names), baseline=baseline)
 
 
-def _train_epoch(network, optimizer, scheduler, prepared, batches, config: TrainingConfig, device, epoch: int,
-                 meter: ProgressMeter, reporter, ranks: distributed.Ranks) -> tuple[float | None, str]:
+def _train_epoch(network, optimizer, scheduler, prepared, subwords, batches, config: TrainingConfig, device,
+                 epoch: int, meter: ProgressMeter, reporter, ranks: distributed.Ranks) -> tuple[float | None, str]:
     """One pass over the batches (this rank's share of each, see core.classifier.distributed).
 
     Returns (mean training loss, or None if no step ran; "done", "stopped" or "diverged"). A loss
@@ -251,10 +293,14 @@ def _train_epoch(network, optimizer, scheduler, prepared, batches, config: Train
         indices = ranks.share(batch)
         token_ids, lengths = collate(prepared.train_ids, indices)  # (share, max_len), (share,)
         if config.word_dropout:  # real tokens read as <unk> at random (padding stays padding)
+            # A dropped token keeps its n-grams: exactly what a word unseen in training looks like to the model.
             dropped = (torch.rand(token_ids.shape) < config.word_dropout) & (token_ids != PAD_ID)
             token_ids = token_ids.masked_fill(dropped, UNK_ID)
+        subword_ids = None
+        if subwords is not None:
+            subword_ids = collate_subwords(subwords, indices, token_ids.shape[1]).to(device, non_blocking=True)
         targets = torch.from_numpy(prepared.train_y[indices]).to(device)  # (share,)
-        logits = network(token_ids.to(device, non_blocking=True), lengths)  # (share, num_classes)
+        logits = network(token_ids.to(device, non_blocking=True), lengths, subword_ids)  # (share, num_classes)
         loss = nn.functional.cross_entropy(logits, targets)
         if ranks.any(not torch.isfinite(loss), device):
             return (total_loss / texts if texts else None), "diverged"

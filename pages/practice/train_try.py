@@ -110,7 +110,8 @@ def try_section(t: Texts) -> None:
     st.markdown(words.format("prediction", label=prediction.label, probability=f"{100 * probability:.1f}"))
     unknown = prediction.known.count(False)
     if unknown:
-        st.caption(words.format("unknown_tokens", count=unknown, total=len(prediction.tokens)))
+        key = "unknown_tokens_ngrams" if bundle.config.subword_buckets else "unknown_tokens"
+        st.caption(words.format(key, count=unknown, total=len(prediction.tokens)))
     if prediction.truncated:
         st.caption(words.format("truncated", limit=bundle.max_length))
     left, right = st.columns([1, 2])  # the sentence's tiles need the room more than the bars

@@ -268,6 +268,27 @@ def test_pair_embeddings_round_trip_and_older_bundles_without_them_load(bundle):
     assert load_bundle(edited_config(bundle, older)).config.bigram_buckets == 0
 
 
+def test_ngram_embeddings_round_trip_and_older_bundles_without_them_load(bundle):
+    torch.manual_seed(3)
+    config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,
+                              subword_buckets=23)
+    grams = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=bundle.vocabulary,
+                             label_names=bundle.label_names, tokenizer=Tokenizer(), max_length=5)
+    loaded = load_bundle(save_bundle(grams))
+    assert loaded.config.subword_buckets == 23
+    torch.testing.assert_close(loaded.model.subwords.weight, grams.model.subwords.weight)
+    np.testing.assert_array_equal(predict_many(loaded, TEXTS), predict_many(grams, TEXTS))
+    # two unseen words read differently: their n-grams, not only <unk>, reach the model
+    first, second = predict_many(loaded, ["zebra", "quokka"])
+    assert not np.allclose(first, second)
+    assert predict(loaded, "zebra").probabilities == pytest.approx(dict(zip(bundle.label_names, first)))
+
+    def older(description):
+        del description["model"]["subword_buckets"]  # saved before the field existed
+
+    assert load_bundle(edited_config(bundle, older)).config.subword_buckets == 0
+
+
 def test_max_mean_pooling_and_embedding_dropout_round_trip_and_older_bundles_load(bundle):
     torch.manual_seed(2)
     config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,

@@ -131,9 +131,29 @@ def test_attributions_stay_complete_with_pair_embeddings():
     np.testing.assert_allclose(result.scores.sum(), result.output - result.baseline_output, rtol=0.02, atol=1e-4)
 
 
-def all_logits(bundle, text):
-    from core.classifier.predict import encode_text
+def test_attributions_and_traces_read_the_ngrams_of_unknown_words():
+    from core.classifier.bundle import ClassifierBundle
+    from core.classifier.model import ClassifierConfig, TextClassifier
+    from core.textdata.tokenize import Tokenizer, Vocabulary
 
-    ids = torch.tensor([encode_text(bundle, text).token_ids])
+    torch.manual_seed(0)
+    vocabulary = Vocabulary.build([Tokenizer()("free prize call now win cash")])
+    config = ClassifierConfig(vocab_size=len(vocabulary), num_classes=2, embed_size=6, hidden_size=5,
+                              subword_buckets=101)
+    bundle = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=vocabulary, label_names=["a", "b"],
+                              tokenizer=Tokenizer(), max_length=10)
+    result = integrated_gradients(bundle, "win cashh now", target="b", steps=256)  # "cashh" is unknown
+    logits = all_logits(bundle, "win cashh now")
+    log_odds = torch.log_softmax(logits, -1)[1] - torch.log1p(-torch.softmax(logits, -1)[1])
+    assert result.output == pytest.approx(float(log_odds), rel=1e-4)
+    np.testing.assert_allclose(result.scores.sum(), result.output - result.baseline_output, rtol=0.02, atol=1e-4)
+    assert not np.allclose(all_logits(bundle, "win cashh now"), all_logits(bundle, "win cashy now"))
+    assert trace_text(bundle, "win cashh now").trace is not None
+
+
+def all_logits(bundle, text):
+    from core.classifier.predict import encode_text, model_inputs
+
+    token_ids, lengths, subword_ids = model_inputs(bundle, encode_text(bundle, text), "cpu")
     with torch.no_grad():
-        return bundle.model(ids, torch.tensor([ids.shape[1]]))[0].double()
+        return bundle.model(token_ids, lengths, subword_ids)[0].double()

@@ -173,3 +173,50 @@ def test_embedding_dropout_zeroes_input_values_while_training_only():
     kept = dropped != 0
     torch.testing.assert_close(dropped[kept], 2 * plain[kept])  # the rest scaled by 1 / (1 - p)
     torch.testing.assert_close(model.eval().embed(ids), plain)
+
+
+def test_ngram_embeddings_add_the_mean_of_each_tokens_rows_and_ignore_padding():
+    torch.manual_seed(0)
+    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5, subword_buckets=19)
+    model = TextClassifier(config).eval()
+    assert count_parameters(config) == sum(p.numel() for p in model.parameters())
+    token_ids = torch.tensor([[5, 1, 0]])  # a known token, an unknown one, padding
+    subword_ids = torch.tensor([[[3, 7, 7, 0], [11, 0, 0, 0], [0, 0, 0, 0]]])  # (1, 3, 4), 0 = padding
+    table = model.subwords.weight
+    expected = model.embedding(token_ids)[0] + torch.stack([
+        (table[3] + table[7] + table[7]) / 3, table[11], torch.zeros(6)])
+    torch.testing.assert_close(model.embed(token_ids, subword_ids)[0], expected)
+    # an unknown word is no longer just <unk>: its n-grams tell two unknown words apart
+    other = torch.tensor([[[3, 7, 7, 0], [12, 0, 0, 0], [0, 0, 0, 0]]])
+    assert not torch.equal(model.embed(token_ids, subword_ids)[0, 1], model.embed(token_ids, other)[0, 1])
+    with pytest.raises(ValueError, match="subword_ids"):
+        model(token_ids, torch.tensor([2]))
+
+
+def test_ngram_embeddings_give_the_same_logits_in_any_batch():
+    from core.classifier.batching import collate_subwords
+    from core.textdata.subwords import encode_subwords
+
+    torch.manual_seed(0)
+    model = TextClassifier(ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5,
+                                            subword_buckets=97)).eval()
+    sequences = [[5, 6, 7], [8, 9, 10, 11, 12], [1]]
+    subwords = encode_subwords([["a", "bb", "ccc"], ["hello", "x", "y", "z", "unbelievable"], ["zz"]], 97)
+    batched, lengths = collate(sequences, [0, 1, 2])
+    grams = collate_subwords(subwords, [0, 1, 2], batched.shape[1])
+    assert grams.shape == (3, 5, len(subwords[1][4])) and grams[0, 3:].eq(0).all()
+    together = model(batched, lengths, grams)
+    for row, ids in enumerate(sequences):
+        alone = model(torch.tensor([ids]), torch.tensor([len(ids)]), collate_subwords(subwords, [row], len(ids)))
+        torch.testing.assert_close(together[row:row + 1], alone, rtol=1e-5, atol=1e-6)
+
+
+def test_the_ngram_table_leaves_every_other_weight_as_it_would_start_without_it():
+    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5)
+    torch.manual_seed(4)
+    plain = TextClassifier(config).state_dict()
+    torch.manual_seed(4)
+    with_grams = TextClassifier(ClassifierConfig(**{**config.to_dict(), "subword_buckets": 19})).state_dict()
+    assert set(with_grams) - set(plain) == {"subwords.weight"}
+    for name, tensor in plain.items():
+        torch.testing.assert_close(with_grams[name], tensor, rtol=0, atol=0)

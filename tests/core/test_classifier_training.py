@@ -233,20 +233,25 @@ def test_word_dropout_reads_that_share_of_training_tokens_as_unknown(monkeypatch
     from core.classifier.model import TextClassifier
     from core.textdata.tokenize import PAD_ID, UNK_ID
 
-    seen = []
+    seen, grams = [], []
     original = TextClassifier.embed
 
-    def recording(self, token_ids):
+    def recording(self, token_ids, subword_ids=None):
         if self.training:
             seen.append(token_ids.clone())
-        return original(self, token_ids)
+            grams.append(subword_ids.clone())
+        return original(self, token_ids, subword_ids)
 
     monkeypatch.setattr(TextClassifier, "embed", recording)
-    config = replace(TINY, word_dropout=0.3, baseline=False)
+    config = replace(TINY, word_dropout=0.3, baseline=False, subword_buckets=4099)
     result = train_classifier(synthetic(), config)
     tokens = torch.cat([ids.flatten() for ids in seen])
     real = tokens[tokens != PAD_ID]
     assert 0.25 < float((real == UNK_ID).float().mean()) < 0.35  # min_freq 1: no <unk> without dropout
+    # a dropped word keeps its character n-grams, as a word unseen in training does when it is classified
+    dropped = torch.cat([(ids == UNK_ID).flatten() for ids in seen])
+    has_grams = torch.cat([(rows != 0).any(dim=-1).flatten() for rows in grams])
+    assert dropped.any() and has_grams[dropped].float().mean() > 0.5
     assert result.metrics.val_accuracy > 0.8  # still learns the cue words
     with pytest.raises(ValueError):
         TrainingConfig(word_dropout=1.0)
