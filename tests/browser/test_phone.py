@@ -97,17 +97,19 @@ def overlaps(boxes: list[list[float]], slack: float = 0.5) -> list[tuple[list[fl
     return found
 
 
-def test_every_lesson_fits_a_phone(phone, server):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_lesson_fits_a_phone(phone, server, lang):
+    """In both languages: Chinese labels are shorter but set in wider glyphs, and the formulas' words differ."""
     assert len(LESSONS) == 9
     problems, formula_count = [], 0
     for name in LESSONS:
-        load(phone, f"{server}/{name}")
+        load(phone, f"{server}/{name}?lang={lang}")
         page_width = phone.evaluate("() => document.documentElement.scrollWidth")
         if page_width > PHONE["width"]:
             problems.append(f"/{name}: the page itself is {page_width} px wide")
         for formula in phone.evaluate(FORMULAS):
             formula_count += 1
-            where = f"/{name} formula {formula['text']!r}"
+            where = f"/{name}?lang={lang} formula {formula['text']!r}"
             if formula["left"] < formula["columnLeft"] - 1 or formula["right"] > formula["columnRight"] + 1:
                 problems.append(f"{where}: its block leaves the column")
             if formula["widestPart"] <= formula["client"] + 1:
@@ -117,7 +119,7 @@ def test_every_lesson_fits_a_phone(phone, server):
             elif formula["overflow"] not in ("auto", "scroll"):
                 problems.append(f"{where}: a {formula['widestPart']:.0f} px part is cut, not scrollable")
         for chart in phone.evaluate(CHARTS):
-            where = f"/{name} chart {chart['key']}"
+            where = f"/{name}?lang={lang} chart {chart['key']}"
             if chart["frameLeft"] < chart["mainLeft"] - 1 or chart["frameRight"] > chart["mainRight"] + 1:
                 problems.append(f"{where}: its frame leaves the column")
             if chart["drawn"] > chart["client"] + 1 and chart["overflow"] not in ("auto", "scroll"):
@@ -126,17 +128,18 @@ def test_every_lesson_fits_a_phone(phone, server):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", ["lstm_step", "gru_step"])
-def test_the_cell_diagram_numbers_stand_apart_on_a_phone(phone, server, name):
+def test_the_cell_diagram_numbers_stand_apart_on_a_phone(phone, server, name, lang):
     key = f"st-key-{name}-cell"
-    load(phone, f"{server}/{name}", drawn=f".{key} .scatterlayer .textpoint text")
+    load(phone, f"{server}/{name}?lang={lang}", drawn=f".{key} .scatterlayer .textpoint text")
     numbers = phone.evaluate(BOXES, [key, ".scatterlayer .textpoint text"])
     assert len(numbers) >= 35  # every square of every chip prints its value (GRU: 8 vectors of 4, x_t of 3)
     assert not overlaps(numbers), overlaps(numbers)[:5]
     squares = phone.evaluate(BOXES, [key, ".scatterlayer .points path"])
     assert len(squares) == len(numbers)
     assert not overlaps(squares, slack=1.5), overlaps(squares, slack=1.5)[:5]  # touching outlines are fine
-    screenshot(phone, f"phone_{name}")
+    screenshot(phone, f"phone_{name}_{lang}")
 
 
 def test_a_twelve_token_sentence_keeps_the_rnn_squares_apart(phone, server):
