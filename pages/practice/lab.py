@@ -4,11 +4,12 @@ import streamlit as st
 
 from core.lab.records import collect
 from core.lab.training import train_lab
-from pages.kit.i18n import texts
+from pages.kit.i18n import language, texts
 from pages.kit.jobs import job_manager, session_job, submit_job
 from pages.kit.layout import device_note, page_header
 from pages.practice.lab_controls import reset_controls, settings_panel
-from pages.practice.lab_sections import curves_section, gates_section, gradient_section, norm_section, status_line
+from pages.practice.lab_sections import (curves_section, gates_section, gradient_section, norm_section, probe_figures,
+                                         probe_steps, status_line)
 
 t = texts("lab")
 common = texts("common")
@@ -72,8 +73,9 @@ def live_panel() -> None:
     if view.start is not None:
         curves_section(view)
         if any(view.probes.values()):
-            gradient_section(view)
-            gates_section(view)
+            built = probe_figures(job.id, probe_steps(view), language(), _view=view)
+            gradient_section(built)
+            gates_section(view, built)
         norm_section(view)
     if live and job.finished:
         st.rerun()

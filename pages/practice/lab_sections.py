@@ -15,7 +15,7 @@ from core.lab.training import PROBE_BATCH_SIZE
 from pages.kit.i18n import texts
 from pages.kit.jobs import MAX_RUNNING
 from pages.kit.layout import how_to_read
-from pages.kit.chart import CHART_CONFIG
+from pages.kit.chart import CHART_CONFIG, cached_figures
 
 
 
@@ -71,37 +71,63 @@ def curves_section(view: LabView) -> None:
     how_to_read(t["how"]["curves"])
 
 
-def gradient_section(view: LabView) -> None:
+def probe_steps(view: LabView) -> tuple:
+    """What the probe figures depend on: per cell, the steps of its first and latest probe and of its newest gates."""
+    return tuple((cell, (view.first_probe(cell) or {}).get("step"), (view.latest_probe(cell) or {}).get("step"),
+                  (view.latest_gates(cell) or (None,))[0]) for cell in view.cells)
+
+
+@cached_figures(max_entries=32)
+def probe_figures(job_id: str, steps: tuple, lang: str, _view: LabView) -> dict:
+    """Every figure drawn from the probes (gradients through time, keep product, saturation, gate heat maps), built
+    once per new probe: probes arrive every few hundred updates, the live panel redraws every second (profiled with
+    two lab runs: these figures were half of each poll's server time, and every other student's page waited behind
+    them). ``steps`` (:func:`probe_steps`), the job and the language make the key; ``_view`` holds the data."""
+    view = _view
     t, words, CELL_NAMES = _texts()
+    built: dict = {}
     latest = {c: (p["step"], p["hidden_grad"]) for c in view.cells if (p := view.latest_probe(c))}
     earlier = {c: (p["step"], p["hidden_grad"]) for c in view.cells if (p := view.first_probe(c))}
     cell_state = {c: (p["step"], p["cell_grad"]) for c in view.cells
                   if (p := view.latest_probe(c)) and p["cell_grad"] is not None}
-    st.plotly_chart(figures.gradient_through_time(
+    built["gradient"] = figures.gradient_through_time(
         latest, earlier=earlier, cell_state=cell_state, title=words["gradient_title"], x_title=words["time_axis"],
         y_title=words["gradient_axis"], cell_names=CELL_NAMES, step_label=words["step_label"],
-        cell_state_label=words["cell_state_label"]), key="lab.gradient", config=CHART_CONFIG)
+        cell_state_label=words["cell_state_label"])
+    products = {c: (p["step"], p["keep_product"]) for c in view.cells
+                if (p := view.latest_probe(c)) and p["keep_product"] is not None}
+    built["keep"] = figures.keep_product(
+        products, title=words["keep_title"], x_title=words["time_axis"], y_title=words["keep_axis"],
+        names={"lstm": words["keep_lstm"], "gru": words["keep_gru"]}) if products else None
+    saturation = {c: p["saturation"] for c in view.cells if (p := view.latest_probe(c))}
+    built["saturation"] = figures.saturation_bars(
+        saturation, title=words["saturation_title"], x_title=words["saturation_axis"], low_label=words["low_label"],
+        high_label=words["high_label"], cell_names=CELL_NAMES, gate_names=dict(t["gate_names"]))
+    for cell in view.cells:
+        found = view.latest_gates(cell)
+        for gate, values in (found[1] if found else {}).items():
+            built[f"gates.{cell}.{gate}"] = figures.gate_heatmap(
+                values, gate, title=t["gate_names"][gate], x_title=words["time_axis"], y_title=words["unit_axis"],
+                signed=gate == "hidden")
+    return built
+
+
+def gradient_section(built: dict) -> None:
+    t, words, CELL_NAMES = _texts()
+    st.plotly_chart(built["gradient"], key="lab.gradient", config=CHART_CONFIG)
     how_to_read(t["how"].format("gradient", count=PROBE_BATCH_SIZE))
 
     left, right = st.columns(2)
-    products = {c: (p["step"], p["keep_product"]) for c in view.cells
-                if (p := view.latest_probe(c)) and p["keep_product"] is not None}
-    if products:
-        left.plotly_chart(figures.keep_product(
-            products, title=words["keep_title"], x_title=words["time_axis"], y_title=words["keep_axis"],
-            names={"lstm": words["keep_lstm"], "gru": words["keep_gru"]}), key="lab.keep", config=CHART_CONFIG)
+    if built["keep"] is not None:
+        left.plotly_chart(built["keep"], key="lab.keep", config=CHART_CONFIG)
         with left:
             how_to_read(t["how"]["keep"])
-    saturation = {c: p["saturation"] for c in view.cells if (p := view.latest_probe(c))}
-    right.plotly_chart(figures.saturation_bars(
-        saturation, title=words["saturation_title"], x_title=words["saturation_axis"], low_label=words["low_label"],
-        high_label=words["high_label"], cell_names=CELL_NAMES, gate_names=dict(t["gate_names"])),
-        key="lab.saturation", config=CHART_CONFIG)
+    right.plotly_chart(built["saturation"], key="lab.saturation", config=CHART_CONFIG)
     with right:
         how_to_read(t["how"]["saturation"])
 
 
-def gates_section(view: LabView) -> None:
+def gates_section(view: LabView, built: dict) -> None:
     t, words, CELL_NAMES = _texts()
     columns = st.columns(len(view.cells))
     for column, cell in zip(columns, view.cells):
@@ -112,10 +138,8 @@ def gates_section(view: LabView) -> None:
             continue
         step, gates = found
         column.caption(words["gates_caption"].format(step=step))
-        for gate, values in gates.items():
-            column.plotly_chart(figures.gate_heatmap(
-                values, gate, title=t["gate_names"][gate], x_title=words["time_axis"], y_title=words["unit_axis"],
-                signed=gate == "hidden"), key=f"lab.gates.{cell}.{gate}", config=CHART_CONFIG)
+        for gate in gates:
+            column.plotly_chart(built[f"gates.{cell}.{gate}"], key=f"lab.gates.{cell}.{gate}", config=CHART_CONFIG)
     how_to_read(t["how"]["gates"])
 
 

@@ -1,4 +1,8 @@
-"""The lab's figure builders, built from fixed arrays: right traces, colors, axes and reference lines."""
+"""The lab's figure builders, built from fixed arrays: right traces, colors, axes and reference lines.
+
+The builders write Plotly's JSON directly (core/figures/plain.py); every test builds the validated figure from it,
+so an invalid property fails here.
+"""
 
 import numpy as np
 import pytest
@@ -30,6 +34,7 @@ def test_metric_curves_draw_raw_and_average_per_cell_with_chance_line():
     series = {"rnn": (steps, [1.0] * 2000), "lstm": (steps, list(np.linspace(1, 0.01, 2000)))}
     fig = figures.metric_curves(series, title="Loss", x_title="step", y_title="loss", cell_names=NAMES,
                                 reference=0.5, reference_label="chance", log_y=True)
+    fig = fig.validated()  # Plotly checks every property
     assert len(fig.data) == 4
     averages = [trace for trace in fig.data if trace.showlegend is not False]
     assert [trace.name for trace in averages] == ["RNN", "LSTM"]
@@ -46,6 +51,7 @@ def test_gradient_through_time_is_log_scaled_with_faint_earlier_and_cell_state_l
     fig = figures.gradient_through_time(latest, earlier=earlier, cell_state=cell_state, title="g", x_title="t",
                                         y_title="norm", cell_names=NAMES, step_label="step {step}",
                                         cell_state_label="cell")
+    fig = fig.validated()  # Plotly checks every property
     assert fig.layout.yaxis.type == "log"
     assert [trace.name for trace in fig.data] == ["RNN · step 0", "RNN · step 100", "LSTM · step 100", "LSTM · cell"]
     assert fig.data[0].opacity < 1 and fig.data[0].y[-1] is None  # a zero cannot sit on a log axis
@@ -55,11 +61,13 @@ def test_gradient_through_time_is_log_scaled_with_faint_earlier_and_cell_state_l
 def test_gate_heatmap_is_units_by_time_in_the_gates_color():
     values = np.arange(12).reshape(4, 3) / 12  # (seq_len 4, hidden 3)
     fig = figures.gate_heatmap(values, "forget", title="f", x_title="t", y_title="unit")
+    fig = fig.validated()  # Plotly checks every property
     heat = fig.data[0]
     assert np.asarray(heat.z).shape == (3, 4)
     np.testing.assert_allclose(np.asarray(heat.z), values.T)
     assert heat.colorscale[-1][1] == GATE_COLORS["forget"] and (heat.zmin, heat.zmax) == (0, 1)
     signed = figures.gate_heatmap(values * 2 - 1, "hidden", title="h", x_title="t", y_title="unit", signed=True)
+    signed = signed.validated()  # Plotly checks every property
     assert (signed.data[0].zmin, signed.data[0].zmax) == (-1, 1)
 
 
@@ -67,6 +75,7 @@ def test_saturation_bars_low_and_high_per_gate():
     saturation = {"lstm": {"forget": [0.1, 0.6], "input": [0.0, 0.2]}, "rnn": {"hidden": [0.3, 0.4]}}
     fig = figures.saturation_bars(saturation, title="s", x_title="share", low_label="<0.1", high_label=">0.9",
                                   cell_names=NAMES, gate_names={"forget": "f", "input": "i", "hidden": "h"})
+    fig = fig.validated()  # Plotly checks every property
     low, high = fig.data
     assert list(low.y) == ["LSTM · f", "LSTM · i", "RNN · h"]
     assert list(low.x) == [0.1, 0.0, 0.3] and list(high.x) == [0.6, 0.2, 0.4]
@@ -76,10 +85,12 @@ def test_saturation_bars_low_and_high_per_gate():
 def test_keep_product_and_gradient_norms():
     fig = figures.keep_product({"lstm": (10, [0.9, 0.81, 0.0])}, title="p", x_title="t", y_title="∏",
                                names={"lstm": "∏ f"})
+    fig = fig.validated()  # Plotly checks every property
     assert fig.data[0].line.color == GATE_COLORS["forget"] and list(fig.data[0].y) == [0.9, 0.81, None]
     fig = figures.gradient_norms({"rnn": ([1, 2, 3], [5.0, 0.5, float("inf")], [1.0, 0.5, float("inf")])},
                                  title="n", x_title="step", y_title="norm", cell_names=NAMES,
                                  before_label="before", after_label="after", threshold=1.0, threshold_label="max")
+    fig = fig.validated()  # Plotly checks every property
     before, after = fig.data
     assert list(before.y) == [5.0, 0.5, None] and list(after.y) == [1.0, 0.5, None]
     assert fig.layout.shapes[0].y0 == 1.0 and fig.layout.yaxis.type == "log"
