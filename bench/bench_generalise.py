@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+from core.classifier import settings  # noqa: E402
 from core.classifier.training import TrainingConfig, train_classifier  # noqa: E402
 from core.textdata.dataset import LabeledTexts  # noqa: E402
 from core.textdata.loading import read_path  # noqa: E402
@@ -57,6 +58,18 @@ CONFIGS: dict[str, dict] = {
     "subwords_bigrams": {"subword_buckets": None, "bigram_buckets": None},
     "subwords_e12": {"subword_buckets": None, "epochs": 12, "patience": 4},
     "subwords_min1": {"subword_buckets": None, "min_freq": 1},
+    "steps600": {"_MIN_STEPS": 600},
+    "steps1000": {"_MIN_STEPS": 1000},
+    "steps600_p150": {"_MIN_STEPS": 600, "_PATIENCE_STEPS": 150},
+    "steps1000_p200": {"_MIN_STEPS": 1000, "_PATIENCE_STEPS": 200},
+    "wide": {"wide": True},
+    "wide_steps600": {"wide": True, "_MIN_STEPS": 600},
+    "wide_steps1000_p200": {"wide": True, "_MIN_STEPS": 1000, "_PATIENCE_STEPS": 200},
+    "wide_steps1500_p300": {"wide": True, "_MIN_STEPS": 1500, "_PATIENCE_STEPS": 300},
+    "wide_bigrams_steps1000_p200": {"wide": True, "bigram_buckets": None, "_MIN_STEPS": 1000,
+                                    "_PATIENCE_STEPS": 200},
+    "wide_subwords_steps1000_p200": {"wide": True, "subword_buckets": None, "_MIN_STEPS": 1000,
+                                     "_PATIENCE_STEPS": 200},
 }
 
 
@@ -95,8 +108,21 @@ TASKS = ("zh-short", "zh-small", "en-short", "en-small", "mixed-4")
 
 
 def run(task: str, data: LabeledTexts, name: str, seed: int, baseline: bool) -> dict:
+    overrides = {key: value for key, value in CONFIGS[name].items() if not key.startswith("_")}
+    schedule = {key[1:]: value for key, value in CONFIGS[name].items() if key.startswith("_")}
+    saved = {key: getattr(settings, key) for key in schedule}
+    for key, value in schedule.items():  # module constants of the automatic schedule (settings.suggest_epochs)
+        setattr(settings, key, value)
+    try:
+        return _run(task, data, name, seed, baseline, overrides)
+    finally:
+        for key, value in saved.items():
+            setattr(settings, key, value)
+
+
+def _run(task: str, data: LabeledTexts, name: str, seed: int, baseline: bool, overrides: dict) -> dict:
     config = replace(TrainingConfig(epochs=None, patience=None, num_threads=1, device="cpu", seed=seed,
-                                    baseline=baseline), **CONFIGS[name])
+                                    baseline=baseline), **overrides)
     started = time.perf_counter()
     result = train_classifier(data, config)
     row = {"task": task, "config": name, "seed": seed, "accuracy": result.metrics.val_accuracy,

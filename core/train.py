@@ -102,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="rows of hashed character 2-4-gram embeddings added to each token's, so unseen words "
                              "are not all <unk> (0: none; auto: twice the distinct n-grams of the training tokens, "
                              "at most 50,000)")
+    parser.add_argument("--wide", action=argparse.BooleanOptionalAction, default=defaults.wide,
+                        help="the linear layer also reads the mean of the input vectors (a bag of embeddings "
+                             "beside the recurrent features)")
     parser.add_argument("--epochs", type=int, default=None,
                         help="passes over the training texts (without it: enough for about 300 steps, 6 to 30)")
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size, help="texts per step")

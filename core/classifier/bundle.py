@@ -212,13 +212,14 @@ def _parse_description(config_json: bytes) -> dict:
         raise _invalid(f"unsupported bundle version {raw.get('version')!r}")
     model_fields = raw.get("model")
     if isinstance(model_fields, dict):
-        # bundles saved before pair embeddings, embedding dropout and character n-grams existed
-        model_fields = {"bigram_buckets": 0, "embedding_dropout": 0.0, "subword_buckets": 0, **model_fields}
+        # bundles saved before pair embeddings, embedding dropout, character n-grams and the wide path existed
+        model_fields = {"bigram_buckets": 0, "embedding_dropout": 0.0, "subword_buckets": 0, "wide": False,
+                        **model_fields}
     if not isinstance(model_fields, dict) or set(model_fields) != set(ClassifierConfig.__dataclass_fields__):
         raise _invalid("the 'model' section does not list the classifier's settings")
     types = {"vocab_size": int, "num_classes": int, "cell": str, "bidirectional": bool, "num_layers": int,
              "embed_size": int, "hidden_size": int, "dropout": (int, float), "pooling": str, "bigram_buckets": int,
-             "embedding_dropout": (int, float), "subword_buckets": int}
+             "embedding_dropout": (int, float), "subword_buckets": int, "wide": bool}
     for name, kind in types.items():
         value = model_fields[name]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):

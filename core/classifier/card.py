@@ -82,7 +82,8 @@ def model_card(bundle) -> str:
         f"→ linear ({config.num_classes} classes); dropout {config.dropout}"
         + (f"; each token's embedding plus the mean of its character 2–4-gram embeddings "
            f"({config.subword_buckets} hashed rows)" if config.subword_buckets else "")
-        + (f"; token-pair embeddings ({config.bigram_buckets} hashed rows)" if config.bigram_buckets else "") + ".",
+        + (f"; token-pair embeddings ({config.bigram_buckets} hashed rows)" if config.bigram_buckets else "")
+        + ("; the linear layer also reads the mean of the input vectors (wide path)" if config.wide else "") + ".",
         "",
         "## Use it",
         "",

@@ -30,6 +30,7 @@ class ClassifierConfig:
     bigram_buckets: int = 0  # hashed (previous, current) token-pair embeddings added to each token's; 0: none
     embedding_dropout: float = 0.0  # dropout on the input vectors (token + pair embeddings) while training
     subword_buckets: int = 0  # rows of hashed character n-gram embeddings (row 0: padding); 0: none
+    wide: bool = False  # the linear layer also reads the mean of the input vectors (a bag of embeddings)
 
     def __post_init__(self):
         if self.cell not in CELLS:
@@ -50,6 +51,8 @@ class ClassifierConfig:
             raise ValueError(f"bigram_buckets must be an integer >= 0, got {self.bigram_buckets!r}")
         if not isinstance(self.subword_buckets, int) or self.subword_buckets < 0 or self.subword_buckets == 1:
             raise ValueError(f"subword_buckets must be 0 or an integer >= 2, got {self.subword_buckets!r}")
+        if not isinstance(self.wide, bool):
+            raise ValueError(f"wide must be True or False, got {self.wide!r}")
 
     @property
     def num_directions(self) -> int:
@@ -77,6 +80,7 @@ class TextClassifier(nn.Module):
         o_t = \mathrm{RNN}(e_1 \dots e_T)_t
         = [\overrightarrow{h}_t ; \overleftarrow{h}_t], \qquad
         \text{logits} = W\,\mathrm{dropout}(\mathrm{pool}(o_1 \dots o_T)) + b
+        \;\Big[ + U\,\frac{1}{T} \sum_{t=1}^{T} e_t \Big]_{\text{wide}}
 
     The second term (``bigram_buckets`` = K > 0, P a large prime, x_0 = <pad>) gives every pair of neighbouring
     tokens its own vector, hashed into K rows: for Chinese, read one character at a time, the pair is often the
@@ -87,6 +91,12 @@ class TextClassifier(nn.Module):
     token t's character 2–4-grams (core.textdata.subwords; empty for a one-character token, so the term is 0). A
     word the vocabulary lacks reads as ``<unk>`` plus its n-grams, so "freee" and "winner!!" still look like
     "free" and "winner"; word dropout trains exactly that reading.
+
+    The bracketed term (``wide``) is fastText's bag of embeddings beside the recurrent features: U (C x E, no
+    bias, starting at zero) reads the mean of the text's input vectors, the same :math:`e_t` the recurrent layer
+    reads. It is a linear model of which tokens occur, which a small training set teaches in a few steps; the
+    recurrent path adds what order and context say. Explanations (``forward_embedded``) include both paths, and
+    the gate traces show the recurrent one.
 
     Padding is never read: on CUDA the recurrent layer runs over a *packed* sequence
     (``pack_padded_sequence(..., enforce_sorted=False)``); elsewhere each direction runs over the
@@ -106,7 +116,8 @@ class TextClassifier(nn.Module):
     D = 2 if bidirectional else 1, C = num_classes):
         - token_ids: (N, L) int64, padded with 0; lengths: (N,) int64, every length >= 1
         - subword_ids: (N, L, S) int64 n-gram buckets per token, padded with 0 (S = most n-grams of a token)
-        - embedded: (N, L, E); outputs: (N, L, D*H); pooled: (N, D*H), (N, 2*D*H) for max_mean; logits: (N, C)
+        - embedded: (N, L, E); outputs: (N, L, D*H); pooled: (N, D*H), (N, 2*D*H) for max_mean; bag: (N, E);
+          logits: (N, C)
 
     Attributes:
         embedding: ``nn.Embedding(vocab_size, embed_size, padding_idx=0)`` (row 0 stays zero)
@@ -116,6 +127,7 @@ class TextClassifier(nn.Module):
         rnn: ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` with ``batch_first=True``; ``core.trace.trace``
             re-runs it step by step for the gate heatmaps
         classifier: ``nn.Linear(pooled size, C)``
+        wide: ``nn.Linear(E, C, bias=False)`` when ``wide`` (U above)
     """
 
     def __init__(self, config: ClassifierConfig):
@@ -141,6 +153,11 @@ class TextClassifier(nn.Module):
             # text with few multi-character tokens (Chinese) the model is then nearly the one without them.
             # Mean over a token's n-grams; bucket 0 (padding) is left out of the mean and never trained.
             self.subwords = nn.EmbeddingBag(config.subword_buckets, config.embed_size, mode="mean", padding_idx=0)
+        if config.wide:
+            # Starts at zero: the first steps are the recurrent model's, and the bag's weights grow only as far as
+            # they help. Made after every other layer, so they all start as they would without it.
+            self.wide = nn.Linear(config.embed_size, config.num_classes, bias=False)
+            nn.init.zeros_(self.wide.weight)
 
     def forward(self, token_ids: Tensor, lengths: Tensor, subword_ids: Tensor | None = None) -> Tensor:
         """Logits (N, C) for padded token ids (N, L), their lengths (N,) and, when the model has an n-gram
@@ -164,7 +181,16 @@ class TextClassifier(nn.Module):
 
     def forward_embedded(self, embedded: Tensor, lengths: Tensor) -> Tensor:
         """Logits from embeddings (N, L, E): the entry point attribution methods differentiate."""
-        return self.classifier(self.dropout(self.features(embedded, lengths)))  # (N, C)
+        logits = self.classifier(self.dropout(self.features(embedded, lengths)))  # (N, C)
+        if self.config.wide:
+            logits = logits + self.wide(self.bag(embedded, lengths))
+        return logits
+
+    def bag(self, embedded: Tensor, lengths: Tensor) -> Tensor:
+        """Mean of each text's input vectors over its real tokens (N, E): what the wide path reads."""
+        lengths = lengths.to(embedded.device)
+        mask = torch.arange(embedded.shape[1], device=embedded.device)[None, :] < lengths[:, None]  # (N, L)
+        return (embedded * mask[..., None]).sum(dim=1) / lengths[:, None].to(embedded.dtype)  # (N, E)
 
     def features(self, embedded: Tensor, lengths: Tensor, packed: bool | None = None) -> Tensor:
         """Pooled recurrent features (N, D*H), or (N, 2*D*H) for "max_mean", before dropout and the linear layer.
@@ -243,4 +269,5 @@ def count_parameters(config: ClassifierConfig) -> int:
         layer_input = config.embed_size if layer == 0 else config.feature_size
         per_direction = gates * config.hidden_size * (layer_input + config.hidden_size + 2)
         total += per_direction * config.num_directions
-    return total + config.pooled_size * config.num_classes + config.num_classes
+    wide = config.embed_size * config.num_classes if config.wide else 0
+    return total + config.pooled_size * config.num_classes + config.num_classes + wide

@@ -289,6 +289,33 @@ def test_ngram_embeddings_round_trip_and_older_bundles_without_them_load(bundle)
     assert load_bundle(edited_config(bundle, older)).config.subword_buckets == 0
 
 
+def test_wide_path_round_trips_and_older_bundles_without_it_load(bundle):
+    torch.manual_seed(5)
+    config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,
+                              wide=True)
+    wide = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=bundle.vocabulary,
+                            label_names=bundle.label_names, tokenizer=Tokenizer(), max_length=5)
+    with torch.no_grad():
+        wide.model.wide.weight.normal_()  # a trained-looking wide path, not the zeros it starts with
+    data = save_bundle(wide)
+    loaded = load_bundle(data)
+    assert loaded.config.wide is True
+    torch.testing.assert_close(loaded.model.wide.weight, wide.model.wide.weight, rtol=0, atol=0)
+    np.testing.assert_array_equal(predict_many(loaded, TEXTS), predict_many(wide, TEXTS))
+    assert "wide path" in zipfile.ZipFile(io.BytesIO(data)).read(CARD_FILE).decode()
+
+    def older(description):
+        del description["model"]["wide"]  # saved before the field existed
+
+    assert load_bundle(edited_config(bundle, older)).config.wide is False
+
+    def mistyped(description):
+        description["model"]["wide"] = 1
+
+    with pytest.raises(BundleError):
+        load_bundle(edited_config(bundle, mistyped))
+
+
 def test_max_mean_pooling_and_embedding_dropout_round_trip_and_older_bundles_load(bundle):
     torch.manual_seed(2)
     config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,

@@ -13,15 +13,18 @@ from core.textdata.tokenize import UNK, Tokenizer, Vocabulary
 TEXT = "Win a FREE prize now, call 0800!"
 
 
-def make_bundle(cell="lstm", pooling="max", bidirectional=True, num_layers=1, dtype=torch.float32, seed=0):
+def make_bundle(cell="lstm", pooling="max", bidirectional=True, num_layers=1, dtype=torch.float32, seed=0,
+                wide=False):
     torch.manual_seed(seed)
     vocabulary = Vocabulary.build([Tokenizer()(TEXT), ["lunch", "see", "you"]])
     config = ClassifierConfig(vocab_size=len(vocabulary), num_classes=3, cell=cell, bidirectional=bidirectional,
-                              num_layers=num_layers, embed_size=8, hidden_size=6, pooling=pooling)
+                              num_layers=num_layers, embed_size=8, hidden_size=6, pooling=pooling, wide=wide)
     model = TextClassifier(config).to(dtype).eval()
     with torch.no_grad():
         model.embedding.weight.mul_(3.0)  # bigger inputs and outputs: attributions well away from zero
         model.classifier.weight.mul_(10.0)
+        if wide:
+            model.wide.weight.normal_()  # as if trained, not the zeros it starts with
     return ClassifierBundle(model=model, vocabulary=vocabulary, label_names=["ham", "spam", "scam"],
                             tokenizer=Tokenizer(), max_length=20)
 
@@ -38,6 +41,15 @@ def test_integrated_gradients_are_complete(cell, pooling):
     magnitude = np.abs(attribution.scores).sum()
     assert magnitude > 0.5
     assert abs(attribution.scores.sum() - gap) < tolerance * magnitude
+
+
+def test_integrated_gradients_are_complete_with_the_wide_path_and_include_it():
+    wide = make_bundle("lstm", "mean", wide=True)
+    attribution = integrated_gradients(wide, TEXT, target="spam", steps=48)
+    gap = attribution.output - attribution.baseline_output
+    assert abs(attribution.scores.sum() - gap) < 1e-4 * np.abs(attribution.scores).sum()
+    recurrent_only = integrated_gradients(make_bundle("lstm", "mean"), TEXT, target="spam", steps=48)
+    assert not np.allclose(attribution.scores, recurrent_only.scores)  # the bag's share is in the scores
 
 
 def test_attribution_output_is_the_target_log_odds():

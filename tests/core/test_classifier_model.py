@@ -105,7 +105,7 @@ def test_padding_row_is_zero_and_parameter_count_formula():
 
 @pytest.mark.parametrize("bad", [{"cell": "transformer"}, {"pooling": "sum"}, {"num_classes": 1},
                                  {"hidden_size": 0}, {"dropout": 1.0}, {"vocab_size": 1},
-                                 {"embedding_dropout": 1.0}, {"embedding_dropout": -0.1}])
+                                 {"embedding_dropout": 1.0}, {"embedding_dropout": -0.1}, {"wide": 1}])
 def test_config_rejects_bad_settings(bad):
     settings = {"vocab_size": 10, "num_classes": 2} | bad
     with pytest.raises(ValueError):
@@ -220,3 +220,35 @@ def test_the_ngram_table_leaves_every_other_weight_as_it_would_start_without_it(
     assert set(with_grams) - set(plain) == {"subwords.weight"}
     for name, tensor in plain.items():
         torch.testing.assert_close(with_grams[name], tensor, rtol=0, atol=0)
+
+
+def test_wide_path_adds_a_linear_read_of_the_mean_input_vector():
+    """logits = recurrent logits + U * (mean of the real tokens' input vectors), computed by hand."""
+    torch.manual_seed(0)
+    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5, wide=True)
+    model = TextClassifier(config).eval()
+    assert count_parameters(config) == sum(p.numel() for p in model.parameters())
+    assert torch.count_nonzero(model.wide.weight) == 0  # starts as the recurrent model alone
+    with torch.no_grad():
+        model.wide.weight.normal_()
+    token_ids, lengths = collate([[5, 6, 7], [8, 9]], [0, 1])  # (2, 3), the second text padded
+    embedded = model.embedding(token_ids)  # (2, 3, 6)
+    recurrent = model.classifier(model.features(embedded, lengths))
+    bags = torch.stack([embedded[0, :3].mean(dim=0), embedded[1, :2].mean(dim=0)])  # padding left out
+    expected = recurrent + bags @ model.wide.weight.T
+    torch.testing.assert_close(model(token_ids, lengths), expected)
+    assert not torch.allclose(expected, recurrent)
+    # the same text alone gives the same logits as in the padded batch
+    torch.testing.assert_close(model(torch.tensor([[8, 9]]), torch.tensor([2])), expected[1:], rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_the_wide_path_leaves_every_other_weight_as_it_would_start_without_it():
+    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5, subword_buckets=19)
+    torch.manual_seed(4)
+    plain = TextClassifier(config).state_dict()
+    torch.manual_seed(4)
+    wide = TextClassifier(ClassifierConfig(**{**config.to_dict(), "wide": True})).state_dict()
+    assert set(wide) - set(plain) == {"wide.weight"}
+    for name, tensor in plain.items():
+        torch.testing.assert_close(wide[name], tensor, rtol=0, atol=0)

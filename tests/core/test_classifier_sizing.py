@@ -22,12 +22,12 @@ def test_token_counts_tokenize_as_training_does():
 @pytest.mark.parametrize("validation_fraction", [0.2, 0.5])
 def test_the_planned_model_bounds_the_model_training_builds(validation_fraction):
     data = synthetic(count=200)
-    config = TrainingConfig(min_freq=1, validation_fraction=validation_fraction, pooling="max_mean")
+    config = TrainingConfig(min_freq=1, validation_fraction=validation_fraction, pooling="max_mean", wide=True)
     planned, vocabulary = largest_model(token_counts(data.texts, config.lowercase), len(data.classes), config)
     prepared = prepare_data(data, min_freq=1, validation_fraction=validation_fraction)
     built = classifier_config(config, prepared)
     assert set(prepared.vocabulary.tokens) <= set(vocabulary.tokens)  # the training texts are part of the file
-    assert count_parameters(built) <= count_parameters(planned)
+    assert count_parameters(built) <= count_parameters(planned) and built.wide and planned.wide
     assert count_parameters(planned) == sum(p.numel() for p in TextClassifier(planned).parameters())
 
 

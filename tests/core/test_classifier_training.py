@@ -158,6 +158,18 @@ def test_automatic_epochs_give_small_datasets_enough_steps():
     assert plan_epochs(TrainingConfig(epochs=4, patience=1), train_size=256) == (4, 1)
 
 
+def test_patience_in_steps_follows_the_steps_an_epoch_has(monkeypatch):
+    """With `PATIENCE_STEPS` set, patience is that many steps rounded up to whole epochs (2 to all of them)."""
+    from core.classifier import settings
+
+    monkeypatch.setattr(settings, "PATIENCE_STEPS", 200)
+    assert suggest_epochs(train_size=1600, batch_size=32) == (6, 4)  # 50 steps an epoch: 200 steps = 4 epochs
+    assert suggest_epochs(train_size=4460, batch_size=32) == (6, 2)  # 140 steps an epoch: at least 2 epochs
+    assert suggest_epochs(train_size=96, batch_size=32) == (30, 30)  # 3 steps an epoch: never past the last one
+    assert plan_epochs(TrainingConfig(epochs=None, patience=None), train_size=1600) == (6, 4)
+    assert plan_epochs(TrainingConfig(epochs=10, patience=None), train_size=1600) == (10, 2)  # typed epochs
+
+
 def test_automatic_epochs_learn_the_english_demo_data():
     data = LabeledTexts.from_table(read_path(ROOT / "assets" / "demo" / "demo_en.csv"), "text", "label")
     config = TrainingConfig(epochs=None, patience=None, device="cpu", num_threads=1)

@@ -108,14 +108,15 @@ def test_help_shows_defaults_and_only_formats_it_reads(capsys):
     assert "xlsx" not in text.lower()
 
 
-def test_max_vocabulary_and_lowercase_reach_the_model(data_file, tmp_path, capsys):
+def test_max_vocabulary_lowercase_and_the_wide_path_reach_the_model(data_file, tmp_path, capsys):
     code = main([str(data_file), "--epochs", "1", "--hidden", "8", "--embed", "8", "--min-freq", "1",
-                 "--max-vocab", "12", "--no-lowercase", "--no-baseline", "--device", "cpu", "--out", str(tmp_path)])
+                 "--max-vocab", "12", "--no-lowercase", "--no-baseline", "--wide", "--device", "cpu", "--out",
+                 str(tmp_path)])
     assert code == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["vocab_size"] == 12 and "baseline_accuracy" not in summary
     bundle = load_bundle((tmp_path / "rnn-explorer-classifier.zip").read_bytes())
-    assert len(bundle.vocabulary) == 12 and not bundle.tokenizer.lowercase
+    assert len(bundle.vocabulary) == 12 and not bundle.tokenizer.lowercase and bundle.config.wide
     assert bundle.tokenizer("Clean") == ["Clean"]
 
 
