@@ -14,6 +14,8 @@ import functools
 from collections.abc import Callable
 
 import plotly.graph_objects as go
+
+from core.figures.plain import PlainFigure
 import streamlit as st
 
 from pages.kit.layout import scroll_width
@@ -72,7 +74,7 @@ def cached_figures(max_entries: int) -> Callable:
 def minimum_width(figure) -> int:
     """The width (px) below which ``figure``'s labels would run into each other: its builder writes it into
     ``layout.meta["min_width"]`` (core/figures), 0 when it reads at any width."""
-    meta = (figure.to_dict().get("layout", {}).get("meta") if isinstance(figure, FrozenFigure)
+    meta = (figure.to_dict().get("layout", {}).get("meta") if isinstance(figure, (FrozenFigure, PlainFigure))
             else figure.layout.meta)
     return int(meta.get("min_width", 0)) if isinstance(meta, dict) else 0
 
