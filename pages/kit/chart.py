@@ -14,9 +14,9 @@ import functools
 from collections.abc import Callable
 
 import plotly.graph_objects as go
+import streamlit as st
 
 from core.figures.plain import PlainFigure
-import streamlit as st
 
 from pages.kit.layout import scroll_width
 
