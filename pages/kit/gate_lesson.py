@@ -24,7 +24,7 @@ from core.figures.gates import gate_heatmaps_figure, token_gate_bars_figure
 from pages.kit.chart import cached_figures, chart
 from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
-from pages.kit.layout import agreement, deeper, formula_block, how_to_read, page_header
+from pages.kit.layout import agreement, deeper, formula_group, how_to_read, page_header
 from pages.kit.lesson_controls import sentence_controls, step_slider
 from pages.kit.messages import run_or_stop, truncated, untrained
 from pages.kit.presenter import FIGURE_HEIGHT, folded, formula_area, inside, key_area, key_view, presenting
@@ -128,8 +128,7 @@ def _step_view(spec: GateLesson, lesson: Any, sentence: str, seed: int, trained:
     how_to_read(t.format("cell_how", hidden=spec.hidden_size, input_size=spec.input_size))
 
     st.subheader(t["equations_title"])
-    for equation in spec.equations:
-        formula_block(equation)
+    formula_group(spec.equations)
     st.markdown(t["equations_text"])
     with deeper():
         agreement(lesson.max_abs_diff, spec.reference)
@@ -161,9 +160,7 @@ def _step_formulas(spec: GateLesson, t, lesson: Any, step: int, area) -> None:
         equations = spec.step_equations(lesson, step)
         for tab, name in zip(st.tabs([t["gate_names"][name] for name in spec.gates]), spec.gates):
             with tab:
-                if not presenting():
-                    st.markdown(t["step_explain"][name])
                 # On a projector only the gate's own line, so it fits beside the cell; the products W·x and
                 # W·h that lead to it are shown in the ordinary layout only.
-                for line in equations[name][-1:] if presenting() else equations[name]:
-                    formula_block(line)
+                formula_group(equations[name][-1:] if presenting() else equations[name],
+                              heading=None if presenting() else t["step_explain"][name])

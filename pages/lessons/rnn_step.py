@@ -15,7 +15,8 @@ from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
 from pages.kit.lesson_controls import sentence_controls, step_slider
-from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read, page_header
+from pages.kit.layout import (agreement, deeper, device_note, formula_block, formula_group, how_to_read,
+                              page_header)
 from pages.kit.messages import run_or_stop, truncated, untrained
 from pages.kit.presenter import folded, formula_area, inside, key_area, key_view, presenting
 from pages.kit.trained_switch import default_sentence, model_card, show_verb_evidence, trained_switch
@@ -128,14 +129,10 @@ def step_view(lesson: RNNStepLesson, sentence: str, seed: int, trained: bool) ->
                                  previous=step - 1))
         for heading, names in sections:
             if heading in key_sections:
-                st.markdown(f"**{t[heading]}**")
-                for name in names:
-                    formula_block(equations[name])
+                formula_group([equations[name] for name in names], heading=f"**{t[heading]}**")
     for heading, names in sections:
         if heading not in key_sections:
-            st.markdown(f"**{t[heading]}**")
-            for name in names:
-                formula_block(equations[name])
+            formula_group([equations[name] for name in names], heading=f"**{t[heading]}**")
     chart(terms, "rnn_step.terms")
     how_to_read(t.format("step_figure_how", hidden=CONFIG.hidden_size, outputs=CONFIG.output_size))
 

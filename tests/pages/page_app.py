@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Callable
 
 from streamlit.testing.v1 import AppTest
 
 from pages.kit.registry import BY_NAME
+
+DISPLAY_MATH = re.compile(r"\$\$\n(.*?)\n\$\$", re.S)  # one displayed equation inside a Markdown element
 
 
 
@@ -26,8 +29,10 @@ def page_opener(name: str, timeout: float = 30) -> Callable[[str], AppTest]:
 
 
 def latex(app: AppTest) -> str:
-    """Every displayed equation of the page, one per line."""
-    return "\n".join(block.value for block in app.latex)
+    """Every displayed equation of the page, one per line: ``st.latex`` blocks and the ``$$ … $$`` blocks of
+    grouped formulas (pages.kit.layout.formula_group, one Markdown element)."""
+    grouped = [block for element in app.markdown for block in DISPLAY_MATH.findall(element.value)]
+    return "\n".join([block.value for block in app.latex] + grouped)
 
 
 def chart_specs(app: AppTest) -> list[dict]:
