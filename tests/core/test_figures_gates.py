@@ -27,7 +27,7 @@ def tiny_diagram() -> Diagram:
 def test_diagram_frames_show_each_step():
     vectors = {"forget": RNG.uniform(0, 1, (5, 4)), "cell": RNG.normal(size=(5, 3))}
     names = [str(step) for step in range(1, 6)]
-    figure = diagram_figure(tiny_diagram(), vectors, names, [f"title {name}" for name in names], PLAYER)
+    figure = diagram_figure(tiny_diagram(), vectors, names, [f"title {name}" for name in names], PLAYER).validated()
     assert [frame.name for frame in figure.frames] == names
     for step, frame in enumerate(figure.frames):
         colors = np.asarray(frame.data[0].marker.color)
@@ -69,7 +69,7 @@ def test_players_open_at_the_chosen_step_with_labelled_ticks():
     assert [tick.label for tick in bars.layout.sliders[0].steps] == ["1 · a", "2 · b", "3 · c"]
     assert list(bars.layout.sliders[0].steps[1].args[0]) == ["2"]  # the labels do not rename the frames
     vectors = {"forget": RNG.uniform(0, 1, (3, 4)), "cell": RNG.normal(size=(3, 4))}
-    diagram = diagram_figure(tiny_diagram(), vectors, ["1", "2", "3"], ["one", "two", "three"], PLAYER, step=3)
+    diagram = diagram_figure(tiny_diagram(), vectors, ["1", "2", "3"], ["one", "two", "three"], PLAYER, step=3).validated()
     assert diagram.layout.title.text == "three" and diagram.layout.sliders[0].active == 2
     shown = np.concatenate([vectors["forget"][2], vectors["cell"][2]])
     np.testing.assert_allclose(diagram.data[0].marker.color, shown)
