@@ -120,8 +120,9 @@ def _outputs(run: ArchitectureRun, emitted: np.ndarray, labels: ArchitectureLabe
 
 def _outline(column: int, first_row: int, stop_row: int) -> dict:
     left, right, top, bottom = column - 0.5, column + 0.5, first_row - 0.5, stop_row - 0.5
-    return {"type": "scatter", "yaxis": "y2", "x": [left, right, right, left, left], "y": [top, top, bottom, bottom, top],
-            "mode": "lines", "line": {"color": HIGHLIGHT_COLOR, "width": 4}, "hoverinfo": "skip"}
+    return {"type": "scatter", "yaxis": "y2", "x": [left, right, right, left, left],
+            "y": [top, top, bottom, bottom, top], "mode": "lines", "line": {"color": HIGHLIGHT_COLOR, "width": 4},
+            "hoverinfo": "skip"}
 
 
 def _inputs(run: ArchitectureRun, column_names: list[str]) -> dict:

@@ -169,7 +169,7 @@ def _frame_traces(k: int, grad_hidden: np.ndarray, norms: np.ndarray, terms: np.
 
 
 def _matrix_heatmap(matrix: np.ndarray, labels: BackwardLabels, symbol: str) -> dict:
-    """A hidden × hidden matrix with its values printed in the cells (up to 6 × 6: larger ones would be unreadable)."""
+    """A hidden × hidden matrix with its values printed in the cells (up to 6 × 6: larger would be unreadable)."""
     size = matrix.shape[0]
     heatmap = {
         "type": "heatmap", "z": matrix, "x": np.arange(1, size + 1), "y": np.arange(1, size + 1),

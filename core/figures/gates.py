@@ -133,6 +133,7 @@ def gate_heatmaps_figure(
             "colorscale": gate_colorscale(name) if sigmoid else colorscale(DIVERGING), "showscale": False,
             "hovertemplate": f"{titles[name]}<br>%{{x}}, %{{y}}: %{{z:{HOVER_DIGITS}}}<extra></extra>",
         }, row=row, col=1))
-    layout = {**grid.layout, "height": 60 + height_per_gate * len(names), "margin": {"l": 10, "r": 10, "t": 40, "b": 10}}
+    layout = {**grid.layout, "height": 60 + height_per_gate * len(names),
+              "margin": {"l": 10, "r": 10, "t": 40, "b": 10}}
     return PlainFigure(traces, layout)
 

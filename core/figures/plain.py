@@ -115,9 +115,10 @@ class Subplots:
         return self.layout[self.axes[(row, col)][1]]
 
 
-def subplots(rows: int, cols: int, titles: Sequence[str] | None = None, *, colspans: Sequence[Sequence[int | None]] | None = None,
-             row_heights: Sequence[float] | None = None, horizontal_spacing: float | None = None,
-             vertical_spacing: float | None = None, shared_xaxes: bool = False) -> Subplots:
+def subplots(rows: int, cols: int, titles: Sequence[str] | None = None, *,
+             colspans: Sequence[Sequence[int | None]] | None = None, row_heights: Sequence[float] | None = None,
+             horizontal_spacing: float | None = None, vertical_spacing: float | None = None,
+             shared_xaxes: bool = False) -> Subplots:
     """The layout ``make_subplots(rows, cols, subplot_titles=titles, ...)`` writes, without building a figure.
 
     ``colspans[r][c]`` is the column span of the cell starting at (r, c), ``None`` for a cell another one spans
@@ -126,7 +127,8 @@ def subplots(rows: int, cols: int, titles: Sequence[str] | None = None, *, colsp
     """
     colspans = colspans or [[1] * cols for _ in range(rows)]
     horizontal = 0.2 / cols if horizontal_spacing is None else horizontal_spacing
-    vertical = (0.5 if titles is not None else 0.3) / rows if vertical_spacing is None else vertical_spacing  # titles need room
+    # plotly leaves more room between rows when they have titles (even empty ones)
+    vertical = (0.5 if titles is not None else 0.3) / rows if vertical_spacing is None else vertical_spacing
     widths = [(1.0 - horizontal * (cols - 1)) / cols] * cols
     if row_heights is None:
         heights = [(1.0 - vertical * (rows - 1)) / rows] * rows

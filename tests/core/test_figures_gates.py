@@ -69,7 +69,8 @@ def test_players_open_at_the_chosen_step_with_labelled_ticks():
     assert [tick.label for tick in bars.layout.sliders[0].steps] == ["1 · a", "2 · b", "3 · c"]
     assert list(bars.layout.sliders[0].steps[1].args[0]) == ["2"]  # the labels do not rename the frames
     vectors = {"forget": RNG.uniform(0, 1, (3, 4)), "cell": RNG.normal(size=(3, 4))}
-    diagram = diagram_figure(tiny_diagram(), vectors, ["1", "2", "3"], ["one", "two", "three"], PLAYER, step=3).validated()
+    diagram = diagram_figure(tiny_diagram(), vectors, ["1", "2", "3"], ["one", "two", "three"], PLAYER,
+                             step=3).validated()
     assert diagram.layout.title.text == "three" and diagram.layout.sliders[0].active == 2
     shown = np.concatenate([vectors["forget"][2], vectors["cell"][2]])
     np.testing.assert_allclose(diagram.data[0].marker.color, shown)
