@@ -6,6 +6,8 @@ bidirectional runs stack the forward band over the backward band, so each column
 Top row: what the network emits and with what softmax probability.
 One Plotly frame per ``Reveal``: the frame fills the state that step computed and outlines it, so Play / Pause /
 scrub replay the run in the browser. Every text is escaped: tokens are the learner's own input.
+Written as Plotly's JSON (:class:`core.figures.plain.PlainFigure`, validated in the tests): a new sentence rebuilds
+every frame, and validating them cost far more than the model.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
 from core.escape import plotly_text
+from core.figures.plain import PlainFigure, colorscale
 from core.figures.player import PlayerLabels, add_time_player
 from core.figures.style import DIVERGING, GATE_COLORS
 from core.lessons.architectures import ArchitectureRun
@@ -38,7 +40,7 @@ class ArchitectureLabels:
     player: PlayerLabels  # its step prefix names a frame ("frame ")
 
 
-def architecture_figure(run: ArchitectureRun, labels: ArchitectureLabels) -> go.Figure:
+def architecture_figure(run: ArchitectureRun, labels: ArchitectureLabels) -> PlainFigure:
     """The animated figure for one run; one frame per entry of ``run.reveals``."""
     if len(labels.frame_captions) != len(run.reveals):
         raise ValueError(f"{len(run.reveals)} reveals but {len(labels.frame_captions)} captions")
@@ -63,8 +65,8 @@ def architecture_figure(run: ArchitectureRun, labels: ArchitectureLabels) -> go.
             _outputs(run, emitted, labels),
             _outline(reveal.column, band_rows.start, band_rows.stop),
         ]
-        frames.append(go.Frame(name=str(index + 1), data=traces, traces=[0, 1, 2],
-                               layout={"title": {"text": plotly_text(labels.frame_captions[index])}}))
+        frames.append({"name": str(index + 1), "data": traces, "traces": [0, 1, 2],
+                       "layout": {"title": {"text": plotly_text(labels.frame_captions[index])}}})
     ticks = [band * hidden_size + (hidden_size - 1) / 2 for band in range(run.bands)]
     # Three rows on one shared x axis: y = outputs (top), y2 = states, y3 = inputs (bottom).
     shapes = [_line(x0=-0.6, x1=columns - 0.4, y=band * hidden_size - 0.5, yref="y2") for band in range(1, run.bands)]
@@ -86,8 +88,8 @@ def architecture_figure(run: ArchitectureRun, labels: ArchitectureLabels) -> go.
                    "ticktext": [plotly_text(labels.input_row)], "tickfont": {"color": GATE_COLORS["input_x"]}},
         "shapes": shapes, "annotations": annotations,
     }
-    figure = go.Figure(data=list(frames[0].data) + [_inputs(run, column_names)], layout=layout, frames=frames)
-    return add_time_player(figure, [frame.name for frame in frames], labels.player, frame_ms=700)
+    figure = PlainFigure(list(frames[0]["data"]) + [_inputs(run, column_names)], layout, frames)
+    return add_time_player(figure, [frame["name"] for frame in frames], labels.player, frame_ms=700)
 
 
 def _line(x0: float, x1: float, y: float, yref: str) -> dict:
@@ -95,36 +97,39 @@ def _line(x0: float, x1: float, y: float, yref: str) -> dict:
             "line": {"color": "black", "width": 2}}
 
 
-def _state_heatmap(values: np.ndarray, unit_text: np.ndarray) -> go.Heatmap:
+def _state_heatmap(values: np.ndarray, unit_text: np.ndarray) -> dict:
     rows, columns = values.shape
-    return go.Heatmap(
-        yaxis="y2", z=values, x=list(range(columns)), y=list(range(rows)), zmin=-1, zmax=1, colorscale=DIVERGING,
-        customdata=unit_text, hovertemplate="%{customdata}<br>%{z:.6f}<extra></extra>", xgap=2, ygap=1,
-        colorbar={"len": 0.6, "y": 0.5, "thickness": 12},
-    )
+    return {
+        "type": "heatmap", "yaxis": "y2", "z": values, "x": list(range(columns)), "y": list(range(rows)),
+        "zmin": -1, "zmax": 1, "colorscale": colorscale(DIVERGING), "customdata": unit_text,
+        "hovertemplate": "%{customdata}<br>%{z:.6f}<extra></extra>", "xgap": 2, "ygap": 1,
+        "colorbar": {"len": 0.6, "y": 0.5, "thickness": 12},
+    }
 
 
-def _outputs(run: ArchitectureRun, emitted: np.ndarray, labels: ArchitectureLabels) -> go.Scatter:
+def _outputs(run: ArchitectureRun, emitted: np.ndarray, labels: ArchitectureLabels) -> dict:
     columns = np.flatnonzero(emitted)
-    return go.Scatter(
-        yaxis="y", x=columns.tolist(), y=[0.0] * len(columns), mode="markers+text",
-        text=[plotly_text(run.output_labels[column]) for column in columns], textposition="top center",
-        customdata=[run.output_probability[column] for column in columns],
-        hovertemplate=f"%{{text}}<br>{plotly_text(labels.probability)} = %{{customdata:.6f}}<extra></extra>",
-        marker={"size": 12, "color": EMITTED_COLOR, "symbol": "diamond"},
-    )
+    return {
+        "type": "scatter", "yaxis": "y", "x": columns.tolist(), "y": [0.0] * len(columns), "mode": "markers+text",
+        "text": [plotly_text(run.output_labels[column]) for column in columns], "textposition": "top center",
+        "customdata": [run.output_probability[column] for column in columns],
+        "hovertemplate": f"%{{text}}<br>{plotly_text(labels.probability)} = %{{customdata:.6f}}<extra></extra>",
+        "marker": {"size": 12, "color": EMITTED_COLOR, "symbol": "diamond"},
+    }
 
 
-def _outline(column: int, first_row: int, stop_row: int) -> go.Scatter:
+def _outline(column: int, first_row: int, stop_row: int) -> dict:
     left, right, top, bottom = column - 0.5, column + 0.5, first_row - 0.5, stop_row - 0.5
-    return go.Scatter(yaxis="y2", x=[left, right, right, left, left], y=[top, top, bottom, bottom, top], mode="lines",
-                      line={"color": HIGHLIGHT_COLOR, "width": 4}, hoverinfo="skip")
+    return {"type": "scatter", "yaxis": "y2", "x": [left, right, right, left, left],
+            "y": [top, top, bottom, bottom, top], "mode": "lines", "line": {"color": HIGHLIGHT_COLOR, "width": 4},
+            "hoverinfo": "skip"}
 
 
-def _inputs(run: ArchitectureRun, column_names: list[str]) -> go.Scatter:
+def _inputs(run: ArchitectureRun, column_names: list[str]) -> dict:
     columns = [column for column, label in enumerate(run.input_labels) if label]
-    return go.Scatter(
-        yaxis="y3", x=columns, y=[0.0] * len(columns), mode="markers+text", text=[column_names[c] for c in columns],
-        textposition="bottom center", hovertemplate="%{text}<extra></extra>",
-        marker={"size": 11, "color": GATE_COLORS["input_x"], "symbol": "square"},
-    )
+    return {
+        "type": "scatter", "yaxis": "y3", "x": columns, "y": [0.0] * len(columns), "mode": "markers+text",
+        "text": [column_names[c] for c in columns], "textposition": "bottom center",
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {"size": 11, "color": GATE_COLORS["input_x"], "symbol": "square"},
+    }

@@ -9,7 +9,8 @@ One figure, one frame per step the backward pass visits (t = T, T−1, …, 1), 
 3. the weight gradient accumulating: this step's term δ_t h_{t−1}ᵀ, the running sum Σ, and autograd's
    ``weight_hh_l0.grad`` — the last frame's running sum is the autograd matrix.
 
-Hover shows every value at full precision.
+Hover shows every value at full precision. The figure is written as Plotly's JSON
+(:class:`core.figures.plain.PlainFigure`, validated in the tests): a new sentence rebuilds every frame.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from dataclasses import dataclass
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from core.escape import plotly_text
+from core.figures.plain import PlainFigure, colorscale, subplots
 from core.figures.player import PlayerLabels, add_time_player
 from core.figures.style import DIVERGING, GATE_COLORS
 
@@ -54,7 +54,7 @@ def backward_figure(
     weight_grad: np.ndarray,
     loss_steps: Sequence[int],
     labels: BackwardLabels,
-) -> go.Figure:
+) -> PlainFigure:
     """Build the animated backward pass.
 
     Args:
@@ -78,72 +78,71 @@ def backward_figure(
     matrix_range = float(max(np.abs(terms).max(), np.abs(running_sums).max(), np.abs(weight_grad).max(), 1e-12))
     grad_range = float(max(np.abs(grad_hidden).max(), 1e-12))
 
-    fig = make_subplots(
-        rows=3, cols=3, specs=[[{"colspan": 3}, None, None], [{"colspan": 3}, None, None], [{}, {}, {}]],
-        row_heights=[0.27, 0.23, 0.5], vertical_spacing=0.1, horizontal_spacing=0.07,
-        subplot_titles=[labels.chain_title, labels.grad_title, labels.term_title, labels.sum_title,
-                        labels.autograd_title],
+    grid = subplots(
+        3, 3, [labels.chain_title, labels.grad_title, labels.term_title, labels.sum_title, labels.autograd_title],
+        colspans=[[3, None, None], [3, None, None], [1, 1, 1]], row_heights=[0.27, 0.23, 0.5], vertical_spacing=0.1,
+        horizontal_spacing=0.07,
     )
     steps = np.arange(1, seq_len + 1)
-    fig.add_trace(go.Scatter(x=steps, y=np.zeros(seq_len), mode="lines", line={"color": "#AAB7B8", "width": 2},
-                             hoverinfo="skip", showlegend=False), row=1, col=1)
-    fig.add_trace(go.Scatter(x=steps, y=np.full(seq_len, -0.75), mode="text", text=safe_tokens,
-                             textfont={"size": 14}, hoverinfo="skip", showlegend=False), row=1, col=1)
     loss_x = [position + 1 for position in loss_steps]
-    fig.add_trace(go.Scatter(
-        x=loss_x, y=np.full(len(loss_x), 1.3), mode="markers+text", showlegend=False, hoverinfo="skip",
-        marker={"symbol": "diamond", "size": 16, "color": GATE_COLORS["gradient"]}, textposition="top center",
-        text=[f"{labels.loss}<sub>{x}</sub>" for x in loss_x],
-    ), row=1, col=1)
-    first_dynamic = len(fig.data)
     vectors = ["<br>".join(f"{value:.8g}" for value in row) for row in grad_hidden]
     nodes, norm_text, arrow, grad_map, term, running = _frame_traces(0, grad_hidden, norms, terms, running_sums)
-    fig.add_trace(go.Scatter(
-        x=steps, y=np.zeros(seq_len), mode="markers", showlegend=False, marker=nodes["marker"],
-        customdata=np.stack([norms, steps], axis=1), hovertext=vectors,
-        hovertemplate=f"t = %{{customdata[1]}}<br>{labels.norm} = %{{customdata[0]:.8g}}<br>"
-                      "∂L/∂h<sub>t</sub> =<br>%{hovertext}<extra></extra>",
-    ), row=1, col=1)
-    fig.add_trace(go.Scatter(x=steps, y=np.full(seq_len, 0.72), mode="text", showlegend=False, hoverinfo="skip",
-                             text=norm_text["text"], textfont={"color": GATE_COLORS["gradient"], "size": 13}),
-                  row=1, col=1)
-    fig.add_trace(go.Scatter(x=arrow["x"], y=arrow["y"], mode="markers", showlegend=False, hoverinfo="skip",
-                             marker={"symbol": "triangle-left", "size": 18, "color": GATE_COLORS["gradient"]}),
-                  row=1, col=1)
-    fig.add_trace(go.Heatmap(z=grad_map["z"], x=steps, y=np.arange(1, hidden_size + 1), coloraxis="coloraxis",
-                             hovertemplate="t = %{x}, unit %{y}<br>∂L/∂h = %{z:.8g}<extra></extra>"), row=2, col=1)
-    fig.add_trace(_matrix_heatmap(term["z"], labels, "δh"), row=3, col=1)
-    fig.add_trace(_matrix_heatmap(running["z"], labels, "Σ"), row=3, col=2)
-    fig.add_trace(_matrix_heatmap(weight_grad, labels, "W"), row=3, col=3)
+    chain = [
+        {"type": "scatter", "x": steps, "y": np.zeros(seq_len), "mode": "lines",
+         "line": {"color": "#AAB7B8", "width": 2}, "hoverinfo": "skip", "showlegend": False},
+        {"type": "scatter", "x": steps, "y": np.full(seq_len, -0.75), "mode": "text", "text": safe_tokens,
+         "textfont": {"size": 14}, "hoverinfo": "skip", "showlegend": False},
+        {"type": "scatter", "x": loss_x, "y": np.full(len(loss_x), 1.3), "mode": "markers+text", "showlegend": False,
+         "hoverinfo": "skip", "marker": {"symbol": "diamond", "size": 16, "color": GATE_COLORS["gradient"]},
+         "textposition": "top center", "text": [f"{labels.loss}<sub>{x}</sub>" for x in loss_x]},
+        # the six traces the frames change, from here on
+        {"type": "scatter", "x": steps, "y": np.zeros(seq_len), "mode": "markers", "showlegend": False,
+         "marker": nodes["marker"], "customdata": np.stack([norms, steps], axis=1), "hovertext": vectors,
+         "hovertemplate": f"t = %{{customdata[1]}}<br>{labels.norm} = %{{customdata[0]:.8g}}<br>"
+                          "∂L/∂h<sub>t</sub> =<br>%{hovertext}<extra></extra>"},
+        {"type": "scatter", "x": steps, "y": np.full(seq_len, 0.72), "mode": "text", "showlegend": False,
+         "hoverinfo": "skip", "text": norm_text["text"], "textfont": {"color": GATE_COLORS["gradient"], "size": 13}},
+        {"type": "scatter", "x": arrow["x"], "y": arrow["y"], "mode": "markers", "showlegend": False,
+         "hoverinfo": "skip", "marker": {"symbol": "triangle-left", "size": 18, "color": GATE_COLORS["gradient"]}},
+    ]
+    first_dynamic = 3
+    data = [grid.trace(trace, 1, 1) for trace in chain] + [
+        grid.trace({"type": "heatmap", "z": grad_map["z"], "x": steps, "y": np.arange(1, hidden_size + 1),
+                    "coloraxis": "coloraxis",
+                    "hovertemplate": "t = %{x}, unit %{y}<br>∂L/∂h = %{z:.8g}<extra></extra>"}, 2, 1),
+        grid.trace(_matrix_heatmap(term["z"], labels, "δh"), 3, 1),
+        grid.trace(_matrix_heatmap(running["z"], labels, "Σ"), 3, 2),
+        grid.trace(_matrix_heatmap(weight_grad, labels, "W"), 3, 3),
+    ]
 
     order = list(range(seq_len - 1, -1, -1))
     names = [str(position + 1) for position in order]
-    fig.frames = [
+    frames = [
         {"name": name, "traces": list(range(first_dynamic, first_dynamic + 6)),
          "data": _frame_traces(k, grad_hidden, norms, terms, running_sums)}
         for k, name in enumerate(names)
     ]
-    fig.update_layout(
+    layout = grid.layout | {
         # 760 px: on a 1280×720 projector the chain, the matrices and the player fit in one short scroll
-        height=760, margin={"l": 40, "r": 20, "t": 40, "b": 140}, plot_bgcolor="white",
-        coloraxis={"colorscale": DIVERGING, "cmin": -grad_range, "cmax": grad_range,
-                   "colorbar": {"len": 0.18, "y": 0.592, "thickness": 12}},
-        coloraxis2={"colorscale": DIVERGING, "cmin": -matrix_range, "cmax": matrix_range,
-                    "colorbar": {"len": 0.38, "y": 0.2, "thickness": 12}},
-    )
+        "height": 760, "margin": {"l": 40, "r": 20, "t": 40, "b": 140}, "plot_bgcolor": "white",
+        "coloraxis": {"colorscale": colorscale(DIVERGING), "cmin": -grad_range, "cmax": grad_range,
+                      "colorbar": {"len": 0.18, "y": 0.592, "thickness": 12}},
+        "coloraxis2": {"colorscale": colorscale(DIVERGING), "cmin": -matrix_range, "cmax": matrix_range,
+                       "colorbar": {"len": 0.38, "y": 0.2, "thickness": 12}},
+    }
     # no tick labels under the chain: the tokens are there, and the heatmap below repeats t = 1 … T
-    fig.update_xaxes(range=[0.4, seq_len + 0.6], dtick=1, showticklabels=False, row=1, col=1, showgrid=False)
-    fig.update_yaxes(range=[-1.2, 2.0], visible=False, row=1, col=1)
-    fig.update_xaxes(range=[0.5, seq_len + 0.5], dtick=1, tickprefix="t = ", row=2, col=1)
-    fig.update_yaxes(title_text=labels.unit_axis, autorange="reversed", dtick=1, row=2, col=1)
+    grid.xaxis(1, 1).update(range=[0.4, seq_len + 0.6], dtick=1, showticklabels=False, showgrid=False)
+    grid.yaxis(1, 1).update(range=[-1.2, 2.0], visible=False)
+    grid.xaxis(2, 1).update(range=[0.5, seq_len + 0.5], dtick=1, tickprefix="t = ")
+    grid.yaxis(2, 1).update(title={"text": labels.unit_axis}, autorange="reversed", dtick=1)
     for col in (1, 2, 3):
-        fig.update_xaxes(range=[0.5, hidden_size + 0.5], dtick=1, title_text=labels.column_axis, constrain="domain",
-                         row=3, col=col)
-        fig.update_yaxes(dtick=1, autorange="reversed", row=3, col=col, scaleanchor=f"x{2 + col}", constrain="domain")
-    fig.update_yaxes(title_text=labels.row_axis, row=3, col=1)
-    add_time_player(fig, names, labels.player, start=1)
-    fig.layout.updatemenus[0].y, fig.layout.sliders[0].y = -0.11, -0.07  # clear of the matrices' axis titles
-    return fig
+        grid.xaxis(3, col).update(range=[0.5, hidden_size + 0.5], dtick=1, title={"text": labels.column_axis},
+                                  constrain="domain")
+        grid.yaxis(3, col).update(dtick=1, autorange="reversed", scaleanchor=f"x{2 + col}", constrain="domain")
+    grid.yaxis(3, 1)["title"] = {"text": labels.row_axis}
+    # the player sits lower than usual: clear of the matrices' axis titles
+    return add_time_player(PlainFigure(data, layout, frames), names, labels.player, start=1, buttons_y=-0.11,
+                           slider_y=-0.07)
 
 
 def _frame_traces(k: int, grad_hidden: np.ndarray, norms: np.ndarray, terms: np.ndarray,
@@ -169,12 +168,13 @@ def _frame_traces(k: int, grad_hidden: np.ndarray, norms: np.ndarray, terms: np.
     ]
 
 
-def _matrix_heatmap(matrix: np.ndarray, labels: BackwardLabels, symbol: str) -> go.Heatmap:
-    """A hidden × hidden matrix with its values printed in the cells."""
+def _matrix_heatmap(matrix: np.ndarray, labels: BackwardLabels, symbol: str) -> dict:
+    """A hidden × hidden matrix with its values printed in the cells (up to 6 × 6: larger would be unreadable)."""
     size = matrix.shape[0]
-    return go.Heatmap(
-        z=matrix, x=np.arange(1, size + 1), y=np.arange(1, size + 1), coloraxis="coloraxis2",
-        texttemplate="%{z:.3f}" if size <= 6 else None,
-        hovertemplate=f"{labels.row_axis} %{{y}}, {labels.column_axis} %{{x}}<br>{symbol} = %{{z:.8g}}"
-                      "<extra></extra>",
-    )
+    heatmap = {
+        "type": "heatmap", "z": matrix, "x": np.arange(1, size + 1), "y": np.arange(1, size + 1),
+        "coloraxis": "coloraxis2",
+        "hovertemplate": f"{labels.row_axis} %{{y}}, {labels.column_axis} %{{x}}<br>{symbol} = %{{z:.8g}}"
+                         "<extra></extra>",
+    }
+    return heatmap | {"texttemplate": "%{z:.3f}"} if size <= 6 else heatmap

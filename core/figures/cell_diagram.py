@@ -3,6 +3,9 @@
 A :class:`Diagram` is fixed geometry: nodes (σ, tanh, ⊗, ⊕), wires and "chips" (rows of squares, one per vector
 entry). :func:`diagram_figure` colors and labels the chips with ``vectors[name][t]``, one Plotly frame per time
 step, and adds the shared time player, so Play / Pause / scrub run in the browser. Pure: arrays in, figure out.
+
+The figure is written as Plotly's JSON (:class:`core.figures.plain.PlainFigure`): a student's new sentence rebuilds
+it, and validating every property of every frame cost more than the model's own step (the tests validate it).
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from core.figures.gates import HOVER_DIGITS
+from core.figures.plain import PlainFigure, colorscale
 from core.figures.player import PlayerLabels, add_time_player
 from core.figures.style import DIVERGING
 
@@ -122,7 +125,7 @@ def _chip_values(diagram: Diagram, vectors: Mapping[str, np.ndarray], step: int,
     }
 
 
-def _chip_trace(diagram: Diagram, vectors: Mapping[str, np.ndarray], limit: float, step: int = 0) -> go.Scatter:
+def _chip_trace(diagram: Diagram, vectors: Mapping[str, np.ndarray], limit: float, step: int = 0) -> dict:
     """One scatter holding every square of every chip, showing step ``step`` (0-based row)."""
     xs, ys, outlines = [], [], []
     for chip in diagram.chips:
@@ -131,14 +134,16 @@ def _chip_trace(diagram: Diagram, vectors: Mapping[str, np.ndarray], limit: floa
         ys.extend(y)
         outlines.extend([chip.color] * x.size)
     first = _chip_values(diagram, vectors, step, limit)
-    return go.Scatter(
-        x=xs, y=ys, mode="markers+text", text=first["text"], customdata=first["customdata"],
-        marker={"symbol": "square", "size": SQUARE_SIZE, "color": first["marker"]["color"], "colorscale": DIVERGING,
-                "cmin": -limit, "cmax": limit, "line": {"color": outlines, "width": 2.5}},
-        textfont={"size": CHIP_FONT_SIZE, "color": first["textfont"]["color"]},
-        hovertemplate=f"%{{customdata[0]}}[%{{customdata[1]}}] = %{{customdata[2]:{HOVER_DIGITS}}}<extra></extra>",
-        showlegend=False,
-    )
+    return {
+        "type": "scatter", "x": xs, "y": ys, "mode": "markers+text", "text": first["text"],
+        "customdata": first["customdata"],
+        "marker": {"symbol": "square", "size": SQUARE_SIZE, "color": first["marker"]["color"],
+                   "colorscale": colorscale(DIVERGING), "cmin": -limit, "cmax": limit,
+                   "line": {"color": outlines, "width": 2.5}},
+        "textfont": {"size": CHIP_FONT_SIZE, "color": first["textfont"]["color"]},
+        "hovertemplate": f"%{{customdata[0]}}[%{{customdata[1]}}] = %{{customdata[2]:{HOVER_DIGITS}}}<extra></extra>",
+        "showlegend": False,
+    }
 
 
 def diagram_figure(
@@ -151,7 +156,7 @@ def diagram_figure(
     limit: float = 1.0,
     step: int = 1,
     step_labels: Sequence[str] | None = None,
-) -> go.Figure:
+) -> PlainFigure:
     """An animated cell diagram: static nodes and wires, chips showing ``vectors[name][t]`` in frame ``t``.
 
     ``vectors`` maps each chip's name to a (seq_len, size) array. Squares are colored on one diverging scale
@@ -189,18 +194,18 @@ def diagram_figure(
         annotations.append({"x": x, "y": y, "text": f"<i>{text}</i>", "showarrow": False,
                             "font": {"size": 11, "color": "#555"}})
 
-    figure = go.Figure(data=[_chip_trace(diagram, vectors, limit, step - 1)])
     # Frames carry only what changes; plotly.js merges them into the trace, so positions and styles stay put.
-    figure.frames = [
-        go.Frame(name=name, data=[go.Scatter(**_chip_values(diagram, vectors, step, limit))], traces=[0],
-                 layout={"title": {"text": title}})
+    frames = [
+        {"name": name, "data": [{"type": "scatter", **_chip_values(diagram, vectors, step, limit)}], "traces": [0],
+         "layout": {"title": {"text": title}}}
         for step, (name, title) in enumerate(zip(frame_names, frame_titles))
     ]
-    figure.update_layout(
-        title={"text": frame_titles[step - 1]}, height=height, shapes=shapes, annotations=annotations,
-        margin={"l": MARGIN_WIDTH // 2, "r": MARGIN_WIDTH // 2, "t": 50, "b": 90}, plot_bgcolor="white",
-        meta={"min_width": minimum_width(diagram)},
-        xaxis={"range": list(diagram.x_range), "visible": False, "fixedrange": True},
-        yaxis={"range": list(diagram.y_range), "visible": False, "fixedrange": True},
-    )
+    layout = {
+        "title": {"text": frame_titles[step - 1]}, "height": height, "shapes": shapes, "annotations": annotations,
+        "margin": {"l": MARGIN_WIDTH // 2, "r": MARGIN_WIDTH // 2, "t": 50, "b": 90}, "plot_bgcolor": "white",
+        "meta": {"min_width": minimum_width(diagram)},
+        "xaxis": {"range": list(diagram.x_range), "visible": False, "fixedrange": True},
+        "yaxis": {"range": list(diagram.y_range), "visible": False, "fixedrange": True},
+    }
+    figure = PlainFigure([_chip_trace(diagram, vectors, limit, step - 1)], layout, frames)
     return add_time_player(figure, list(frame_names), player, start=step, tick_labels=step_labels)

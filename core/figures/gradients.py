@@ -2,7 +2,9 @@
 
 Builders are pure: arrays in, plotly Figure out, every word passed in through ``labels`` (the ``*Labels``
 dataclasses, filled by the page from its texts). Animated figures get one frame per visited step, thinned to at most
-``max_frames`` so a 200-step chain stays light to send; hover shows full precision.
+``max_frames`` so a 200-step chain stays light to send; hover shows full precision. The animated figures are written
+as Plotly's JSON (:class:`core.figures.plain.PlainFigure`, validated in the tests): every new sentence or slider
+setting rebuilds them.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from core.escape import plotly_text
 from core.figures.log_axis import log_ticks, tick_text
+from core.figures.plain import PlainFigure, subplots
 from core.figures.player import PlayerLabels, add_time_player
 from core.figures.style import GATE_COLORS
 
@@ -84,7 +86,7 @@ def chain_figure(
     tick_labels: Sequence[str] | None = None,
     highlight: int | None = None,
     max_frames: int = MAX_FRAMES,
-) -> go.Figure:
+) -> PlainFigure:
     """‖∂h_T/∂h_t‖ for t = T … 1 over the static predictions, on a log axis; Play reveals it right to left.
 
     Args:
@@ -99,28 +101,23 @@ def chain_figure(
         if len(curve) != count:
             raise ValueError("all curves need one value per step")
     steps = np.arange(1, count + 1)
-    fig = go.Figure()
     references = [("upper", upper, "dash", GATE_COLORS["forget"]), ("lower", lower, "dot", GATE_COLORS["input"]),
                   ("weight", weight_bound, "dashdot", BOUND_COLOR), ("radius", radius_rate, "longdash", "#A569BD")]
-    for key, curve, dash, color in references:
-        fig.add_trace(go.Scatter(
-            x=steps, y=_positive(curve), mode="lines", name=getattr(labels, key), line={"dash": dash, "color": color},
-            hovertemplate=f"t = %{{x}}<br>{getattr(labels, key)} = %{{y:.8g}}<extra></extra>",
-        ))
+    data = [{"type": "scatter", "x": steps, "y": _positive(curve), "mode": "lines", "name": getattr(labels, key),
+             "line": {"dash": dash, "color": color},
+             "hovertemplate": f"t = %{{x}}<br>{getattr(labels, key)} = %{{y:.8g}}<extra></extra>"}
+            for key, curve, dash, color in references]
     positions = frame_positions(count - 1, max_frames)
     curve, newest = _chain_frame(positions[-1], measured)  # the first view shows the whole measured chain
-    fig.add_trace(go.Scatter(
-        x=steps, y=curve["y"], mode="lines+markers", name=labels.measured,
-        line={"color": GATE_COLORS["gradient"], "width": 3}, marker={"size": 5},
-        hovertemplate=f"t = %{{x}}<br>{labels.measured} = %{{y:.8g}}<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=newest["x"], y=newest["y"], mode="markers", showlegend=False, hoverinfo="skip",
-        marker={"size": 14, "color": GATE_COLORS["gradient"], "line": {"width": 2, "color": "#1B2631"}},
-    ))
-    first = len(fig.data) - 2
-    fig.frames = [{"name": str(position + 1), "traces": [first, first + 1], "data": _chain_frame(position, measured)}
-                  for position in positions]
+    first = len(data)  # the two traces the frames change
+    data.append({"type": "scatter", "x": steps, "y": curve["y"], "mode": "lines+markers", "name": labels.measured,
+                 "line": {"color": GATE_COLORS["gradient"], "width": 3}, "marker": {"size": 5},
+                 "hovertemplate": f"t = %{{x}}<br>{labels.measured} = %{{y:.8g}}<extra></extra>"})
+    data.append({"type": "scatter", "x": newest["x"], "y": newest["y"], "mode": "markers", "showlegend": False,
+                 "hoverinfo": "skip",
+                 "marker": {"size": 14, "color": GATE_COLORS["gradient"], "line": {"width": 2, "color": "#1B2631"}}})
+    frames = [{"name": str(position + 1), "traces": [first, first + 1], "data": _chain_frame(position, measured)}
+              for position in positions]
 
     visible = _positive(measured)
     low = np.nanmin(visible) if np.isfinite(visible).any() else 1e-3
@@ -129,23 +126,22 @@ def chain_figure(
     references_high = np.nanmax(_positive(np.concatenate([upper, lower, weight_bound, radius_rate])))
     low = max(min(low, references_low), low * 1e-4)  # show the predictions, but never let them squash the data
     high = min(max(high, references_high), high * 1e4)
-    fig.update_yaxes(type="log", range=[math.log10(low) - 0.3, math.log10(high) + 0.3], title_text=labels.y_axis,
-                     exponentformat="power")
+    yaxis = {"type": "log", "range": [math.log10(low) - 0.3, math.log10(high) + 0.3], "title": {"text": labels.y_axis},
+             "exponentformat": "power"}
     xaxis = {"range": [0.5, count + 0.5]}
     if tick_labels is None:
-        xaxis["title_text"] = labels.x_axis
+        xaxis["title"] = {"text": labels.x_axis}
     else:  # the words stand in for the axis title, which would collide with the player below them
         xaxis.update(tickvals=steps, ticktext=[plotly_text(label) for label in tick_labels], tickangle=-40)
-    fig.update_xaxes(**xaxis)
-    if highlight is not None:
-        fig.add_vline(x=highlight + 1, line={"color": GATE_COLORS["gradient"], "width": 1, "dash": "dot"})
-    fig.update_layout(height=470, margin={"l": 60, "r": 20, "t": 30, "b": 140}, plot_bgcolor="white",
-                      legend={"orientation": "h", "y": 1.12, "x": 0}, hovermode="closest")
-    fig = add_time_player(fig, [str(position + 1) for position in positions], labels.player,
-                          start=len(positions), frame_ms=FRAME_MS)
+    layout = {"xaxis": xaxis, "yaxis": yaxis, "height": 470, "margin": {"l": 60, "r": 20, "t": 30, "b": 140},
+              "plot_bgcolor": "white", "legend": {"orientation": "h", "y": 1.12, "x": 0}, "hovermode": "closest"}
+    if highlight is not None:  # a dotted line across the plot, as add_vline draws it
+        layout["shapes"] = [{"type": "line", "xref": "x", "x0": highlight + 1, "x1": highlight + 1,
+                             "yref": "y domain", "y0": 0, "y1": 1,
+                             "line": {"color": GATE_COLORS["gradient"], "width": 1, "dash": "dot"}}]
     # The view opens on the finished chain; Play replays the backward pass from t = T.
-    fig.layout.updatemenus[0].buttons[0].args[1]["fromcurrent"] = False
-    return fig
+    return add_time_player(PlainFigure(data, layout, frames), [str(position + 1) for position in positions],
+                           labels.player, start=len(positions), frame_ms=FRAME_MS, from_current=False)
 
 
 def _chain_frame(position: int, measured: np.ndarray) -> list[dict]:
@@ -167,7 +163,7 @@ def activation_figure(
     slope: np.ndarray,
     labels: ActivationLabels,
     max_frames: int = MAX_FRAMES,
-) -> go.Figure:
+) -> PlainFigure:
     """φ and φ′ as curves with the run's own z_t as points: all steps faint, the current step bold, over t.
 
     Args:
@@ -178,38 +174,42 @@ def activation_figure(
     pre_activation = np.asarray(pre_activation, float)
     if not pre_activation.shape == np.shape(value) == np.shape(slope):
         raise ValueError("pre_activation, value and slope must all be (T, H)")
-    fig = make_subplots(rows=1, cols=2, subplot_titles=[labels.value_title, labels.slope_title],
-                        horizontal_spacing=0.08)
+    grid = subplots(1, 2, [labels.value_title, labels.slope_title], horizontal_spacing=0.08)
+    data = []
     for col, curve, points in ((1, curve_value, value), (2, curve_slope, slope)):
-        fig.add_trace(go.Scatter(x=curve_z, y=curve, mode="lines", line={"color": GATE_COLORS["hidden"]},
-                                 showlegend=False, hoverinfo="skip"), row=1, col=col)
-        fig.add_trace(go.Scatter(
-            x=pre_activation.ravel(), y=np.asarray(points, float).ravel(), mode="markers", name=labels.all_steps,
-            marker={"size": 5, "color": "#BFC9CA", "opacity": 0.5}, showlegend=col == 1,
-            hovertemplate="z = %{x:.8g}<br>%{y:.8g}<extra></extra>",
-        ), row=1, col=col)
+        data.append(grid.trace({"type": "scatter", "x": curve_z, "y": curve, "mode": "lines",
+                                "line": {"color": GATE_COLORS["hidden"]}, "showlegend": False, "hoverinfo": "skip"},
+                               1, col))
+        data.append(grid.trace({
+            "type": "scatter", "x": pre_activation.ravel(), "y": np.asarray(points, float).ravel(), "mode": "markers",
+            "name": labels.all_steps, "marker": {"size": 5, "color": "#BFC9CA", "opacity": 0.5},
+            "showlegend": col == 1, "hovertemplate": "z = %{x:.8g}<br>%{y:.8g}<extra></extra>",
+        }, 1, col))
     last = len(pre_activation) - 1
     positions = frame_positions(last, max_frames)[::-1]  # forward in time
-    first = len(fig.data)
+    first = len(data)  # the two traces the frames change
     units = np.arange(1, pre_activation.shape[1] + 1)
     for col, points in ((1, value), (2, slope)):
-        fig.add_trace(go.Scatter(
-            x=pre_activation[positions[0]], y=np.asarray(points, float)[positions[0]], mode="markers",
-            name=labels.this_step, showlegend=col == 1, customdata=units,
-            marker={"size": 11, "color": GATE_COLORS["gradient"], "line": {"width": 1, "color": "#1B2631"}},
-            hovertemplate="unit %{customdata}<br>z = %{x:.8g}<br>%{y:.8g}<extra></extra>",
-        ), row=1, col=col)
+        data.append(grid.trace({
+            "type": "scatter", "x": pre_activation[positions[0]], "y": np.asarray(points, float)[positions[0]],
+            "mode": "markers", "name": labels.this_step, "showlegend": col == 1, "customdata": units,
+            "marker": {"size": 11, "color": GATE_COLORS["gradient"], "line": {"width": 1, "color": "#1B2631"}},
+            "hovertemplate": "unit %{customdata}<br>z = %{x:.8g}<br>%{y:.8g}<extra></extra>",
+        }, 1, col))
     # no x-axis title: the subplot titles name z, and a title would sit under the player's slider label
-    fig.update_xaxes(range=[curve_z[0], curve_z[-1]])
-    fig.update_yaxes(range=[-0.05, 1.08], row=1, col=2)
-    fig.frames = [{"name": str(position + 1), "traces": [first, first + 1],
-                   "data": [{"type": "scatter", "x": pre_activation[position], "y": np.asarray(points, float)[position]}
-                            for points in (value, slope)]}
-                  for position in positions]
-    fig.update_layout(height=440, margin={"l": 40, "r": 20, "t": 90, "b": 120}, plot_bgcolor="white",
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.16, "xanchor": "right", "x": 1})
-    return add_time_player(fig, [str(position + 1) for position in positions], labels.player,
-                           frame_ms=FRAME_MS)
+    for col in (1, 2):
+        grid.xaxis(1, col)["range"] = [curve_z[0], curve_z[-1]]
+    grid.yaxis(1, 2)["range"] = [-0.05, 1.08]
+    frames = [{"name": str(position + 1), "traces": [first, first + 1],
+               "data": [{"type": "scatter", "x": pre_activation[position], "y": np.asarray(points, float)[position]}
+                        for points in (value, slope)]}
+              for position in positions]
+    layout = grid.layout | {
+        "height": 440, "margin": {"l": 40, "r": 20, "t": 90, "b": 120}, "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.16, "xanchor": "right", "x": 1},
+    }
+    return add_time_player(PlainFigure(data, layout, frames), [str(position + 1) for position in positions],
+                           labels.player, frame_ms=FRAME_MS)
 
 
 def clipping_figure(

@@ -83,7 +83,7 @@ def gru_cell_figure(
     player: PlayerLabels,
     step: int = 1,
     height: int = 640,
-) -> go.Figure:
+) -> PlainFigure:
     """The animated GRU cell, one frame per token, showing step ``step`` (1-based) until Play is pressed;
     ``frame_title`` formats ``{step}`` and ``{token}`` (tokens are escaped)."""
     names, titles, labels = frame_texts(tokens, frame_title)

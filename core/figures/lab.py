@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
-from core.figures.plain import PlainFigure, axis, horizontal_line, title as titled
+from core.figures.plain import PlainFigure, axis, colorscale, horizontal_line, title as titled
 from core.figures.style import CELL_COLORS, DIVERGING, GATE_COLORS
 
 Series = tuple[Sequence[int], Sequence[float]]  # (x values, y values)
@@ -108,7 +108,7 @@ def gate_heatmap(values: Sequence[Sequence[float]], gate: str, *, title: str, x_
     """
     grid = np.asarray(values, dtype=float).T  # (hidden, seq_len): units as rows
     if signed:
-        scale, low, high = DIVERGING, -1.0, 1.0
+        scale, low, high = colorscale(DIVERGING), -1.0, 1.0  # written out: plotly.js has no "RdBu_r"
     else:
         scale, low, high = [[0.0, "#FFFFFF"], [1.0, GATE_COLORS[gate]]], 0.0, 1.0
     heat = {"type": "heatmap", "z": grid, "x": list(range(1, grid.shape[1] + 1)), "y": list(range(grid.shape[0])),

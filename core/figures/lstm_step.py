@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from core.escape import plotly_text
 from core.figures.cell_diagram import Chip, Diagram, Node, Wire, diagram_figure
 from core.figures.gates import frame_texts
+from core.figures.plain import PlainFigure
 from core.figures.player import PlayerLabels
 from core.figures.style import CELL_COLORS, GATE_COLORS
 
@@ -84,7 +85,7 @@ def lstm_cell_figure(
     player: PlayerLabels,
     step: int = 1,
     height: int = 640,
-) -> go.Figure:
+) -> PlainFigure:
     """The animated LSTM cell, one frame per token, showing step ``step`` (1-based) until Play is pressed.
 
     ``vectors``: :meth:`LSTMWalkthrough.vectors` (name -> (seq_len, size)); ``frame_title`` is a format string

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from core.escape import plotly_text
+from core.figures.plain import PlainFigure
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,13 @@ def add_time_player(
     start: int = 1,
     tick_labels: Sequence[str] | None = None,
     frame_ms: int = 900,
+    from_current: bool = True,
+    buttons_y: float = -0.08,
+    slider_y: float = -0.04,
 ) -> go.Figure:
     """Add Play / Pause buttons and a step slider driving ``fig.frames``; returns ``fig``.
+
+    ``fig`` may be a :class:`~core.figures.plain.PlainFigure` (its dict gets the player, before it is drawn).
 
     Args:
         frame_names: one name per frame, in order (the slider step of frame k animates to ``frame_names[k]``).
@@ -41,9 +47,15 @@ def add_time_player(
         tick_labels: optional words under the slider's ticks (e.g. "2 · cat"), one per frame, already Plotly-safe
             (see :func:`core.escape.plotly_text`); the frames keep their names.
         frame_ms: how long Play shows each frame.
+        from_current: Play goes on from the frame shown; False replays from the first frame (a view that opens on
+            the last frame).
+        buttons_y, slider_y: where the buttons and the slider sit under the plot (paper units; lower clears axis
+            titles).
     """
-    if len(fig.frames) != len(frame_names):
-        raise ValueError(f"figure has {len(fig.frames)} frames but {len(frame_names)} names")
+    plain = fig.to_dict() if isinstance(fig, PlainFigure) else None
+    frame_count = len(plain.get("frames", ())) if plain is not None else len(fig.frames)
+    if frame_count != len(frame_names):
+        raise ValueError(f"figure has {frame_count} frames but {len(frame_names)} names")
     if not 1 <= start <= len(frame_names):
         raise ValueError(f"start {start} is outside 1..{len(frame_names)}")
     if tick_labels is not None and len(tick_labels) != len(frame_names):
@@ -51,28 +63,36 @@ def add_time_player(
     still = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
     moving = {
         "frame": {"duration": frame_ms, "redraw": True},
-        "fromcurrent": True,
+        "fromcurrent": from_current,
         "transition": {"duration": 250, "easing": "cubic-in-out"},
     }
     ticks = list(frame_names) if tick_labels is None else list(tick_labels)
-    fig.update_layout(
-        updatemenus=[{
-            "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": -0.08,
+    player = {
+        "updatemenus": [{
+            "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": buttons_y,
             "xanchor": "left", "yanchor": "top", "pad": {"r": 10, "t": 10},
             "buttons": [
                 {"label": labels.play, "method": "animate", "args": [None, moving]},
                 {"label": labels.pause, "method": "animate", "args": [[None], still]},
             ],
         }],
-        sliders=[{
-            "active": start - 1, "x": 0.22, "y": -0.04, "len": 0.78, "xanchor": "left", "yanchor": "top",
+        "sliders": [{
+            "active": start - 1, "x": 0.22, "y": slider_y, "len": 0.78, "xanchor": "left", "yanchor": "top",
             # the buttons sit over the slider's left end: the current-step readout goes to its right end
             "currentvalue": {"prefix": labels.step_prefix, "visible": True, "xanchor": "right"},
             "pad": {"t": 30},
             "steps": [{"label": tick, "method": "animate", "args": [[name], still]}
                       for name, tick in zip(frame_names, ticks)],
         }],
-    )
+    }
+    if plain is not None:
+        layout = plain["layout"]
+        layout.update(player)
+        if tick_labels is not None:  # as below
+            margin = layout.get("margin", {})
+            layout["margin"] = {**margin, "r": max(margin.get("r") or 0, 50)}
+        return fig
+    fig.update_layout(**player)
     if tick_labels is not None:  # room for the last tick's label, centred on the slider's right end
         fig.update_layout(margin={"r": max(fig.layout.margin.r or 0, 50)})
     return fig

@@ -36,7 +36,7 @@ def _labels(run, **extra):
 
 def test_frames_fill_states_in_reveal_order():
     run = _bidirectional_run()
-    figure = architecture_figure(run, _labels(run))
+    figure = architecture_figure(run, _labels(run)).validated()
     assert [frame.name for frame in figure.frames] == [str(index) for index in range(1, 10)]
     third = np.array(figure.frames[2].data[0].z, dtype=float)  # forward pass done, backward not started
     assert np.all(np.isfinite(third[:HIDDEN])) and np.all(np.isnan(third[HIDDEN:]))
@@ -50,7 +50,7 @@ def test_frames_fill_states_in_reveal_order():
 
 def test_outputs_appear_only_when_emitted_and_carry_probabilities():
     run = _bidirectional_run()
-    figure = architecture_figure(run, _labels(run))
+    figure = architecture_figure(run, _labels(run)).validated()
     assert len(figure.frames[5].data[1].x) == 0
     seventh = figure.frames[6].data[1]
     assert list(seventh.x) == [0] and list(seventh.text) == ["O"] and list(seventh.customdata) == [0.5]
@@ -60,7 +60,7 @@ def test_outputs_appear_only_when_emitted_and_carry_probabilities():
 
 def test_outline_marks_the_band_just_computed():
     run = _bidirectional_run()
-    figure = architecture_figure(run, _labels(run))
+    figure = architecture_figure(run, _labels(run)).validated()
     backward = figure.frames[3].data[2]
     assert min(backward.x) == 1.5 and max(backward.x) == 2.5
     assert min(backward.y) == HIDDEN - 0.5 and max(backward.y) == 2 * HIDDEN - 0.5
@@ -70,7 +70,7 @@ def test_outline_marks_the_band_just_computed():
 
 def test_player_band_separator_and_escaped_tokens():
     run = _bidirectional_run()
-    figure = architecture_figure(run, _labels(run, player=PlayerLabels("P", "S", "frame ")))
+    figure = architecture_figure(run, _labels(run, player=PlayerLabels("P", "S", "frame "))).validated()
     buttons = figure.layout.updatemenus[0].buttons
     assert [button.label for button in buttons] == ["P", "S"]
     assert len(figure.layout.sliders[0].steps) == len(run.reveals)
@@ -85,7 +85,7 @@ def test_divider_and_validation():
     seq2seq = ArchitectureRun(**{**run.__dict__, "bands": 1, "states": run.states[:HIDDEN], "divider": 2,
                                  "reveals": tuple(r for r in run.reveals if r.band == 0)})
     figure = architecture_figure(seq2seq, ArchitectureLabels(frame_captions=("a", "b", "c"), band_names=("h",),
-                                                             **{**WORDS, "divider": "context"}))
+                                                             **{**WORDS, "divider": "context"})).validated()
     assert any(shape.x0 == 1.5 and shape.yref == "paper" for shape in figure.layout.shapes)
     assert figure.layout.annotations[0].text == "context"
     with pytest.raises(ValueError, match="captions"):

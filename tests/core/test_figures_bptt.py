@@ -20,7 +20,7 @@ def arrays():
 
 def build(tokens=("a", "b", "<b>c</b>", "d"), loss_steps=(3,)):
     grad_hidden, terms, running, weight = arrays()
-    figure = backward_figure(list(tokens), grad_hidden, terms, running, weight, loss_steps, BACKWARD)
+    figure = backward_figure(list(tokens), grad_hidden, terms, running, weight, loss_steps, BACKWARD).validated()
     return figure, grad_hidden, terms, running
 
 

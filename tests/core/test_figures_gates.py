@@ -27,7 +27,7 @@ def tiny_diagram() -> Diagram:
 def test_diagram_frames_show_each_step():
     vectors = {"forget": RNG.uniform(0, 1, (5, 4)), "cell": RNG.normal(size=(5, 3))}
     names = [str(step) for step in range(1, 6)]
-    figure = diagram_figure(tiny_diagram(), vectors, names, [f"title {name}" for name in names], PLAYER)
+    figure = diagram_figure(tiny_diagram(), vectors, names, [f"title {name}" for name in names], PLAYER).validated()
     assert [frame.name for frame in figure.frames] == names
     for step, frame in enumerate(figure.frames):
         colors = np.asarray(frame.data[0].marker.color)
@@ -51,7 +51,7 @@ def test_chip_positions():
 
 def test_gate_bars_frames_and_ranges():
     gates = {"forget": RNG.uniform(0, 1, (3, 4)), "cell": RNG.normal(scale=2, size=(3, 4))}
-    figure = gate_bars_figure(gates, {"forget": "f", "cell": "C"}, ["1", "2", "3"], "unit", PLAYER)
+    figure = gate_bars_figure(gates, {"forget": "f", "cell": "C"}, ["1", "2", "3"], "unit", PLAYER).validated()
     assert len(figure.data) == 2 and len(figure.frames) == 3
     np.testing.assert_allclose(figure.frames[2].data[1].y, gates["cell"][2])
     assert figure.data[0].marker.color == GATE_COLORS["forget"]
@@ -62,14 +62,15 @@ def test_gate_bars_frames_and_ranges():
 def test_players_open_at_the_chosen_step_with_labelled_ticks():
     gates = {"forget": RNG.uniform(0, 1, (3, 4))}
     bars = gate_bars_figure(gates, {"forget": "f"}, ["1", "2", "3"], "unit", PLAYER, step=2,
-                            step_labels=["1 · a", "2 · b", "3 · c"])
+                            step_labels=["1 · a", "2 · b", "3 · c"]).validated()
     np.testing.assert_allclose(bars.data[0].y, gates["forget"][1])  # what shows before Play is step 2
     assert list(bars.data[0].x) == ["unit 0", "unit 1", "unit 2", "unit 3"]  # units count from 0, like torch
     assert bars.layout.sliders[0].active == 1
     assert [tick.label for tick in bars.layout.sliders[0].steps] == ["1 · a", "2 · b", "3 · c"]
     assert list(bars.layout.sliders[0].steps[1].args[0]) == ["2"]  # the labels do not rename the frames
     vectors = {"forget": RNG.uniform(0, 1, (3, 4)), "cell": RNG.normal(size=(3, 4))}
-    diagram = diagram_figure(tiny_diagram(), vectors, ["1", "2", "3"], ["one", "two", "three"], PLAYER, step=3)
+    diagram = diagram_figure(tiny_diagram(), vectors, ["1", "2", "3"], ["one", "two", "three"], PLAYER,
+                             step=3).validated()
     assert diagram.layout.title.text == "three" and diagram.layout.sliders[0].active == 2
     shown = np.concatenate([vectors["forget"][2], vectors["cell"][2]])
     np.testing.assert_allclose(diagram.data[0].marker.color, shown)
@@ -86,7 +87,7 @@ def test_frame_texts_escape_user_tokens():
 
 def test_heatmaps_are_time_by_unit():
     gates = {"update": RNG.uniform(0, 1, (6, 4)), "hidden": RNG.uniform(-1, 1, (6, 4))}
-    figure = gate_heatmaps_figure(gates, {"update": "z", "hidden": "h"}, list("abcdef"), "unit")
+    figure = gate_heatmaps_figure(gates, {"update": "z", "hidden": "h"}, list("abcdef"), "unit").validated()
     np.testing.assert_allclose(np.asarray(figure.data[0].z), gates["update"].T)
     assert list(figure.data[0].x) == [f"{step + 1}·{token}" for step, token in enumerate("abcdef")]
     assert figure.data[0].colorscale[-1][1] == GATE_COLORS["update"]
@@ -107,7 +108,7 @@ def test_token_gate_bars_name_frames_by_step_and_label_ticks_with_tokens():
 
     values = {"forget": np.linspace(0, 1, 6).reshape(3, 2), "hidden": np.zeros((3, 2))}
     figure = token_gate_bars_figure(values, {"forget": "f", "hidden": "h"}, ["我", "爱", "<b>"], "t={step} {token}",
-                                    "unit", PlayerLabels("play", "pause", "t = "), step=2)
+                                    "unit", PlayerLabels("play", "pause", "t = "), step=2).validated()
     assert [frame.name for frame in figure.frames] == ["1", "2", "3"]
     ticks = [step.label for step in figure.layout.sliders[0].steps]
     assert ticks == ["1 · 我", "2 · 爱", "3 · &lt;b&gt;"]

@@ -27,7 +27,7 @@ def test_gradients_lesson_frame_positions():
 
 def test_gradients_lesson_chain_figure_reveals_right_to_left():
     measured, *references = chain_arrays()
-    fig = chain_figure(measured, *references, CHAIN, max_frames=40)
+    fig = chain_figure(measured, *references, CHAIN, max_frames=40).validated()
     assert len(fig.data) == 6 and len(fig.frames) <= 41
     assert fig.frames[0].name == "120" and fig.frames[-1].name == "1"
     first, last = np.array(fig.frames[0].data[0].y, dtype=float), np.array(fig.frames[-1].data[0].y, dtype=float)
@@ -44,7 +44,8 @@ def test_gradients_lesson_chain_figure_reveals_right_to_left():
 
 def test_gradients_lesson_chain_figure_sentence_ticks_and_highlight():
     measured, *references = chain_arrays(4)
-    fig = chain_figure(measured, *references, CHAIN, tick_labels=["the", "<i>cat</i>", "was", "full"], highlight=1)
+    fig = chain_figure(measured, *references, CHAIN, tick_labels=["the", "<i>cat</i>", "was", "full"],
+                       highlight=1).validated()
     assert list(fig.layout.xaxis.ticktext) == ["the", "&lt;i&gt;cat&lt;/i&gt;", "was", "full"]
     assert fig.layout.shapes[0].x0 == 2
     with pytest.raises(ValueError):
@@ -55,7 +56,7 @@ def test_gradients_lesson_activation_figure_moves_forward():
     z = np.linspace(-4, 4, 9)
     pre_activation = np.arange(10 * 3, dtype=float).reshape(10, 3) / 10 - 1.5  # (T, H)
     value, slope = np.tanh(pre_activation), 1 - np.tanh(pre_activation) ** 2
-    fig = activation_figure(z, np.tanh(z), 1 - np.tanh(z) ** 2, pre_activation, value, slope, ACTIVATION)
+    fig = activation_figure(z, np.tanh(z), 1 - np.tanh(z) ** 2, pre_activation, value, slope, ACTIVATION).validated()
     assert [frame.name for frame in fig.frames] == [str(step) for step in range(1, 11)]
     frame = fig.frames[6]
     np.testing.assert_allclose(frame.data[0].x, pre_activation[6])

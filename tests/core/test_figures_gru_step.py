@@ -13,7 +13,7 @@ def test_every_chip_draws_a_lesson_vector():
     lesson = walkthrough("a b c", 0)
     assert {chip.name for chip in gru_diagram(NOTES).chips} <= set(lesson.vectors())
     figure = gru_cell_figure(lesson.vectors(), lesson.tokens, NOTES, "{step}:{token}",
-                             PlayerLabels("Play", "Pause", "t = "))
+                             PlayerLabels("Play", "Pause", "t = ")).validated()
     assert len(figure.frames) == 3
     assert figure.frames[2].layout.title.text == "3:c"
     chips = gru_diagram(NOTES).chips
@@ -38,7 +38,7 @@ def test_conventions_figure_plots_both_formulas():
 def test_cell_figure_opens_at_the_chosen_step():
     lesson = walkthrough("a b <c>", 0)
     figure = gru_cell_figure(lesson.vectors(), lesson.tokens, NOTES, "{step}:{token}",
-                             PlayerLabels("Play", "Pause", "t = "), step=3)
+                             PlayerLabels("Play", "Pause", "t = "), step=3).validated()
     assert figure.layout.sliders[0].active == 2
     assert figure.layout.title.text == "3:&lt;c&gt;" == figure.frames[2].layout.title.text
     np.testing.assert_allclose(figure.data[0].marker.color, figure.frames[2].data[0].marker.color)

@@ -19,7 +19,7 @@ def test_cell_figure_one_frame_per_token():
     rng = np.random.default_rng(1)
     vectors = {name: rng.uniform(-1, 1, (3, 3 if name == "input_x" else 4)) for name in NAMES}
     figure = lstm_cell_figure(vectors, ["我", "爱", "你"], NOTES, "t = {step} · {token}",
-                              PlayerLabels("Play", "Pause", "t = "))
+                              PlayerLabels("Play", "Pause", "t = ")).validated()
     assert [frame.name for frame in figure.frames] == ["1", "2", "3"]
     assert figure.frames[1].layout.title.text == "t = 2 · 爱"
     assert len(figure.data[0].x) == 3 + 4 * (len(NAMES) - 1)
@@ -48,7 +48,7 @@ def test_the_figure_asks_for_a_width_where_neighbouring_squares_and_their_values
     rng = np.random.default_rng(2)
     vectors = {name: rng.uniform(-1, 1, (2, 3 if name == "input_x" else 4)) for name in NAMES}
     figure = lstm_cell_figure(vectors, ["a", "b"], NOTES, "t = {step} · {token}",
-                              PlayerLabels("Play", "Pause", "t = "))
+                              PlayerLabels("Play", "Pause", "t = ")).validated()
     width = figure.layout.meta["min_width"]
     diagram = lstm_diagram(NOTES)
     pixels_per_unit = (width - MARGIN_WIDTH) / (diagram.x_range[1] - diagram.x_range[0])

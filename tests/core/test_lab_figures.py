@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from core.figures import lab as figures
-from core.figures.style import CELL_COLORS, GATE_COLORS
+from core.figures.plain import colorscale
+from core.figures.style import CELL_COLORS, DIVERGING, GATE_COLORS
 from core.lab.records import collect
 
 NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -67,6 +68,8 @@ def test_gate_heatmap_is_units_by_time_in_the_gates_color():
     np.testing.assert_allclose(np.asarray(heat.z), values.T)
     assert heat.colorscale[-1][1] == GATE_COLORS["forget"] and (heat.zmin, heat.zmax) == (0, 1)
     signed = figures.gate_heatmap(values * 2 - 1, "hidden", title="h", x_title="t", y_title="unit", signed=True)
+    # the browser gets the scale written out: plotly.js knows no "RdBu_r" and would fall back to its default
+    assert signed.to_dict()["data"][0]["colorscale"] == colorscale(DIVERGING)
     signed = signed.validated()  # Plotly checks every property
     assert (signed.data[0].zmin, signed.data[0].zmax) == (-1, 1)
 
