@@ -16,6 +16,7 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.idle_cache import idle_cache
 from pages.kit.layout import scroll_width
 
 # The Plotly logo in the toolbar links to an outside site and adds nothing for a learner.
@@ -39,7 +40,7 @@ class FrozenFigure(go.Figure):
 
 
 def frozen(figure: go.Figure) -> FrozenFigure:
-    """``figure`` frozen for drawing many times (return this from an ``st.cache_resource`` figure builder)."""
+    """``figure`` frozen for drawing many times (return this from a cached figure builder)."""
     return figure if isinstance(figure, FrozenFigure) else FrozenFigure(figure)
 
 
@@ -55,16 +56,17 @@ def _frozen_all(result):
 
 
 def cached_figures(max_entries: int) -> Callable:
-    """``st.cache_resource`` for a page's figure builder, its figures frozen: a view drawn again (a step back, another
-    student on the same sentence) costs neither the build nor the copy. ``max_entries`` bounds the memory a class
-    typing sentences can take."""
+    """A page's figure builder cached (:func:`core.idle_cache.idle_cache`, shared by every session), its figures
+    frozen: a view drawn again (a step back, another student on the same sentence) costs neither the build nor the
+    copy. ``max_entries`` bounds the memory a class typing sentences can take; a view nobody drew for a while is
+    dropped, so the memory comes back after the class leaves."""
 
     def decorate(build: Callable) -> Callable:
-        @functools.wraps(build)  # the cache keys on the builder's own name, source and arguments
+        @functools.wraps(build)  # the same signature, so the cache keys on the builder's own arguments
         def build_frozen(*args, **kwargs):
             return _frozen_all(build(*args, **kwargs))
 
-        return st.cache_resource(max_entries=max_entries, show_spinner=False)(build_frozen)
+        return idle_cache(max_entries)(build_frozen)
 
     return decorate
 
