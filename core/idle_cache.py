@@ -11,7 +11,7 @@ warm baseline a minute after the last session closed). :func:`idle_cache` keeps 
   (:func:`core.memory.return_freed_memory`), so the RSS actually falls.
 
 A dropped result is simply computed again when next asked for (the default sentence's views included): a view costs
-0.1–0.3 s of CPU once, where holding every view of a departed class costs hundreds of MB for good.
+0.1–0.3 s of CPU once, where holding every view of a departed class cost 80–200 MB for good.
 
 Keys are the call's arguments as the function's signature binds them (defaults filled in, so ``f(x)`` and
 ``f(x, trained=False)`` share an entry), each tagged with its type (``1``, ``1.0`` and ``True`` are different keys,
@@ -53,8 +53,9 @@ class IdleCache:
     """``function``'s results by argument key, least recently used first; see the module docstring.
 
     ``copy``: keep the result pickled and hand every caller its own unpickled copy (``st.cache_data``'s contract, for
-    results a page might change); otherwise every caller gets the same object (``st.cache_resource``'s, for results
-    nothing changes, e.g. frozen figures). ``clock`` returns seconds (monotonic); tests pass a fake one.
+    results a page might change; one ``bytes`` an entry also gives its memory back whole when dropped, see
+    pages/kit/chart.py); otherwise every caller gets the same object (``st.cache_resource``'s, for results nothing
+    changes, e.g. frozen figures). ``clock`` returns seconds (monotonic); tests pass a fake one.
     """
 
     def __init__(self, function: Callable, max_entries: int, idle_seconds: float = IDLE_SECONDS, copy: bool = False,
