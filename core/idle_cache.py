@@ -7,8 +7,8 @@ warm baseline a minute after the last session closed). :func:`idle_cache` keeps 
 
 - at most ``max_entries`` results per function; a new one pushes out the least recently used;
 - a result not used for :data:`IDLE_SECONDS` is dropped by one daemon thread per process, which wakes every
-  :data:`SWEEP_SECONDS`; when a sweep dropped anything, the freed memory is handed back to the system
-  (:func:`core.memory.return_freed_memory`), so the RSS actually falls.
+  :data:`SWEEP_SECONDS`; once results were dropped and the caches are quiet, the freed memory is handed back to the
+  system (:func:`core.memory.return_freed_memory`), so the RSS actually falls.
 
 A dropped result is simply computed again when next asked for (the default sentence's views included): a view costs
 0.1–0.3 s of CPU once, where holding every view of a departed class cost 80–200 MB for good.
@@ -99,6 +99,8 @@ class IdleCache:
         return pickle.loads(stored) if self.copy else stored
 
     def __call__(self, *args, **kwargs):
+        global _last_call
+        _last_call = time.monotonic()  # a plain store: the sweeper only needs to know the room is still working
         key = self.key(*args, **kwargs)
         found, stored = self._read(key)
         if found:
@@ -179,12 +181,24 @@ _sweeper: threading.Thread | None = None
 _sweeper_lock = threading.Lock()
 
 
+_last_call = 0.0  # time.monotonic() of the last call to any cache: the class's activity, read by the sweeper
+_release_pending = False  # a sweep dropped results whose memory has not been handed back yet
+
+
 def sweep_all() -> int:
-    """One sweep over every cache of the process; memory is handed back to the system when anything was dropped."""
+    """One sweep over every cache of the process; returns how many results it dropped.
+
+    The memory of dropped results is handed back (:func:`core.memory.return_freed_memory`) once no cache was called
+    for :data:`SWEEP_SECONDS`: its full ``gc.collect()`` holds every thread for about 0.3 s on a loaded server, a stall
+    a class at work would feel every sweep, and while a class works the freed memory is reused by its next views.
+    """
+    global _release_pending
     with _sweeper_lock:
         caches = list(_caches)
     dropped = sum(cache.sweep() for cache in caches)
-    if dropped:
+    _release_pending = _release_pending or dropped > 0
+    if _release_pending and time.monotonic() - _last_call >= SWEEP_SECONDS:
+        _release_pending = False
         return_freed_memory()
     return dropped
 
