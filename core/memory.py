@@ -1,4 +1,5 @@
-"""How much memory this server holds right now: its own resident set plus its children's (training jobs).
+"""How much memory this server holds right now: its own resident set plus its children's (training jobs); and
+:func:`return_freed_memory`, which hands memory the process has freed back to the system.
 
 Read from ``/proc`` on Linux. Elsewhere there is no cheap, honest current figure (``getrusage`` gives the peak, which
 never falls), so :func:`server_memory_bytes` returns ``None`` there and a memory budget is simply not enforced.
@@ -6,7 +7,11 @@ never falls), so :func:`server_memory_bytes` returns ``None`` there and a memory
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -56,3 +61,30 @@ def server_memory_bytes(pid: int | None = None) -> int | None:
         total += resident_bytes(current)
         pending += child_pids(current)
     return total
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim`` (``None`` where the C library has none: musl, macOS, Windows)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        return getattr(ctypes.CDLL(name), "malloc_trim", None)
+    except OSError:
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def return_freed_memory() -> None:
+    """Collect unreachable cycles, then ask glibc to give its free heap pages back to the system.
+
+    Why both: freed Python objects go back to glibc's heaps (one per thread arena; every session's script thread
+    allocates in one), and glibc keeps free pages for reuse instead of returning them, so the RSS does not fall when a
+    cache drops its entries; ``malloc_trim(0)`` releases the free pages of every arena. Costs a few ms; call it after
+    dropping a lot (a cache sweep), not per request.
+    """
+    gc.collect()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)

@@ -11,12 +11,13 @@ import hashlib
 import streamlit as st
 
 from core.escape import markdown_text
+from core.idle_cache import idle_cache
 from core.lessons.questions import Question, questions_for
 from pages.kit.class_question import class_question
 from pages.kit.i18n import Texts, texts
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def lesson_questions(lesson: str, sentence: str | None, seed: int, trained: bool,
                      parameters: tuple = ()) -> tuple[Question, ...]:
     return questions_for(lesson, sentence, seed, trained, **dict(parameters))

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.figures.architectures import ArchitectureLabels, architecture_figure
+from core.idle_cache import idle_cache
 from core.lessons.architectures import ARCHITECTURES, ArchitectureRun, run_architecture
 from core.lessons.architectures_trained import TRAINED_ARCHITECTURES, trained_architecture
 from core.sequence_input import split_tokens
@@ -21,7 +22,7 @@ from pages.kit.url_choices import coded_option, translated_aliases
 t = texts("architectures")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def compute(kind: str, tokens: tuple[str, ...], seed: int, labels: tuple[str, ...], trained: bool = False) -> ArchitectureRun:
     """The seeded random model, or (trained) the shipped agreement LSTM wired as ``kind``: its labels are its own."""
     return trained_architecture(kind, tokens) if trained else run_architecture(kind, tokens, seed, labels)

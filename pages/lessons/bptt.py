@@ -7,6 +7,7 @@ import streamlit as st
 from core.device import select_device
 from core.escape import markdown_text
 from core.figures.bptt import BackwardLabels, backward_figure
+from core.idle_cache import idle_cache
 from core.lessons.bptt import (
     MAX_TOKENS, MODEL_EQUATIONS, SUM_EQUATION, BackwardPass, BPTTSetup, backward_pass, recursion_latex, term_latex,
 )
@@ -27,7 +28,7 @@ t = texts("bptt")
 ALL_STEPS = 0  # the loss picker's value for "a loss at every step"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def compute(sentence: str, seed: int, loss_choice: int, device: str, trained: bool = False) -> BackwardPass:
     loss_step = None if loss_choice == ALL_STEPS else loss_choice - 1
     return backward_pass(sentence, loss_step, BPTTSetup(seed=seed, trained=trained), device)

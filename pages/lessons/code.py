@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.figures.code import gradient_error_figure
+from core.idle_cache import idle_cache
 from core.lessons.code import (
     PASS_THRESHOLD, GradientCheck, custom_lstm_source, gradient_check, numpy_lstm_sources, torch_lstm_sources,
 )
@@ -26,7 +27,7 @@ def sources() -> tuple[dict[str, str], dict[str, str], str]:
     return numpy_lstm_sources(), torch_lstm_sources(), custom_lstm_source()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def checked(batch_size: int, input_size: int, hidden_size: int, seed: int) -> GradientCheck:
     return gradient_check(batch_size, input_size, hidden_size, seed)
 

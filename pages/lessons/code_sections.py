@@ -7,6 +7,7 @@ import streamlit as st
 from core.classifier.model import count_parameters
 from core.device import describe_device, select_device
 from core.figures.code import LoopLabels, loop_figure, parameter_figure, speed_figure
+from core.idle_cache import idle_cache
 from core.lessons.code import (
     CustomAgreement, LoopReplay, LSTMSizes, SpeedComparison, custom_agreement, loop_replay, speed_comparison,
     text_classifier,
@@ -22,7 +23,7 @@ from pages.kit.layout import agreement, deeper, device_note, formula_block, how_
 from pages.kit.shared_view import shared
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def compared(sizes: LSTMSizes, exact_device: str, device: str) -> tuple[CustomAgreement, LoopReplay, SpeedComparison]:
     """Agreement and the call-by-call replay in float64 on ``exact_device``; the timing in float32 on ``device``."""
     return (custom_agreement(sizes, seed=0, device=exact_device), loop_replay(sizes, seed=0, device=exact_device),
@@ -129,7 +130,7 @@ def classifier_section(t: Texts) -> None:
         column_config={words["count"]: st.column_config.NumberColumn(format="localized")})
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@idle_cache(max_entries=4, copy=True)
 def training_step(seed: int) -> ClassifierStep:
     return classifier_step(seed)
 

@@ -5,6 +5,7 @@ import streamlit as st
 from core.device import select_device
 from core.escape import markdown_text
 from core.figures.gradients import ActivationLabels, ChainLabels, activation_figure, chain_figure
+from core.idle_cache import idle_cache
 from core.lessons.gradient_reading import SCENARIOS, read_chain, step_factor
 from core.lessons.gradients import (
     CHAIN_EQUATION, ChainSetup, JacobianChain, activation_curve, chain_latex, display_limit, float64_device,
@@ -28,7 +29,7 @@ controls = t["controls"]
 MATRICES, SOURCES = ("orthogonal", "gaussian"), ("random", "sentence")  # codes: the URL carries these, never labels
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def compute_chain(setup: ChainSetup, length: int, tokens: tuple[str, ...], loss_position: int,
                   device: str) -> JacobianChain:
     inputs = sentence_inputs(list(tokens), setup) if tokens else random_inputs(length, setup)

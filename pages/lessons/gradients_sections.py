@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.figures.gradients import ClippingLabels, clipping_figure
+from core.idle_cache import idle_cache
 from core.lessons.clipping import ClippingResult, ClippingSetup, clipping_demo, rule_latex
 from core.lessons.gradient_reading import ChainReading, anchor_pair
 from core.lessons.gradients import ChainSetup, JacobianChain, power_table
@@ -41,7 +42,7 @@ def activation_section(t: Texts, figure, reading: ChainReading, nonlinearity: st
         st.caption(t.format("relu_dead", share=f"{reading.inactive_share:.1%}"))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def compute_clipping(threshold: float, setup: ChainSetup, device: str) -> ClippingResult:
     return clipping_demo(threshold, setup, device=device)
 

@@ -7,6 +7,7 @@ import streamlit as st
 from core.escape import markdown_text
 from core.figures.reach import ReachCurve, reach_figure
 from core.figures.style import CELL_COLORS
+from core.idle_cache import idle_cache
 from core.lessons.gradient_reading import anchor_pair
 from core.lessons.trained.network import HIDDEN_SIZE, INPUT_SIZE, KINDS
 from core.lessons.trained.reach import Reach, reach
@@ -21,7 +22,7 @@ from pages.kit.url_choices import coded_option, translated_aliases
 UNTRAINED_COLOR = "#95A5A6"
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@idle_cache(max_entries=32, copy=True)
 def measured(kind: str, tokens: tuple[str, ...]) -> Reach:
     return reach(kind, tokens)
 

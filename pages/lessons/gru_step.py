@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.device import describe_device, select_device
 from core.figures.gru_step import conventions_figure, gru_cell_figure
+from core.idle_cache import idle_cache
 from core.lessons.cell_comparison import CellComparison, CellFacts, CellTiming, TimingConfig, cell_facts, time_cell
 from core.lessons.gru_step import (
     DEFAULT_SENTENCE, EQUATIONS, TUTORIAL_EQUATIONS, GRUStepConfig, GRUWalkthrough, step_equations, walkthrough,
@@ -22,12 +23,12 @@ TIMING = TimingConfig()
 KINDS = ("lstm", "gru")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def compute(sentence: str, seed: int, trained: bool = False) -> GRUWalkthrough:
     return walkthrough(sentence, seed, CONFIG, trained=trained)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def facts(kind: str, input_size: int, hidden_size: int) -> CellFacts:
     return cell_facts(kind, input_size, hidden_size)
 

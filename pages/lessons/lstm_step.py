@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.figures.lstm_step import cell_path_figure, lstm_cell_figure
+from core.idle_cache import idle_cache
 from core.lessons.cell_path import PATH_EQUATIONS, CellPath, cell_path
 from core.lessons.concat_order import ORDER_EQUATION, concat_orders
 from core.lessons.lstm_step import (
@@ -24,12 +25,12 @@ t = texts("lstm_step")
 CONFIG = LSTMStepConfig()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def compute(sentence: str, seed: int, trained: bool = False) -> LSTMWalkthrough:
     return walkthrough(sentence, seed, CONFIG, trained=trained)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def compute_path(sentence: str, seed: int, forget_bias: float) -> CellPath:
     return cell_path(sentence, seed, forget_bias, CONFIG)
 
@@ -41,7 +42,7 @@ def path_picture(sentence: str, seed: int, forget_bias: float, lang: str):
                             texts("lstm_step", lang)["path_labels"])
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@idle_cache(max_entries=16, copy=True)
 def layout_table(seed: int, lang: str) -> tuple[pd.DataFrame, str]:
     """The gate-order table and the parameter shapes line, read off the module."""
     words = texts("lstm_step", lang)

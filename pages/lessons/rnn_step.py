@@ -7,6 +7,7 @@ from core.escape import markdown_text
 from core.figures.rnn_step import StepFigureLabels, matrix_heatmap, step_terms_figure
 from core.figures.folded import FOLDED_FIELDS, FoldedLabels, folded_figure
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
+from core.idle_cache import idle_cache
 from core.lessons.rnn_step import (
     DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, biases_latex, run_lesson, step_equations,
 )
@@ -25,7 +26,7 @@ t = texts("rnn_step")
 CONFIG = RNNStepConfig()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def compute(sentence: str, seed: int, trained: bool = False) -> RNNStepLesson:
     return run_lesson(sentence, seed, CONFIG, trained=trained)
 

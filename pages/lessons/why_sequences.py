@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
 from core.figures.why_sequences import final_states_figure
+from core.idle_cache import idle_cache
 from core.lesson_models import RNNStepConfig
 from core.lessons.why_sequences import LengthComparison, compare_lengths
 from core.sequence_input import split_tokens
@@ -22,7 +23,7 @@ CONFIG = RNNStepConfig()
 WINDOW = 4  # the feed-forward net is built for the tutorial's four-word sentence
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def lengths(sentences: tuple[str, ...], seed: int) -> LengthComparison:
     return compare_lengths(sentences, seed, WINDOW, CONFIG)
 

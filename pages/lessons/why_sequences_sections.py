@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.figures.style import GATE_COLORS
 from core.figures.why_sequences import memory_gap_figure, one_hot_figure, signal_figure, token_vectors_figure
+from core.idle_cache import idle_cache
 from core.lesson_models import RNNStepConfig
 from core.lessons.why_sequences import (
     DNA_ALPHABET, SAMPLE_RATE, TONE_HZ, MemoryProbe, SequenceExamples, memory_positions, probe_memory, sequence_examples,
@@ -18,7 +19,7 @@ from pages.kit.shared_view import shared
 from pages.kit.url_choices import coded_option, word_number
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def examples(sentence: str, seed: int) -> SequenceExamples:
     return sequence_examples(sentence, seed, RNNStepConfig())
 
@@ -54,7 +55,7 @@ def examples_section(t: Texts, sentence: str, seed: int, config: RNNStepConfig) 
                                      rate=SAMPLE_RATE))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@idle_cache(max_entries=64, copy=True)
 def memory(sentence: str, position: int, replacement: str, seed: int, window: int) -> MemoryProbe:
     return probe_memory(sentence, position, replacement, seed, RNNStepConfig(), window)
 

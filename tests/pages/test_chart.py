@@ -6,8 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.tools
+import pytest
 
-from pages.kit.chart import FrozenFigure, cached_figures, frozen
+from pages.kit.chart import FrozenFigure, cached_figures, frozen, minimum_width
 
 
 def built_figure(scale: float = 1.0) -> go.Figure:
@@ -28,10 +29,24 @@ def test_a_frozen_figure_sends_what_the_built_one_sends():
     assert sent(frozen(figure)) == sent(figure)
 
 
-def test_the_dict_is_taken_once_and_reused():
-    drawn = frozen(built_figure())
-    assert plotly.tools.return_figure_from_figure_or_data(drawn, True) is drawn.to_dict()
+def test_the_figure_is_converted_once_and_no_draw_can_change_it(monkeypatch):
+    figure = built_figure()
+    drawn = frozen(figure)
+    monkeypatch.setattr(go.Figure, "to_dict", lambda self: pytest.fail("a draw converted the figure again"))
+    first = plotly.tools.return_figure_from_figure_or_data(drawn, True)
+    first["layout"]["title"]["text"] = "changed by a draw"
+    first["data"][0]["z"] = None
+    assert plotly.tools.return_figure_from_figure_or_data(drawn, True) == drawn.to_dict()
+    monkeypatch.undo()
+    assert sent(drawn) == sent(figure)
     assert frozen(drawn) is drawn  # freezing twice is a no-op
+
+
+def test_minimum_width_reads_the_frozen_layout_meta():
+    figure = built_figure()
+    figure.update_layout(meta={"min_width": 640})
+    assert minimum_width(frozen(figure)) == 640 == minimum_width(figure)
+    assert minimum_width(frozen(built_figure())) == 0
 
 
 def test_cached_figures_freezes_every_figure_of_a_result_and_builds_once():
