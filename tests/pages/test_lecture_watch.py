@@ -15,6 +15,7 @@ from starlette.requests import Request
 from pages.kit import lecture_watch
 from pages.kit.lecture import rooms
 from pages.kit.lecture_watch import GONE, watch_routes
+from tests.deploy.coroutines import run_coroutine  # asyncio.run on its own thread (Playwright's loop in the suite)
 from tests.pages.test_lecture import go_to, open_app, start_lecture
 
 
@@ -25,7 +26,7 @@ def ask(**query) -> tuple[dict, float]:
     request = Request({"type": "http", "method": "GET", "path": route.path, "query_string": query_string,
                        "headers": []})
     started = time.perf_counter()
-    response = asyncio.run(route.endpoint(request))
+    response = run_coroutine(route.endpoint(request))
     assert response.headers["cache-control"] == "no-store"
     return json.loads(response.body), time.perf_counter() - started
 
@@ -62,7 +63,7 @@ def test_a_change_while_held_ends_the_wait(short_hold, monkeypatch):
         response, _ = await asyncio.gather(watch_routes()[0].endpoint(request), publish_later())
         return json.loads(response.body), time.perf_counter() - started
 
-    answer, seconds = asyncio.run(both())
+    answer, seconds = run_coroutine(both())
     assert answer["mark"] != before and answer["mark"] == rooms().mark(ticket.code)
     assert 0.3 <= seconds < 1.5
 
