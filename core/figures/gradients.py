@@ -2,9 +2,9 @@
 
 Builders are pure: arrays in, plotly Figure out, every word passed in through ``labels`` (the ``*Labels``
 dataclasses, filled by the page from its texts). Animated figures get one frame per visited step, thinned to at most
-``max_frames`` so a 200-step chain stays light to send; hover shows full precision. The animated figures are written
-as Plotly's JSON (:class:`core.figures.plain.PlainFigure`, validated in the tests): every new sentence or slider
-setting rebuilds them.
+``max_frames`` so a 200-step chain stays light to send; hover shows full precision. Every figure is written as
+Plotly's JSON (:class:`core.figures.plain.PlainFigure`, validated in the tests): every new sentence or slider setting
+rebuilds them.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from core.escape import plotly_text
 from core.figures.log_axis import log_ticks, tick_text
-from core.figures.plain import PlainFigure, subplots
+from core.figures.plain import PlainFigure, axis, subplots
 from core.figures.player import PlayerLabels, add_time_player
 from core.figures.style import GATE_COLORS
 
@@ -217,27 +216,33 @@ def clipping_figure(
     norms_after: np.ndarray,
     threshold: float,
     labels: ClippingLabels,
-) -> go.Figure:
+) -> PlainFigure:
     """Each batch's total gradient norm before and after clipping, with the threshold line, on a log axis."""
     if len(norms_before) != len(norms_after):
         raise ValueError("need one norm before and after per batch")
     batches = np.arange(1, len(norms_before) + 1)
-    fig = go.Figure([
-        go.Bar(x=batches, y=_positive(norms_before), name=labels.before, marker_color="#ABB2B9",
-               hovertemplate=f"{labels.x_axis} %{{x}}<br>{labels.before} = %{{y:.8g}}<extra></extra>"),
-        go.Bar(x=batches, y=_positive(norms_after), name=labels.after, marker_color=GATE_COLORS["gradient"],
-               hovertemplate=f"{labels.x_axis} %{{x}}<br>{labels.after} = %{{y:.8g}}<extra></extra>"),
-    ])
-    fig.add_hline(y=threshold, line={"color": "#1B2631", "dash": "dash"})
-    # add_hline's own annotation lands at y = threshold in log10 units on a log axis: place it by hand.
-    fig.add_annotation(x=1, xref="paper", xanchor="right", y=math.log10(threshold), yref="y", yanchor="bottom",
-                       text=f"{labels.threshold} = {threshold:g}", showarrow=False)
+    data = [
+        {"type": "bar", "x": batches, "y": _positive(norms_before), "name": labels.before,
+         "marker": {"color": "#ABB2B9"},
+         "hovertemplate": f"{labels.x_axis} %{{x}}<br>{labels.before} = %{{y:.8g}}<extra></extra>"},
+        {"type": "bar", "x": batches, "y": _positive(norms_after), "name": labels.after,
+         "marker": {"color": GATE_COLORS["gradient"]},
+         "hovertemplate": f"{labels.x_axis} %{{x}}<br>{labels.after} = %{{y:.8g}}<extra></extra>"},
+    ]
+    # the threshold line as add_hline writes it; its label placed by hand, since add_hline's own annotation lands at
+    # y = threshold in log10 units on a log axis
+    line = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": threshold, "y1": threshold,
+            "line": {"color": "#1B2631", "dash": "dash"}}
+    note = {"x": 1, "xref": "paper", "xanchor": "right", "y": math.log10(threshold), "yref": "y",
+            "yanchor": "bottom", "text": f"{labels.threshold} = {threshold:g}", "showarrow": False}
     shown = _positive(np.concatenate([norms_before, norms_after, [threshold]]))
     low, high = math.log10(np.nanmin(shown)) - 0.5, math.log10(np.nanmax(shown)) + 0.3
     ticks = log_ticks(low, high)
-    fig.update_yaxes(type="log", title_text=labels.y_axis, range=[low, high],  # bars grow from the axis floor
-                     tickvals=ticks, ticktext=[tick_text(tick) for tick in ticks])
-    fig.update_xaxes(title_text=labels.x_axis, dtick=1)
-    fig.update_layout(barmode="group", height=360, margin={"l": 60, "r": 20, "t": 30, "b": 40},
-                      plot_bgcolor="white", legend={"orientation": "h", "y": 1.12, "x": 0})
-    return fig
+    return PlainFigure(data, {
+        "shapes": [line], "annotations": [note],
+        "yaxis": axis(labels.y_axis, type="log", range=[low, high],  # bars grow from the axis floor
+                      tickvals=ticks, ticktext=[tick_text(tick) for tick in ticks]),
+        "xaxis": axis(labels.x_axis, dtick=1),
+        "barmode": "group", "height": 360, "margin": {"l": 60, "r": 20, "t": 30, "b": 40}, "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "y": 1.12, "x": 0},
+    })

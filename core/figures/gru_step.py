@@ -1,6 +1,7 @@
 """Lesson 6 pictures: the GRU cell drawn with its real numbers, and the two update conventions side by side.
 
-Pure builders: arrays in, ``go.Figure`` out; every word on them comes in as an argument.
+Pure builders: arrays in, a figure written as Plotly's JSON out (:class:`core.figures.plain.PlainFigure`, validated
+in the tests); every word on them comes in as an argument.
 """
 
 from __future__ import annotations
@@ -8,12 +9,11 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from core.escape import plotly_text
 from core.figures.cell_diagram import Chip, Diagram, Node, Wire, diagram_figure
 from core.figures.gates import HOVER_DIGITS, frame_texts
+from core.figures.plain import PlainFigure, axis, subplots
 from core.figures.player import PlayerLabels
 from core.figures.style import GATE_COLORS
 
@@ -98,15 +98,14 @@ def conventions_figure(
     tutorial_update: np.ndarray,
     tokens: Sequence[str],
     labels: Mapping[str, str],
-) -> go.Figure:
+) -> PlainFigure:
     """Both GRU update formulas evaluated on the same trace: points on the diagonal are the same number.
 
     Arrays are (seq_len, hidden_size). Left: tutorial h_t against torch's h_t (identical). Right: the tutorial's
     z' against torch's z (the line z' = 1 − z). ``labels``: ``hidden_title``, ``update_title``, ``torch_axis``,
     ``tutorial_axis``, ``unit`` (the word before a unit's number in the hover). Tokens are user text: escaped.
     """
-    figure = make_subplots(rows=1, cols=2, subplot_titles=[labels["hidden_title"], labels["update_title"]],
-                           horizontal_spacing=0.12)
+    grid = subplots(1, 2, [labels["hidden_title"], labels["update_title"]], horizontal_spacing=0.12)
     steps, units = np.indices(np.asarray(torch_hidden).shape)
     names = [f"t = {step + 1} · {plotly_text(tokens[step])}, {labels['unit']} {unit}"
              for step, unit in zip(steps.ravel(), units.ravel())]
@@ -114,17 +113,18 @@ def conventions_figure(
         (torch_hidden, tutorial_hidden, GATE_COLORS["hidden"], (-1.0, 1.0)),
         (torch_update, tutorial_update, GATE_COLORS["update"], (0.0, 1.0)),
     )
+    data = []
     for column, (ours, theirs, color, (low, high)) in enumerate(pairs, start=1):
-        figure.add_trace(go.Scatter(
-            x=np.ravel(ours), y=np.ravel(theirs), mode="markers", marker={"color": color, "size": 8},
-            text=names, showlegend=False,
-            hovertemplate=(f"%{{text}}<br>{labels['torch_axis']}: %{{x:{HOVER_DIGITS}}}"
-                           f"<br>{labels['tutorial_axis']}: %{{y:{HOVER_DIGITS}}}<extra></extra>"),
-        ), row=1, col=column)
+        data.append(grid.trace({
+            "type": "scatter", "x": np.ravel(ours), "y": np.ravel(theirs), "mode": "markers",
+            "marker": {"color": color, "size": 8}, "text": names, "showlegend": False,
+            "hovertemplate": (f"%{{text}}<br>{labels['torch_axis']}: %{{x:{HOVER_DIGITS}}}"
+                              f"<br>{labels['tutorial_axis']}: %{{y:{HOVER_DIGITS}}}<extra></extra>"),
+        }, 1, column))
         diagonal = [high, low] if column == 2 else [low, high]  # z' = 1 − z runs downhill
-        figure.add_trace(go.Scatter(x=[low, high], y=diagonal, mode="lines", showlegend=False, hoverinfo="skip",
-                                    line={"color": "#999", "dash": "dot"}), row=1, col=column)
-        figure.update_xaxes(title_text=labels["torch_axis"], range=[low, high], row=1, col=column)
-        figure.update_yaxes(title_text=labels["tutorial_axis"], range=[low, high], row=1, col=column)
-    figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 40, "b": 10})
-    return figure
+        data.append(grid.trace({"type": "scatter", "x": [low, high], "y": diagonal, "mode": "lines",
+                                "showlegend": False, "hoverinfo": "skip", "line": {"color": "#999", "dash": "dot"}},
+                               1, column))
+        grid.xaxis(1, column).update(axis(labels["torch_axis"], range=[low, high]))
+        grid.yaxis(1, column).update(axis(labels["tutorial_axis"], range=[low, high]))
+    return PlainFigure(data, grid.layout | {"height": 340, "margin": {"l": 10, "r": 10, "t": 40, "b": 10}})

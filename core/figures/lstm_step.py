@@ -1,6 +1,7 @@
 """Lesson 5 pictures: the LSTM cell drawn with its real numbers, and the cell path against the RNN's.
 
-Pure builders: arrays in, ``go.Figure`` out; every word on them comes in as an argument.
+Pure builders: arrays in, a figure written as Plotly's JSON out (:class:`core.figures.plain.PlainFigure`, validated
+in the tests); every word on them comes in as an argument.
 """
 
 from __future__ import annotations
@@ -8,12 +9,11 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from core.escape import plotly_text
 from core.figures.cell_diagram import Chip, Diagram, Node, Wire, diagram_figure
 from core.figures.gates import frame_texts
-from core.figures.plain import PlainFigure
+from core.figures.plain import PlainFigure, axis
 from core.figures.player import PlayerLabels
 from core.figures.style import CELL_COLORS, GATE_COLORS
 
@@ -103,7 +103,7 @@ def cell_path_figure(
     rnn_jacobian_norm: np.ndarray,
     tokens: Sequence[str],
     labels: Mapping[str, str],
-) -> go.Figure:
+) -> PlainFigure:
     """How much of step t still reaches the last step T, on a log scale, three curves over t = 1 … T.
 
     ``labels``: ``forget_product`` (∏ f, the direct cell path), ``cell_jacobian`` (‖∂C_T/∂C_t‖ measured),
@@ -115,18 +115,16 @@ def cell_path_figure(
         (forget_product_norm, labels["forget_product"], GATE_COLORS["forget"], "solid"),
         (cell_jacobian_norm, labels["cell_jacobian"], GATE_COLORS["cell"], "dash"),
     )
-    figure = go.Figure()
-    for values, name, color, dash in curves:
+    data = [
         # A product that underflowed to 0 has no place on a log axis; leave a gap rather than invent a value.
-        shown = np.where(np.asarray(values) > 0, values, np.nan)
-        figure.add_trace(go.Scatter(
-            x=positions, y=shown, name=name, mode="lines+markers", line={"color": color, "dash": dash, "width": 2.5},
-            hovertemplate=f"{name}<br>%{{x}}: %{{y:.4e}}<extra></extra>",
-        ))
-    figure.update_layout(
-        height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        xaxis={"title": labels["x_title"], "tickangle": -45},
-        yaxis={"title": labels["y_title"], "type": "log", "exponentformat": "power"},
-    )
-    return figure
+        {"type": "scatter", "x": positions, "y": np.where(np.asarray(values) > 0, values, np.nan), "name": name,
+         "mode": "lines+markers", "line": {"color": color, "dash": dash, "width": 2.5},
+         "hovertemplate": f"{name}<br>%{{x}}: %{{y:.4e}}<extra></extra>"}
+        for values, name, color, dash in curves
+    ]
+    return PlainFigure(data, {
+        "height": 420, "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "xaxis": axis(labels["x_title"], tickangle=-45),
+        "yaxis": axis(labels["y_title"], type="log", exponentformat="power"),
+    })

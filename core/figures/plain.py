@@ -117,7 +117,7 @@ class Subplots:
 
 def subplots(rows: int, cols: int, titles: Sequence[str] | None = None, *,
              colspans: Sequence[Sequence[int | None]] | None = None, row_heights: Sequence[float] | None = None,
-             horizontal_spacing: float | None = None, vertical_spacing: float | None = None,
+             column_widths: Sequence[float] | None = None, horizontal_spacing: float | None = None, vertical_spacing: float | None = None,
              shared_xaxes: bool = False) -> Subplots:
     """The layout ``make_subplots(rows, cols, subplot_titles=titles, ...)`` writes, without building a figure.
 
@@ -129,7 +129,11 @@ def subplots(rows: int, cols: int, titles: Sequence[str] | None = None, *,
     horizontal = 0.2 / cols if horizontal_spacing is None else horizontal_spacing
     # plotly leaves more room between rows when they have titles (even empty ones)
     vertical = (0.5 if titles is not None else 0.3) / rows if vertical_spacing is None else vertical_spacing
-    widths = [(1.0 - horizontal * (cols - 1)) / cols] * cols
+    if column_widths is None:
+        widths = [(1.0 - horizontal * (cols - 1)) / cols] * cols
+    else:
+        total_width = float(sum(column_widths))
+        widths = [(1.0 - horizontal * (cols - 1)) * (width / total_width) for width in column_widths]
     if row_heights is None:
         heights = [(1.0 - vertical * (rows - 1)) / rows] * rows
     else:

@@ -1,6 +1,7 @@
 """Figures of lesson 2: weight heatmaps and one RNN step taken apart, animated over time.
 
-Pure builders: numpy arrays and label strings in, a plotly ``Figure`` out.
+Pure builders: numpy arrays and label strings in, a figure written as Plotly's JSON out
+(:class:`core.figures.plain.PlainFigure`, validated in the tests): a new sentence rebuilds every frame.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from core.figures.plain import PlainFigure, colorscale, subplots, title as title_of
 from core.figures.player import PlayerLabels, add_time_player, token_ticks
 from core.figures.style import DIVERGING, GATE_COLORS
 
@@ -25,7 +25,7 @@ TERM_COLORS = {
 
 
 def matrix_heatmap(matrix: np.ndarray, title: str, row_symbol: str, column_symbol: str, name: str,
-                   decimals: int = 2) -> go.Figure:
+                   decimals: int = 2) -> PlainFigure:
     """A weight matrix as a heatmap laid out like the matrix (row 0 on top), rounded values written in the cells.
 
     Hover shows ``name[row, column]`` with full precision. ``row_symbol`` / ``column_symbol`` name what the rows
@@ -36,16 +36,18 @@ def matrix_heatmap(matrix: np.ndarray, title: str, row_symbol: str, column_symbo
         raise ValueError(f"expected a matrix, got shape {matrix.shape}")
     rows, columns = matrix.shape
     bound = float(np.abs(matrix).max()) or 1.0
-    fig = go.Figure(go.Heatmap(
-        z=matrix, x=[f"{column_symbol}[{j}]" for j in range(columns)], y=[f"{row_symbol}[{i}]" for i in range(rows)],
-        colorscale=DIVERGING, zmin=-bound, zmax=bound, text=np.round(matrix, decimals),
-        texttemplate=f"%{{z:.{decimals}f}}", xgap=2, ygap=2, showscale=False,
-        customdata=np.stack(np.indices((rows, columns)), axis=-1),  # (rows, columns, 2): the entry's [i, j]
-        hovertemplate=f"{name}[%{{customdata[0]}}, %{{customdata[1]}}] = %{{z:.7g}}<extra></extra>",
-    ))
-    fig.update_layout(title=title, height=110 + 48 * rows, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      yaxis={"autorange": "reversed", "fixedrange": True}, xaxis={"fixedrange": True})
-    return fig
+    heatmap = {
+        "type": "heatmap", "z": matrix, "x": [f"{column_symbol}[{j}]" for j in range(columns)],
+        "y": [f"{row_symbol}[{i}]" for i in range(rows)], "colorscale": colorscale(DIVERGING), "zmin": -bound,
+        "zmax": bound, "text": np.round(matrix, decimals), "texttemplate": f"%{{z:.{decimals}f}}", "xgap": 2,
+        "ygap": 2, "showscale": False,
+        "customdata": np.stack(np.indices((rows, columns)), axis=-1),  # (rows, columns, 2): the entry's [i, j]
+        "hovertemplate": f"{name}[%{{customdata[0]}}, %{{customdata[1]}}] = %{{z:.7g}}<extra></extra>",
+    }
+    return PlainFigure([heatmap], {
+        "title": title_of(title), "height": 110 + 48 * rows, "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "yaxis": {"autorange": "reversed", "fixedrange": True}, "xaxis": {"fixedrange": True},
+    })
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class StepFigureLabels:
 
 def step_terms_figure(from_input: np.ndarray, from_hidden: np.ndarray, bias: np.ndarray, pre_hidden: np.ndarray,
                       hidden: np.ndarray, outputs: np.ndarray, tokens: Sequence[str],
-                      labels: StepFigureLabels, step: int = 1) -> go.Figure:
+                      labels: StepFigureLabels, step: int = 1) -> PlainFigure:
     """One RNN step taken apart, one frame per step.
 
     Left: per hidden unit, the three terms stacked (they add up to z_t, marked ◆) and h_t = tanh(z_t) (●).
@@ -88,45 +90,44 @@ def step_terms_figure(from_input: np.ndarray, from_hidden: np.ndarray, bias: np.
     units = [f"{labels.unit} {i}" for i in range(hidden_size)]
     out_units = [f"{labels.output}[{i}]" for i in range(outputs.shape[1])]
     # Wide gaps: the middle panel's axis title must not land on the left panel's last bar.
-    fig = make_subplots(rows=1, cols=3, column_widths=[0.44, 0.34, 0.22], horizontal_spacing=0.1,
-                        subplot_titles=(labels.terms_title, labels.tanh_title, labels.output_title))
+    grid = subplots(1, 3, (labels.terms_title, labels.tanh_title, labels.output_title),
+                    column_widths=[0.44, 0.34, 0.22], horizontal_spacing=0.1)
     curve = np.linspace(-3.5, 3.5, 141)
-    fig.add_trace(go.Scatter(x=curve, y=np.tanh(curve), mode="lines", line={"color": "#AAB7B8"},
-                             hoverinfo="skip", showlegend=False), row=1, col=2)
+    data = [grid.trace({"type": "scatter", "x": curve, "y": np.tanh(curve), "mode": "lines",
+                        "line": {"color": "#AAB7B8"}, "hoverinfo": "skip", "showlegend": False}, 1, 2)]
 
-    def dynamic(t: int) -> list[go.BaseTraceType]:
+    def dynamic(t: int) -> list[dict]:
         """The traces that change with the step, in a fixed order (frames address them by index)."""
         index = t - 1
 
         def bars(values, name, color):
-            return go.Bar(x=units, y=values, name=name, marker_color=color, legendgroup=name,
-                          hovertemplate=f"{name} · %{{x}} = %{{y:.7g}}<extra></extra>")
+            return {"type": "bar", "x": units, "y": values, "name": name, "marker": {"color": color},
+                    "legendgroup": name, "hovertemplate": f"{name} · %{{x}} = %{{y:.7g}}<extra></extra>"}
 
         return [
             bars(from_input[index], labels.from_input, TERM_COLORS["from_input"]),
             bars(from_hidden[index], labels.from_hidden, TERM_COLORS["from_hidden"]),
             bars(bias, labels.bias, TERM_COLORS["bias"]),
-            go.Scatter(x=units, y=pre_hidden[index], mode="markers", name=labels.pre_hidden,
-                       marker={"symbol": "diamond", "size": 12, "color": "black"},
-                       hovertemplate=f"{labels.pre_hidden} · %{{x}} = %{{y:.7g}}<extra></extra>"),
-            go.Scatter(x=units, y=hidden[index], mode="markers", name=labels.hidden,
-                       marker={"size": 11, "color": GATE_COLORS["hidden"], "line": {"color": "white", "width": 1}},
-                       hovertemplate=f"{labels.hidden} · %{{x}} = %{{y:.7g}}<extra></extra>"),
-            go.Scatter(x=pre_hidden[index], y=hidden[index], mode="markers", showlegend=False, customdata=units,
-                       marker={"size": 11, "color": GATE_COLORS["hidden"]},
-                       hovertemplate=(f"%{{customdata}}: {labels.pre_hidden} = %{{x:.7g}} → "
-                                      f"{labels.hidden} = %{{y:.7g}}<extra></extra>")),
-            go.Bar(x=out_units, y=outputs[index], marker_color=GATE_COLORS["output"], showlegend=False,
-                   text=[f"{value:.3f}" for value in outputs[index]], textposition="outside",
-                   hovertemplate="%{x} = %{y:.7g}<extra></extra>"),
+            {"type": "scatter", "x": units, "y": pre_hidden[index], "mode": "markers", "name": labels.pre_hidden,
+             "marker": {"symbol": "diamond", "size": 12, "color": "black"},
+             "hovertemplate": f"{labels.pre_hidden} · %{{x}} = %{{y:.7g}}<extra></extra>"},
+            {"type": "scatter", "x": units, "y": hidden[index], "mode": "markers", "name": labels.hidden,
+             "marker": {"size": 11, "color": GATE_COLORS["hidden"], "line": {"color": "white", "width": 1}},
+             "hovertemplate": f"{labels.hidden} · %{{x}} = %{{y:.7g}}<extra></extra>"},
+            {"type": "scatter", "x": pre_hidden[index], "y": hidden[index], "mode": "markers", "showlegend": False,
+             "customdata": units, "marker": {"size": 11, "color": GATE_COLORS["hidden"]},
+             "hovertemplate": (f"%{{customdata}}: {labels.pre_hidden} = %{{x:.7g}} → "
+                               f"{labels.hidden} = %{{y:.7g}}<extra></extra>")},
+            {"type": "bar", "x": out_units, "y": outputs[index], "marker": {"color": GATE_COLORS["output"]},
+             "showlegend": False, "text": [f"{value:.3f}" for value in outputs[index]], "textposition": "outside",
+             "hovertemplate": "%{x} = %{y:.7g}<extra></extra>"},
         ]
 
-    first_dynamic = len(fig.data)
+    first_dynamic = len(data)
     placement = [(1, 1)] * 5 + [(1, 2), (1, 3)]
-    for trace, (row, col) in zip(dynamic(step), placement):
-        fig.add_trace(trace, row=row, col=col)
-    indices = list(range(first_dynamic, len(fig.data)))
-    fig.frames = [go.Frame(name=str(t), data=dynamic(t), traces=indices) for t in range(1, seq_len + 1)]
+    data += [grid.trace(trace, row, col) for trace, (row, col) in zip(dynamic(step), placement)]
+    indices = list(range(first_dynamic, len(data)))
+    frames = [{"data": dynamic(t), "name": str(t), "traces": indices} for t in range(1, seq_len + 1)]
 
     stacked = np.concatenate([
         np.where(from_input > 0, from_input, 0) + np.where(from_hidden > 0, from_hidden, 0) + max(bias.max(), 0),
@@ -134,17 +135,19 @@ def step_terms_figure(from_input: np.ndarray, from_hidden: np.ndarray, bias: np.
         pre_hidden, hidden,
     ], axis=None)
     reach = float(np.abs(stacked).max()) * 1.1 or 1.0
-    fig.update_yaxes(range=[-reach, reach], fixedrange=True, row=1, col=1)
-    fig.update_xaxes(range=[-3.5, 3.5], fixedrange=True, title_text=labels.pre_hidden, row=1, col=2)
-    fig.update_yaxes(range=[-1.1, 1.1], fixedrange=True, title_text=labels.hidden, row=1, col=2)
-    fig.update_yaxes(range=[0, 1.15], fixedrange=True, row=1, col=3)
+    grid.yaxis(1, 1).update(range=[-reach, reach], fixedrange=True)
+    grid.xaxis(1, 2).update(range=[-3.5, 3.5], fixedrange=True, title={"text": labels.pre_hidden})
+    grid.yaxis(1, 2).update(range=[-1.1, 1.1], fixedrange=True, title={"text": labels.hidden})
+    grid.yaxis(1, 3).update(range=[0, 1.15], fixedrange=True)
     titles = (labels.terms_title, labels.tanh_title, labels.output_title)
     # Each panel must hold its title (subplot titles are 16 px; ~0.55 em a character, tags such as <sub> drawn
     # smaller and counted as text): below that width a phone shows the three titles run together.
     panel = max(0.55 * 16 * len(re.sub(r"<[^>]+>", "", title)) / share
                 for title, share in zip(titles, (0.44 * 0.8, 0.34 * 0.8, 0.22 * 0.8)))
-    fig.update_layout(barmode="relative", height=480, margin={"l": 10, "r": 50, "t": 50, "b": 170},
-                      legend={"orientation": "h", "y": -0.45, "yanchor": "top", "x": 0.0},
-                      meta={"min_width": int(np.ceil(panel + 60))})
-    return add_time_player(fig, [str(t) for t in range(1, seq_len + 1)], labels.player, start=step,
-                           tick_labels=token_ticks(tokens))
+    layout = grid.layout | {
+        "barmode": "relative", "height": 480, "margin": {"l": 10, "r": 50, "t": 50, "b": 170},
+        "legend": {"orientation": "h", "y": -0.45, "yanchor": "top", "x": 0.0},
+        "meta": {"min_width": int(np.ceil(panel + 60))},
+    }
+    return add_time_player(PlainFigure(data, layout, frames), [str(t) for t in range(1, seq_len + 1)],
+                           labels.player, start=step, tick_labels=token_ticks(tokens))

@@ -5,6 +5,9 @@ LSTM cell state C_t, when given) from box to box, h_0 on the left. Every vector 
 squares colored by value; hovering a square gives its exact value. One Plotly frame per step highlights the
 current column, fades the steps not computed yet and prints that step's values, so Play / Pause / step / scrub
 all run in the browser. Reusable by every lesson: pass the arrays of any RNN / LSTM / GRU run.
+
+The figure is written as Plotly's JSON (:class:`core.figures.plain.PlainFigure`, validated in the tests): a new
+sentence rebuilds every frame, and building validated ``go`` objects was most of that time.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
 from core.escape import plotly_text
+from core.figures.plain import PlainFigure, colorscale, title
 from core.figures.player import PlayerLabels, add_time_player, token_ticks
 from core.figures.style import CELL_COLORS, DIVERGING, GATE_COLORS, SEQUENTIAL
 
@@ -64,7 +67,7 @@ def unrolled_figure(
     color: str = CELL_COLORS["rnn"],
     captions: Sequence[str] | None = None,
     decimals: int = 3,
-) -> go.Figure:
+) -> PlainFigure:
     """The unrolled network with one animation frame per time step.
 
     Args:
@@ -106,48 +109,48 @@ def unrolled_figure(
     if captions is None:
         captions = [_caption(t, safe_tokens, strips, labels, decimals) for t in range(1, seq_len + 1)]
 
-    fig = go.Figure()
-    fig.add_trace(_highlight(step, color, upper))
-    fig.add_trace(_boxes(seq_len, color))
-    for values, y, symbol, probabilities in strips:
-        fig.add_trace(_strip(values, y, symbol, safe_tokens, size, step, probabilities))
-    fig.add_trace(go.Scatter(
-        x=list(range(1, seq_len + 1)), y=[INPUT_Y - 0.55] * seq_len, text=safe_tokens, mode="text",
-        textfont={"size": 14}, hoverinfo="skip", showlegend=False,
-    ))
-    fig.add_trace(_caption_trace(seq_len, captions[step - 1], upper))
-    fig.add_trace(go.Scatter(
-        x=[0], y=[hidden_y], mode="markers+text", text=[labels.initial_state], textposition="bottom center",
-        marker={"symbol": "square", "size": size, "color": "white", "line": {"color": "#555", "width": 1}},
-        hoverinfo="skip", showlegend=False,
-    ))
+    data = [_highlight(step, color, upper), _boxes(seq_len, color)]
+    data += [_strip(values, y, symbol, safe_tokens, size, step, probabilities)
+             for values, y, symbol, probabilities in strips]
+    data += [
+        {"type": "scatter", "x": list(range(1, seq_len + 1)), "y": [INPUT_Y - 0.55] * seq_len, "text": safe_tokens,
+         "mode": "text", "textfont": {"size": 14}, "hoverinfo": "skip", "showlegend": False},
+        _caption_trace(seq_len, captions[step - 1], upper),
+        {"type": "scatter", "x": [0], "y": [hidden_y], "mode": "markers+text", "text": [labels.initial_state],
+         "textposition": "bottom center",
+         "marker": {"symbol": "square", "size": size, "color": "white", "line": {"color": "#555", "width": 1}},
+         "hoverinfo": "skip", "showlegend": False},
+    ]
 
     strip_indices = list(range(2, 2 + len(strips)))
     caption_index = 2 + len(strips) + 1
-    fig.frames = [
-        go.Frame(
-            name=str(t),
-            traces=[0, *strip_indices, caption_index],
-            data=[_highlight(t, color, upper)]
-            + [go.Scatter(marker={"opacity": _opacity(strip[0].shape[1], seq_len, t)}) for strip in strips]
-            + [go.Scatter(text=[captions[t - 1]])],
-        )
+    frames = [
+        {
+            "data": [_highlight(t, color, upper)]
+            + [{"type": "scatter", "marker": {"opacity": _opacity(strip[0].shape[1], seq_len, t)}}
+               for strip in strips]
+            + [{"type": "scatter", "text": [captions[t - 1]]}],
+            "name": str(t),
+            "traces": [0, *strip_indices, caption_index],
+        }
         for t in range(1, seq_len + 1)
     ]
-    fig.update_layout(
-        annotations=_arrows(seq_len, labels, hidden_y, cell_state is not None, outputs is not None) + [
+    layout = {
+        "annotations": _arrows(seq_len, labels, hidden_y, cell_state is not None, outputs is not None) + [
             {"x": t, "y": 0.42, "text": labels.cell, "showarrow": False, "font": {"size": 10, "color": color}}
             for t in range(1, seq_len + 1)
         ],
-        title=labels.title, height=100 + round(PIXELS_PER_UNIT * (upper + 2.0 - (INPUT_Y - 0.9))),
-        margin={"l": 10, "r": 50, "t": 40 if labels.title else 10, "b": 90},
-        xaxis={"visible": False, "range": [-0.6, seq_len + 0.6], "fixedrange": True},
-        yaxis={"visible": False, "range": [INPUT_Y - 0.9, upper + 2.0], "fixedrange": True},
-        plot_bgcolor="rgba(0,0,0,0)", showlegend=False, hoverlabel={"namelength": -1},
-        meta={"min_width": minimum_width(tokens, widest, size)},
-    )
-    return add_time_player(fig, [str(t) for t in range(1, seq_len + 1)], labels.player, start=step,
-                           tick_labels=token_ticks(tokens))
+        "height": 100 + round(PIXELS_PER_UNIT * (upper + 2.0 - (INPUT_Y - 0.9))),
+        "margin": {"l": 10, "r": 50, "t": 40 if labels.title else 10, "b": 90},
+        "xaxis": {"visible": False, "range": [-0.6, seq_len + 0.6], "fixedrange": True},
+        "yaxis": {"visible": False, "range": [INPUT_Y - 0.9, upper + 2.0], "fixedrange": True},
+        "plot_bgcolor": "rgba(0,0,0,0)", "showlegend": False, "hoverlabel": {"namelength": -1},
+        "meta": {"min_width": minimum_width(tokens, widest, size)},
+    }
+    if labels.title is not None:
+        layout["title"] = title(labels.title)
+    return add_time_player(PlainFigure(data, layout, frames), [str(t) for t in range(1, seq_len + 1)],
+                           labels.player, start=step, tick_labels=token_ticks(tokens))
 
 
 def _square_size(seq_len: int, widest: int) -> int:
@@ -186,7 +189,7 @@ def _opacity(count: int, seq_len: int, step: int) -> list[float]:
 
 
 def _strip(values: np.ndarray, y: float, symbol: str, tokens: list[str], size: int, step: int,
-           probabilities: bool) -> go.Scatter:
+           probabilities: bool) -> dict:
     """All T vectors of one kind as colored squares; hover gives name, position, token and exact value.
 
     Probabilities get a 0..1 sequential scale; everything else a diverging scale centred on 0 that is ±1 for
@@ -194,43 +197,43 @@ def _strip(values: np.ndarray, y: float, symbol: str, tokens: list[str], size: i
     """
     seq_len, count = values.shape
     if probabilities and 0.0 <= values.min() and values.max() <= 1.0:
-        scale = {"colorscale": SEQUENTIAL, "cmin": 0.0, "cmax": 1.0}
+        scale = {"colorscale": colorscale(SEQUENTIAL), "cmin": 0.0, "cmax": 1.0}
     else:
         bound = max(1.0, float(np.abs(values).max()))
-        scale = {"colorscale": DIVERGING, "cmin": -bound, "cmax": bound}
+        scale = {"colorscale": colorscale(DIVERGING), "cmin": -bound, "cmax": bound}
     xs = [t + offset for t in range(1, seq_len + 1) for offset in _offsets(count)]
     customdata = [[t, index, tokens[t - 1], float(values[t - 1, index])]
                   for t in range(1, seq_len + 1) for index in range(count)]
-    return go.Scatter(
-        x=xs, y=[y] * len(xs), mode="markers",
-        marker={"symbol": "square", "size": size, "color": values.reshape(-1), **scale,
-                "line": {"color": "#888", "width": 1}, "opacity": _opacity(count, seq_len, step)},
-        customdata=customdata,
-        hovertemplate=f"{symbol}<sub>%{{customdata[0]}}</sub>[%{{customdata[1]}}] = %{{customdata[3]:.7g}}"
-                      "<extra>%{customdata[2]}</extra>",
-        showlegend=False,
-    )
+    return {
+        "type": "scatter", "x": xs, "y": [y] * len(xs), "mode": "markers",
+        "marker": {"symbol": "square", "size": size, "color": values.reshape(-1), **scale,
+                   "line": {"color": "#888", "width": 1}, "opacity": _opacity(count, seq_len, step)},
+        "customdata": customdata,
+        "hovertemplate": f"{symbol}<sub>%{{customdata[0]}}</sub>[%{{customdata[1]}}] = %{{customdata[3]:.7g}}"
+                         "<extra>%{customdata[2]}</extra>",
+        "showlegend": False,
+    }
 
 
-def _highlight(step: int, color: str, upper: float = OUTPUT_Y) -> go.Scatter:
+def _highlight(step: int, color: str, upper: float = OUTPUT_Y) -> dict:
     """A tinted column behind the current step, up to just above ``upper`` (the outputs, or the boxes)."""
     left, right, bottom, top = step - 0.48, step + 0.48, INPUT_Y - 0.85, upper + 0.45
-    return go.Scatter(
-        x=[left, right, right, left, left], y=[bottom, bottom, top, top, bottom], mode="lines",
-        fill="toself", fillcolor=_tint(color, 0.12), line={"color": color, "width": 2, "dash": "dot"},
-        hoverinfo="skip", showlegend=False,
-    )
+    return {
+        "type": "scatter", "x": [left, right, right, left, left], "y": [bottom, bottom, top, top, bottom],
+        "mode": "lines", "fill": "toself", "fillcolor": _tint(color, 0.12),
+        "line": {"color": color, "width": 2, "dash": "dot"}, "hoverinfo": "skip", "showlegend": False,
+    }
 
 
-def _boxes(seq_len: int, color: str) -> go.Scatter:
+def _boxes(seq_len: int, color: str) -> dict:
     """One rounded-looking box per cell, drawn as one trace (``None`` separates the boxes)."""
     xs, ys = [], []
     for t in range(1, seq_len + 1):
         left, right = t - BOX_HALF_WIDTH, t + BOX_HALF_WIDTH
         xs += [left, right, right, left, left, None]
         ys += [-0.5, -0.5, BOX_TOP, BOX_TOP, -0.5, None]
-    return go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=_tint(color, 0.10),
-                      line={"color": color, "width": 2}, hoverinfo="skip", showlegend=False)
+    return {"type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself", "fillcolor": _tint(color, 0.10),
+            "line": {"color": color, "width": 2}, "hoverinfo": "skip", "showlegend": False}
 
 
 def _caption(step: int, tokens: list[str], strips, labels: UnrolledLabels, decimals: int) -> str:
@@ -243,9 +246,9 @@ def _caption(step: int, tokens: list[str], strips, labels: UnrolledLabels, decim
     return "<br>".join(lines)
 
 
-def _caption_trace(seq_len: int, text: str, upper: float = OUTPUT_Y) -> go.Scatter:
-    return go.Scatter(x=[(seq_len + 1) / 2], y=[upper + 1.2], mode="text", text=[text],
-                      textfont={"size": 13}, hoverinfo="skip", showlegend=False)
+def _caption_trace(seq_len: int, text: str, upper: float = OUTPUT_Y) -> dict:
+    return {"type": "scatter", "x": [(seq_len + 1) / 2], "y": [upper + 1.2], "mode": "text", "text": [text],
+            "textfont": {"size": 13}, "hoverinfo": "skip", "showlegend": False}
 
 
 def _arrows(seq_len: int, labels: UnrolledLabels, hidden_y: float, with_cell: bool,

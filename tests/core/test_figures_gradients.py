@@ -68,7 +68,7 @@ def test_gradients_lesson_activation_figure_moves_forward():
 
 
 def test_gradients_lesson_clipping_figure():
-    fig = clipping_figure(np.array([0.5, 20.0, 3.0]), np.array([0.5, 1.0, 1.0]), 1.0, CLIPPING)
+    fig = clipping_figure(np.array([0.5, 20.0, 3.0]), np.array([0.5, 1.0, 1.0]), 1.0, CLIPPING).validated()
     assert [trace.type for trace in fig.data] == ["bar", "bar"]
     np.testing.assert_allclose(fig.data[1].y, [0.5, 1.0, 1.0])
     assert fig.layout.shapes[0].y0 == 1.0 and fig.layout.yaxis.type == "log"

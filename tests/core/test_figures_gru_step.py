@@ -27,7 +27,7 @@ def test_conventions_figure_plots_both_formulas():
     update = np.array([[0.2, 0.7], [0.5, 0.9]])
     labels = {"hidden_title": "h", "update_title": "z", "torch_axis": "torch", "tutorial_axis": "教程",
               "unit": "单元"}
-    figure = conventions_figure(hidden, hidden + 1e-9, update, 1 - update, ["x", "<y>"], labels)
+    figure = conventions_figure(hidden, hidden + 1e-9, update, 1 - update, ["x", "<y>"], labels).validated()
     np.testing.assert_allclose(figure.data[0].x, hidden.ravel())
     np.testing.assert_allclose(figure.data[2].y, (1 - update).ravel())
     assert list(figure.data[3].y) == [1.0, 0.0]  # the z' = 1 - z reference line runs downhill

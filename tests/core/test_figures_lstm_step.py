@@ -31,7 +31,8 @@ def test_cell_figure_one_frame_per_token():
 def test_cell_path_figure_log_axis_and_gaps():
     labels = {"forget_product": "f", "cell_jacobian": "c", "rnn_jacobian": "r", "x_title": "t", "y_title": "y"}
     rnn = np.array([0.0, 1e-3, 1.0])  # an underflowed product must not be drawn as a value
-    figure = cell_path_figure(np.array([0.1, 0.5, 1.0]), np.array([0.2, 0.6, 1.0]), rnn, ["a", "b", "c"], labels)
+    figure = cell_path_figure(np.array([0.1, 0.5, 1.0]), np.array([0.2, 0.6, 1.0]), rnn, ["a", "b", "c"],
+                              labels).validated()
     assert figure.layout.yaxis.type == "log"
     assert [trace.name for trace in figure.data] == ["r", "f", "c"]
     assert np.isnan(figure.data[0].y[0]) and figure.data[0].y[1] == 1e-3

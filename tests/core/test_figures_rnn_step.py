@@ -10,7 +10,7 @@ from tests.core.figure_labels import STEP_TERMS
 
 def test_matrix_heatmap_is_laid_out_like_the_matrix():
     matrix = np.array([[0.5, -1.0, 0.25], [2.0, 0.0, -0.125]])
-    fig = matrix_heatmap(matrix, "W", "h", "x", "W_xh")
+    fig = matrix_heatmap(matrix, "W", "h", "x", "W_xh").validated()
     heatmap = fig.data[0]
     np.testing.assert_array_equal(np.asarray(heatmap.z), matrix)
     assert list(heatmap.y) == ["h[0]", "h[1]"] and list(heatmap.x) == ["x[0]", "x[1]", "x[2]"]
@@ -30,7 +30,7 @@ def lesson():
 def test_step_terms_frames_show_each_steps_terms(lesson):
     fig = step_terms_figure(lesson.from_input, lesson.from_hidden, lesson.bias_hidden, lesson.pre_hidden,
                             lesson.hidden, lesson.outputs, lesson.tokens, dataclasses.replace(STEP_TERMS, unit="u"),
-                            step=3)
+                            step=3).validated()
     assert [frame.name for frame in fig.frames] == ["1", "2", "3"]
     assert fig.layout.sliders[0].active == 2
     assert fig.layout.barmode == "relative"  # the three terms stack into z_t
@@ -47,7 +47,7 @@ def test_step_terms_frames_show_each_steps_terms(lesson):
 
 def test_step_terms_initial_view_is_the_chosen_step(lesson):
     fig = step_terms_figure(lesson.from_input, lesson.from_hidden, lesson.bias_hidden, lesson.pre_hidden,
-                            lesson.hidden, lesson.outputs, lesson.tokens, STEP_TERMS, step=2)
+                            lesson.hidden, lesson.outputs, lesson.tokens, STEP_TERMS, step=2).validated()
     first_dynamic = fig.frames[0].traces[0]
     np.testing.assert_array_equal(fig.data[first_dynamic].y, lesson.from_input[1])
     with pytest.raises(ValueError):

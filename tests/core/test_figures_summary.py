@@ -8,7 +8,7 @@ from core.figures.summary import TRANSFORMER_COLOR, timing_figure
 
 def test_timing_figure_draws_two_lines_in_milliseconds_on_log_axes():
     figure = timing_figure([16, 64, 256], [0.001, 0.004, 0.016], [0.002, 0.003, 0.030], "LSTM", "Transformer",
-                           "T", "ms")
+                           "T", "ms").validated()
     lstm, transformer = figure.data
     assert (lstm.name, transformer.name) == ("LSTM", "Transformer")
     assert list(lstm.x) == [16, 64, 256]

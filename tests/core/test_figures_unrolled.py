@@ -20,8 +20,8 @@ def strip_values(trace) -> np.ndarray:
 
 
 def test_one_frame_per_step_with_a_player():
-    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, step=2, 
-                          labels=dataclasses.replace(UNROLLED, player=PlayerLabels("Go", "Stop", "t = ")))
+    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, step=2,
+                          labels=dataclasses.replace(UNROLLED, player=PlayerLabels("Go", "Stop", "t = "))).validated()
     assert [frame.name for frame in fig.frames] == ["1", "2", "3"]
     assert [button.label for button in fig.layout.updatemenus[0].buttons] == ["Go", "Stop"]
     assert fig.layout.sliders[0].active == 1
@@ -29,7 +29,7 @@ def test_one_frame_per_step_with_a_player():
 
 
 def test_strips_hold_the_exact_values_in_step_order():
-    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, labels=UNROLLED)
+    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, labels=UNROLLED).validated()
     inputs, hidden, outputs = fig.data[2], fig.data[3], fig.data[4]
     np.testing.assert_array_equal(strip_values(inputs), INPUTS.reshape(-1))
     np.testing.assert_array_equal(strip_values(hidden), HIDDEN.reshape(-1))
@@ -41,7 +41,7 @@ def test_strips_hold_the_exact_values_in_step_order():
 
 
 def test_frames_highlight_the_step_fade_the_future_and_print_its_values():
-    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, decimals=2, labels=UNROLLED)
+    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, decimals=2, labels=UNROLLED).validated()
     for t, frame in enumerate(fig.frames, start=1):
         highlight, inputs, hidden, outputs, caption = frame.data
         assert min(highlight.x) < t < max(highlight.x) and max(highlight.x) - min(highlight.x) < 1
@@ -56,13 +56,14 @@ def test_frames_highlight_the_step_fade_the_future_and_print_its_values():
 
 
 def test_user_text_is_escaped():
-    spec = json.dumps(unrolled_figure(TOKENS, INPUTS, HIDDEN, labels=UNROLLED).to_plotly_json(), default=str)
+    figure = unrolled_figure(TOKENS, INPUTS, HIDDEN, labels=UNROLLED).validated()
+    spec = json.dumps(figure.to_plotly_json(), default=str)
     assert "<b>x</b>" not in spec and "&lt;b&gt;x&lt;/b&gt;" in spec
 
 
 def test_cell_state_adds_a_strip_and_a_row_of_arrows():
-    plain = unrolled_figure(TOKENS, INPUTS, HIDDEN, labels=UNROLLED)
-    lstm = unrolled_figure(TOKENS, INPUTS, HIDDEN, cell_state=HIDDEN * 3, labels=UNROLLED)
+    plain = unrolled_figure(TOKENS, INPUTS, HIDDEN, labels=UNROLLED).validated()
+    lstm = unrolled_figure(TOKENS, INPUTS, HIDDEN, cell_state=HIDDEN * 3, labels=UNROLLED).validated()
     assert len(lstm.data) == len(plain.data) + 1
     assert len(lstm.layout.annotations) == len(plain.layout.annotations) + 3
     cell = lstm.data[4]
@@ -71,8 +72,8 @@ def test_cell_state_adds_a_strip_and_a_row_of_arrows():
 
 
 def test_without_outputs_nothing_points_above_the_boxes():
-    with_outputs = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, labels=UNROLLED)
-    plain = unrolled_figure(TOKENS, INPUTS, HIDDEN, labels=UNROLLED)
+    with_outputs = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, labels=UNROLLED).validated()
+    plain = unrolled_figure(TOKENS, INPUTS, HIDDEN, labels=UNROLLED).validated()
     arrows = [note for note in plain.layout.annotations if note.showarrow]
     assert len(arrows) == 2 * len(TOKENS)  # x_t → box and h_{t-1} → h_t only
     assert len([note for note in with_outputs.layout.annotations if note.showarrow]) == 3 * len(TOKENS)
@@ -82,7 +83,7 @@ def test_without_outputs_nothing_points_above_the_boxes():
 
 
 def test_custom_captions_and_bad_shapes():
-    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, captions=["a", "b", "c"], step=3, labels=UNROLLED)
+    fig = unrolled_figure(TOKENS, INPUTS, HIDDEN, captions=["a", "b", "c"], step=3, labels=UNROLLED).validated()
     assert [frame.data[-1].text[0] for frame in fig.frames] == ["a", "b", "c"]
     with pytest.raises(ValueError):
         unrolled_figure(TOKENS, INPUTS[:2], HIDDEN, labels=UNROLLED)
@@ -100,13 +101,13 @@ def test_a_long_sentence_asks_for_a_width_where_the_squares_and_tokens_stand_apa
     no token is wider than its step."""
     from core.figures.unrolled import MARGIN_WIDTH, PHONE_PLOT_WIDTH, STRIP_WIDTH, token_width
 
-    short = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, labels=UNROLLED)
+    short = unrolled_figure(TOKENS, INPUTS, HIDDEN, OUTPUTS, labels=UNROLLED).validated()
     short_size = short.data[3].marker.size
     assert short.layout.meta["min_width"] <= 390  # fits a phone as it is
     assert PHONE_PLOT_WIDTH / (3 + 1.2) * STRIP_WIDTH / 3 >= short_size + 1
     tokens = "the cat sat on the mat and the dog ate my hat".split()
     rng = np.random.default_rng(0)
-    long = unrolled_figure(tokens, rng.normal(size=(12, 3)), rng.normal(size=(12, 4)), labels=UNROLLED)
+    long = unrolled_figure(tokens, rng.normal(size=(12, 3)), rng.normal(size=(12, 4)), labels=UNROLLED).validated()
     width, size = long.layout.meta["min_width"], long.data[3].marker.size
     per_step = (width - MARGIN_WIDTH) / (12 + 1.2)
     assert width > 390 and per_step * STRIP_WIDTH / 3 >= size + 1

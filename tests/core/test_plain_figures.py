@@ -32,6 +32,7 @@ def test_the_template_is_plotlys_default_and_shared():
     (1, 3, {"horizontal_spacing": 0.04}),
     (1, 1, {}),
     (1, 2, {"horizontal_spacing": 0.08}),
+    (1, 3, {"column_widths": [0.44, 0.34, 0.22], "horizontal_spacing": 0.1}),
     (4, 1, {"shared_xaxes": True, "vertical_spacing": 0.06}),
     (3, 2, {"shared_xaxes": True, "row_heights": [1, 2, 3]}),
     (3, 3, {"specs": [[{"colspan": 3}, None, None], [{"colspan": 3}, None, None], [{}, {}, {}]],
