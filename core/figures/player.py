@@ -98,6 +98,17 @@ def add_time_player(
     return fig
 
 
+def without_player(fig: PlainFigure) -> PlainFigure:
+    """``fig`` as it opens (the frame its player starts on), without the frames and the player.
+
+    For a view whose time step is driven by the page (the step lessons: slider, ←/→, the page's Play, a lecture),
+    so the figure can never show another step than the formulas beside it: a player inside the figure would move
+    the figure alone."""
+    drawn = fig.to_dict()
+    layout = {name: value for name, value in drawn["layout"].items() if name not in ("updatemenus", "sliders")}
+    return PlainFigure(drawn["data"], layout)
+
+
 def token_ticks(tokens: Sequence[str]) -> list[str]:
     """Slider tick labels "t · token" (1-based) for user tokens, escaped for Plotly here."""
     return [f"{step} · {plotly_text(token)}" for step, token in enumerate(tokens, start=1)]

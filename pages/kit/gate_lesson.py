@@ -21,6 +21,7 @@ import streamlit as st
 
 from core.escape import markdown_text
 from core.figures.gates import gate_heatmaps_figure, token_gate_bars_figure
+from core.figures.player import without_player
 from pages.kit.chart import cached_figures, chart
 from pages.kit.i18n import language, texts
 from pages.kit.labels import player_labels
@@ -57,14 +58,14 @@ def gate_values(lesson: Any, gates: Sequence[str]) -> dict[str, np.ndarray]:
 @cached_figures(max_entries=64)
 def _animations(page: str, sentence: str, seed: int, trained: bool, step: int, lang: str, height: int,
                 _spec: GateLesson):
-    """The animated cell (``height`` px) and bars, opened at ``step`` (building frames costs more than running the
-    model)."""
+    """The cell (``height`` px) and the bars at ``step``. They have no player of their own: the page's slider, ←/→
+    and Play (and a lecture) move the figures and the formulas together."""
     lesson, words, player = _spec.walkthrough(sentence, seed, trained), texts(page, lang), player_labels(lang)
     cell = _spec.cell_figure(lesson.vectors(), lesson.tokens, words["diagram_notes"], words["frame_title"], player,
                              step=step, height=height)
     bars = token_gate_bars_figure(gate_values(lesson, _spec.gates), words["gate_names"], lesson.tokens,
                                   words["frame_title"], words["unit"], player, step=step)
-    return cell, bars
+    return without_player(cell), without_player(bars)
 
 
 @cached_figures(max_entries=32)

@@ -6,6 +6,7 @@ import streamlit as st
 from core.escape import markdown_text
 from core.figures.rnn_step import StepFigureLabels, matrix_heatmap, step_terms_figure
 from core.figures.folded import FOLDED_FIELDS, FoldedLabels, folded_figure
+from core.figures.player import without_player
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
 from core.idle_cache import idle_cache
 from core.lessons.rnn_step import (
@@ -33,7 +34,8 @@ def compute(sentence: str, seed: int, trained: bool = False) -> RNNStepLesson:
 
 @cached_figures(max_entries=32)
 def animations(sentence: str, seed: int, trained: bool, step: int, lang: str):
-    """The two animated figures of one view (building frames costs more than running the model)."""
+    """The two figures of one step's view, at that step. They have no player of their own: the page's slider,
+    ←/→ and Play (and a lecture) move the figures and the formulas together."""
     words, lesson, player = texts("rnn_step", lang), compute(sentence, seed, trained), player_labels(lang)
     unrolled = unrolled_figure(
         lesson.tokens, lesson.inputs, lesson.hidden, lesson.outputs, step=step,
@@ -44,7 +46,7 @@ def animations(sentence: str, seed: int, trained: bool, step: int, lang: str):
         lesson.outputs, lesson.tokens, step=step,
         labels=StepFigureLabels(player=player, unit=words["unit"], **words["terms"]),
     )
-    return unrolled, terms
+    return without_player(unrolled), without_player(terms)
 
 
 @cached_figures(max_entries=32)

@@ -12,6 +12,8 @@ from tests.browser.conftest import assert_no_exception, running_server, screensh
 
 LESSONS = [entry.name for entry in PAGES if entry.section == "section_lessons"]
 WITHOUT_ANIMATION = {"summary"}
+# The step lessons' figures have no player of their own: the page's Play (Space) moves the step, figure and formulas.
+STEP_LESSONS = {"rnn_step", "lstm_step", "gru_step"}
 
 
 def test_navigation_reaches_every_page(page, server):
@@ -83,7 +85,20 @@ def test_lesson_plays_edits_and_restores_from_url(page, server, name):
     assert_no_exception(page, name)
     screenshot(page, f"lesson_{name}")
 
-    if name not in WITHOUT_ANIMATION:
+    if name in STEP_LESSONS:
+        assert page.locator('[data-testid="stMain"] g.updatemenu-button').count() == 0  # no player in a figure
+        thumb = page.locator('[data-testid="stMain"] [data-testid="stSlider"] input[type="range"]').first
+        before = thumb.input_value()
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        page.keyboard.press("Space")  # the page's Play: one step a second
+        deadline = time.time() + 15
+        while time.time() < deadline and thumb.input_value() == before:
+            time.sleep(0.2)
+        assert thumb.input_value() != before, f"{name}: Play did not move the time step"
+        page.keyboard.press("Space")  # pause
+        wait_ready(page)
+        screenshot(page, f"lesson_{name}_playing")
+    elif name not in WITHOUT_ANIMATION:
         play = page.locator("g.updatemenu-button", has_text="Play").first
         play.scroll_into_view_if_needed()
         before = slider_value(page)

@@ -13,6 +13,20 @@ from tests.pages.page_app import chart_specs, latex, page_opener
 open_page = page_opener("rnn_step")
 
 
+def without_player(spec: dict) -> bool:
+    return "frames" not in spec and "sliders" not in spec["layout"] and "updatemenus" not in spec["layout"]
+
+
+def tokens_drawn(unrolled: dict) -> list[str]:
+    """The token row under the unrolled figure (its text-only trace)."""
+    return next(trace["text"] for trace in unrolled["data"] if trace.get("mode") == "text")
+
+
+def step_drawn(unrolled: dict) -> int:
+    """The step the unrolled figure highlights (the centre of its tinted column, the first trace)."""
+    return round(sum(set(unrolled["data"][0]["x"])) / 2)
+
+
 @pytest.mark.parametrize("lang, title", [("en", "RNN, step by step"), ("zh", "RNN 逐步计算")])
 def test_first_view_shows_the_worked_example(lang, title):
     app = open_page(lang)
@@ -24,7 +38,8 @@ def test_first_view_shows_the_worked_example(lang, title):
     assert bmatrix(lesson.weight_input) in shown
     specs = chart_specs(app)[1:]  # after the folded loop
     assert len(specs) == 5  # unrolled, step terms, three weight heatmaps
-    assert [len(spec["frames"]) for spec in specs[:2]] == [4, 4]
+    assert all(without_player(spec) for spec in specs[:2])  # the page's step drives them, no player of their own
+    assert tokens_drawn(specs[0]) == ["我", "爱", "北京", "天安门"] and step_drawn(specs[0]) == 2
     shapes = app.dataframe[0].value
     assert "[4 × 3]" in shapes.iloc[:, 2].tolist() and "rnn.weight_hh_l0" in shapes.iloc[:, 3].tolist()
 
@@ -36,7 +51,7 @@ def test_typing_a_sentence_recomputes_everything():
     assert not app.exception
     lesson = run_lesson("the cat sat on the mat", seed=0)
     assert latex(app) != before and bmatrix(lesson.hidden[1]) in latex(app)
-    assert len(chart_specs(app)[1]["frames"]) == 6
+    assert tokens_drawn(chart_specs(app)[1]) == list(lesson.tokens)
 
 
 def test_step_seed_and_preset_controls():
@@ -44,7 +59,7 @@ def test_step_seed_and_preset_controls():
     app.slider(key="rnn_step.step").set_value(4).run()
     lesson = run_lesson("我 爱 北京 天安门", seed=0)
     assert r"h_{4} = \tanh" in latex(app) and bmatrix(lesson.hidden[3]) in latex(app)
-    assert chart_specs(app)[1]["layout"]["sliders"][0]["active"] == 3  # the animation opens at that step
+    assert step_drawn(chart_specs(app)[1]) == 4  # the figure shows the step the formulas show
     app.number_input(key="rnn_step.seed").set_value(7).run()
     reseeded = run_lesson("我 爱 北京 天安门", seed=7)
     assert bmatrix(reseeded.weight_hidden) in latex(app)
@@ -112,8 +127,8 @@ def test_a_hostile_sentence_is_shown_literally_and_escaped_once(step, token):
     assert f"**{markdown_text(token)}**" in prose  # every mark escaped: no link, no math, no colour
     assert token not in prose
     unrolled = chart_specs(app)[1]
-    ticks = [tick["label"] for tick in unrolled["layout"]["sliders"][0]["steps"]]
-    assert ticks[2] == '3 · "yes"' and ticks[3] == "4 · &amp;"  # quotes as they are; & escaped once for plotly
+    tokens = tokens_drawn(unrolled)
+    assert tokens[2] == '"yes"' and tokens[3] == "&amp;"  # quotes as they are; & escaped once for plotly
     assert "&quot;" not in json.dumps(unrolled) and "&amp;amp;" not in json.dumps(unrolled)
 
 
