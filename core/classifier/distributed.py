@@ -84,6 +84,15 @@ def wrap(model: nn.Module, ranks: Ranks, device: torch.device) -> nn.Module:
     return DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
 
 
+def wait_for_all(ranks: Ranks) -> None:
+    """Every rank has finished its collective operations (call on success only: a rank that failed never comes).
+
+    Tearing the gloo group down while another rank still had an operation in flight once aborted that rank at exit
+    ("terminate called without an active exception", a clean-clone CI run) after training had succeeded."""
+    if ranks.active and dist.is_initialized():
+        dist.barrier()
+
+
 def finish(ranks: Ranks) -> None:
     if ranks.active and dist.is_initialized():
         dist.destroy_process_group()

@@ -178,7 +178,9 @@ def train_classifier(data, config: TrainingConfig = TrainingConfig(), reporter=N
     ranks = distributed.start(device)
     reporter = reporter or _SilentReporter()
     try:
-        return _train(data, config, reporter if ranks.is_main else _SilentReporter(), device, ranks)
+        result = _train(data, config, reporter if ranks.is_main else _SilentReporter(), device, ranks)
+        distributed.wait_for_all(ranks)
+        return result
     finally:
         distributed.finish(ranks)
         torch.set_num_threads(previous_threads)
