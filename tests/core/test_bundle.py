@@ -36,6 +36,15 @@ def bundle():
                             metrics={"accuracy": 0.5})
 
 
+def variant(bundle, seed: int, **settings) -> ClassifierBundle:
+    """A small untrained bundle on ``bundle``'s vocabulary and labels with some model settings changed."""
+    torch.manual_seed(seed)
+    config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,
+                              **settings)
+    return ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=bundle.vocabulary,
+                            label_names=bundle.label_names, tokenizer=Tokenizer(), max_length=5)
+
+
 def rezip(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -253,11 +262,7 @@ def test_the_largest_model_training_accepts_downloads_and_uploads_back(monkeypat
 
 
 def test_pair_embeddings_round_trip_and_older_bundles_without_them_load(bundle):
-    torch.manual_seed(1)
-    config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,
-                              bigram_buckets=11)
-    paired = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=bundle.vocabulary,
-                              label_names=bundle.label_names, tokenizer=Tokenizer(), max_length=5)
+    paired = variant(bundle, 1, bigram_buckets=11)
     loaded = load_bundle(save_bundle(paired))
     assert loaded.config.bigram_buckets == 11
     np.testing.assert_array_equal(predict_many(loaded, TEXTS), predict_many(paired, TEXTS))
@@ -269,11 +274,7 @@ def test_pair_embeddings_round_trip_and_older_bundles_without_them_load(bundle):
 
 
 def test_ngram_embeddings_round_trip_and_older_bundles_without_them_load(bundle):
-    torch.manual_seed(3)
-    config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,
-                              subword_buckets=23)
-    grams = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=bundle.vocabulary,
-                             label_names=bundle.label_names, tokenizer=Tokenizer(), max_length=5)
+    grams = variant(bundle, 3, subword_buckets=23)
     loaded = load_bundle(save_bundle(grams))
     assert loaded.config.subword_buckets == 23
     torch.testing.assert_close(loaded.model.subwords.weight, grams.model.subwords.weight)
@@ -290,11 +291,7 @@ def test_ngram_embeddings_round_trip_and_older_bundles_without_them_load(bundle)
 
 
 def test_wide_path_round_trips_and_older_bundles_without_it_load(bundle):
-    torch.manual_seed(5)
-    config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,
-                              wide=True)
-    wide = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=bundle.vocabulary,
-                            label_names=bundle.label_names, tokenizer=Tokenizer(), max_length=5)
+    wide = variant(bundle, 5, wide=True)
     with torch.no_grad():
         wide.model.wide.weight.normal_()  # a trained-looking wide path, not the zeros it starts with
     data = save_bundle(wide)
@@ -317,11 +314,8 @@ def test_wide_path_round_trips_and_older_bundles_without_it_load(bundle):
 
 
 def test_max_mean_pooling_and_embedding_dropout_round_trip_and_older_bundles_load(bundle):
-    torch.manual_seed(2)
-    config = ClassifierConfig(vocab_size=len(bundle.vocabulary), num_classes=3, embed_size=8, hidden_size=6,
-                              pooling="max_mean", embedding_dropout=0.2)
-    pooled = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=bundle.vocabulary,
-                              label_names=bundle.label_names, tokenizer=Tokenizer(), max_length=5)
+    pooled = variant(bundle, 2, pooling="max_mean", embedding_dropout=0.2)
+    config = pooled.model.config
     loaded = load_bundle(save_bundle(pooled))
     assert loaded.config == config and loaded.model.classifier.in_features == 24  # max and mean of 2 x 6
     np.testing.assert_array_equal(predict_many(loaded, TEXTS), predict_many(pooled, TEXTS))

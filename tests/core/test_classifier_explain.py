@@ -125,17 +125,17 @@ def test_prediction_reports_tokens_unknowns_and_truncation():
     assert long.truncated and len(long.tokens) == 20
 
 
-def test_attributions_stay_complete_with_pair_embeddings():
-    from core.classifier.bundle import ClassifierBundle
-    from core.classifier.model import ClassifierConfig, TextClassifier
-    from core.textdata.tokenize import Tokenizer, Vocabulary
-
+def two_class_bundle(**settings) -> ClassifierBundle:
+    """A small untrained two-class bundle (labels "a", "b") with some model settings changed."""
     torch.manual_seed(0)
     vocabulary = Vocabulary.build([Tokenizer()("free prize call now win cash")])
-    config = ClassifierConfig(vocab_size=len(vocabulary), num_classes=2, embed_size=6, hidden_size=5,
-                              bigram_buckets=13)
-    bundle = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=vocabulary, label_names=["a", "b"],
-                              tokenizer=Tokenizer(), max_length=10)
+    config = ClassifierConfig(vocab_size=len(vocabulary), num_classes=2, embed_size=6, hidden_size=5, **settings)
+    return ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=vocabulary, label_names=["a", "b"],
+                            tokenizer=Tokenizer(), max_length=10)
+
+
+def test_attributions_stay_complete_with_pair_embeddings():
+    bundle = two_class_bundle(bigram_buckets=13)
     result = integrated_gradients(bundle, "win cash now", target="b", steps=256)
     logits = all_logits(bundle, "win cash now")  # the model's own forward, pair embeddings included
     log_odds = torch.log_softmax(logits, -1)[1] - torch.log1p(-torch.softmax(logits, -1)[1])
@@ -144,16 +144,7 @@ def test_attributions_stay_complete_with_pair_embeddings():
 
 
 def test_attributions_and_traces_read_the_ngrams_of_unknown_words():
-    from core.classifier.bundle import ClassifierBundle
-    from core.classifier.model import ClassifierConfig, TextClassifier
-    from core.textdata.tokenize import Tokenizer, Vocabulary
-
-    torch.manual_seed(0)
-    vocabulary = Vocabulary.build([Tokenizer()("free prize call now win cash")])
-    config = ClassifierConfig(vocab_size=len(vocabulary), num_classes=2, embed_size=6, hidden_size=5,
-                              subword_buckets=101)
-    bundle = ClassifierBundle(model=TextClassifier(config).eval(), vocabulary=vocabulary, label_names=["a", "b"],
-                              tokenizer=Tokenizer(), max_length=10)
+    bundle = two_class_bundle(subword_buckets=101)
     result = integrated_gradients(bundle, "win cashh now", target="b", steps=256)  # "cashh" is unknown
     logits = all_logits(bundle, "win cashh now")
     log_odds = torch.log_softmax(logits, -1)[1] - torch.log1p(-torch.softmax(logits, -1)[1])
