@@ -2,7 +2,7 @@
 
 Roles come from the URL, so a reload keeps them: ``?lecture=CODE&key=SECRET`` is the lecturer (on any device),
 ``?lecture=CODE`` a student. The rooms live in :class:`core.lecture.RoomRegistry`, one per server process
-(``st.cache_resource``); every call there checks the secret, so nothing a student's session does can change a room.
+(:func:`rooms`); every call there checks the secret, so nothing a student's session does can change a room.
 
 Following: the student's browser waits on the server for the room to change (:mod:`pages.kit.lecture_watch`, a long
 poll outside any script run) and then asks for one run of the app, where :func:`follow_lecturer` writes the
@@ -288,14 +288,6 @@ def follow_lecturer(seat: Seat) -> RoomState | None:
     return state
 
 
-def settle_follow(state: RoomState) -> None:
-    """After the page drew, in a follower's full run: if what it showed is not the lecturer's view (a value the
-    browser sent back won over the applied one, see :func:`_behind`), run once more. The watcher in the page only
-    fires when the room changes, so this is what puts a lost value back."""
-    if _behind(state):
-        st.rerun(scope="app")
-
-
 def _behind(state: RoomState) -> bool:
     """Whether a following session must (re)apply the lecturer's view.
 
@@ -320,14 +312,20 @@ def question_in_room(state: RoomState | None) -> str | None:
 
 def _new_question(state: RoomState) -> bool:
     """Whether the lecturer asked (or replaced) a question since this session's last full run: the question's live
-    part polls the room only while its question is asked, so the banner's one poll is what brings it up."""
+    part polls the room only while its question is asked, so the room watcher (whose mark carries the question) and
+    this check are what bring a new one up with a full run."""
     return question_in_room(state) != st.session_state.get(QUESTION_KEY)
 
 
 def watch_room(seat: Seat, state: RoomState) -> None:
-    """After the page drew, in a follower's full run: the watcher that re-runs the app when the room changes
-    (``state`` is the room as :func:`follow_lecturer` found it), unless the page's step fragment holds it
-    (:func:`follow_step`). Mounted last: it draws nothing and must not be the page's first element."""
+    """After the page drew, in a follower's full run (``state`` is the room as :func:`follow_lecturer` found it).
+
+    If what the page showed is not the lecturer's view (a value the browser sent back won over the applied one, see
+    :func:`_behind`), run once more: the watcher only fires when the room changes, so this is what puts a lost value
+    back. Otherwise mount the watcher that re-runs the app when the room changes, unless the page's step fragment
+    holds it (:func:`follow_step`). Mounted last: it draws nothing and must not be the page's first element."""
+    if _behind(state):
+        st.rerun(scope="app")
     if not st.session_state.get(WATCHED_IN_STEP_KEY):
         lecture_watcher(seat.code, follower_id(), state.mark)
 

@@ -13,8 +13,10 @@ tick. Now the waiting happens over plain HTTP, outside any script run:
   request reaches the process that holds the room.
 - :func:`lecture_watcher` mounts a component (``st.components.v2``, no frame, nothing drawn) whose script holds one
   such request open and, when the mark it gets back differs from the one the page was drawn with, sets a trigger
-  value: the browser asks for one full run of the app, where :func:`pages.kit.lecture.follow_lecturer` applies the
-  lecturer's view. One run per follower per change, none while nothing changes.
+  value: the browser asks for one run, of the step lesson's fragment when the watcher sits there
+  (:func:`pages.kit.lecture.follow_step`, for a change of the time step only), else of the whole app, where
+  :func:`pages.kit.lecture.follow_lecturer` applies the lecturer's view. One run per follower per change, none while
+  nothing changes.
 
 The route is registered by ``app.py`` (``st.App(..., routes=watch_routes())``, Streamlit's public way to add routes).
 """
@@ -91,8 +93,9 @@ _watcher = st.components.v2.component("rnn_explorer.lecture_watch", js=_WATCH_SC
 def lecture_watcher(code: str, follower_id: str, mark: str) -> None:
     """Mount the follower's watcher: the page re-runs when the room's mark is no longer ``mark``.
 
-    Call it outside any fragment: the trigger then re-runs the whole app, which is where the lecturer's view is
-    applied (a fragment's own run cannot set the values of widgets outside it)."""
+    Its trigger re-runs what holds it: the whole app (where the lecturer's view is applied; a fragment's own run
+    cannot set the values of widgets outside it), or a step fragment that applies a step change itself and re-runs
+    the app for anything else (:func:`pages.kit.lecture.follow_step`)."""
     url = f"{WATCH_PATH}?{urlencode({'lecture': code, 'follower': follower_id})}"
     _watcher(data={"url": url, "mark": mark}, key="lecture.watch", height=0)
 

@@ -21,8 +21,7 @@ from pages.kit.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, texts
 from pages.kit.layout import screen_style
 from pages.kit.lecture_deck import take_deck_link
 from pages.kit.lecture import (follow_lecturer, follower_banner, lecturer_panel, presenter_layout_requested,
-                               remember_page, settle_follow, start_button, take_seat,
-                               watch_room)
+                               remember_page, start_button, take_seat, watch_room)
 from pages.kit.presenter import presenter_style, set_presenting
 from pages.kit.registry import PAGES
 
@@ -110,5 +109,4 @@ def run_app() -> None:
         follower_banner(seat)
     page.run()
     if room is not None:
-        settle_follow(room)
         watch_room(seat, room)
