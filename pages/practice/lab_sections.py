@@ -80,9 +80,10 @@ def probe_steps(view: LabView) -> tuple:
 @cached_figures(max_entries=32)
 def probe_figures(job_id: str, steps: tuple, lang: str, _view: LabView) -> dict:
     """Every figure drawn from the probes (gradients through time, keep product, saturation, gate heat maps), built
-    once per new probe: probes arrive every few hundred updates, the live panel redraws every second (profiled with
-    two lab runs: these figures were half of each poll's server time, and every other student's page waited behind
-    them). ``steps`` (:func:`probe_steps`), the job and the language make the key; ``_view`` holds the data."""
+    once per new probe and reused by every poll until the next one (with the default settings probes come about as
+    often as the panel polls while a run trains, so the reuse pays mostly between probes and after the run ends; the
+    builders themselves are cheap, core/figures/plain.py). ``steps`` (:func:`probe_steps`), the job and the language
+    make the key; ``_view`` holds the data."""
     view = _view
     t, words, CELL_NAMES = _texts()
     built: dict = {}
