@@ -30,11 +30,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from core.classifier.batching import collate, collate_subwords  # noqa: E402
+from core.classifier.batching import collate, collate_ngrams, collate_subwords  # noqa: E402
 from core.classifier.model import TextClassifier  # noqa: E402
 from core.classifier.prepare import prepare_data  # noqa: E402
 from core.classifier.training import (TrainingConfig, classifier_config, make_optimizer,  # noqa: E402
-                                      subword_inputs, train_classifier)
+                                      ngram_inputs, subword_inputs, train_classifier)
 from core.textdata.dataset import LabeledTexts  # noqa: E402
 from core.textdata.loading import read_path  # noqa: E402
 from core.textdata.subwords import token_ngrams  # noqa: E402
@@ -70,9 +70,12 @@ def _step(model, optimizer, logits, targets) -> None:
 
 def dense_limit(config: TrainingConfig, prepared, steps: int) -> float:
     """Real tokens/s of forward+backward+step on (batch, median length) batches without any padding (and, for a
-    model with character n-gram embeddings, every token with the training tokens' mean number of n-grams)."""
+    model with character n-gram embeddings, every token with the training tokens' mean number of n-grams; with a
+    linear n-gram path, every text with the training texts' mean number of n-grams)."""
     model = _model(config, prepared).train()
-    buckets = model.config.subword_buckets
+    buckets, ngram_buckets = model.config.subword_buckets, model.config.ngram_buckets
+    ngrams, _ = ngram_inputs(prepared, model.config, config.lowercase)
+    ngram_width = max(1, round(np.mean([len(row) for row in ngrams]))) if ngrams else 1
     width = max(1, round(np.mean([len(token_ngrams(token)) for tokens in prepared.train_tokens for token in tokens])))
     optimizer = make_optimizer(model, config, torch.device("cpu"))
     length = int(np.median([len(ids) for ids in prepared.train_ids]))
@@ -84,8 +87,10 @@ def dense_limit(config: TrainingConfig, prepared, steps: int) -> float:
         targets = torch.from_numpy(rng.integers(0, len(prepared.label_names), config.batch_size))
         subword_ids = (torch.from_numpy(rng.integers(1, buckets, (config.batch_size, length, width)))
                        if buckets else None)
+        ngram_ids = (torch.from_numpy(rng.integers(1, ngram_buckets, (config.batch_size, ngram_width)))
+                     if ngram_buckets else None)
         started = time.perf_counter()
-        _step(model, optimizer, model(token_ids, lengths, subword_ids), targets)
+        _step(model, optimizer, model(token_ids, lengths, subword_ids, ngram_ids), targets)
         if step >= 3:  # the first steps allocate
             seconds += time.perf_counter() - started
             tokens += config.batch_size * length
@@ -98,6 +103,7 @@ def padded_loop(config: TrainingConfig, prepared, steps: int) -> float:
     optimizer = make_optimizer(model, config, torch.device("cpu"))
     order = np.random.default_rng(0).permutation(len(prepared.train_ids))
     subwords, _ = subword_inputs(prepared, model.config)
+    ngrams, _ = ngram_inputs(prepared, model.config, config.lowercase)
     tokens, seconds = 0, 0.0
     for step in range(steps):
         indices = order[(step * config.batch_size) % len(order):][:config.batch_size]
@@ -110,8 +116,10 @@ def padded_loop(config: TrainingConfig, prepared, steps: int) -> float:
         pooled = torch.cat([outputs.masked_fill(~mask, float("-inf")).max(dim=1).values,
                             (outputs * mask).sum(dim=1) / lengths[:, None]], dim=-1)  # max and mean
         pooled = pooled[:, :model.config.pooled_size]  # one pooling: its cost, not its kind, matters here
-        _step(model, optimizer, model.classifier(model.dropout(pooled)),
-              torch.from_numpy(prepared.train_y[indices]))
+        logits = model.classifier(model.dropout(pooled))
+        if ngrams:
+            logits = logits + model.linear_logits(collate_ngrams(ngrams, indices))
+        _step(model, optimizer, logits, torch.from_numpy(prepared.train_y[indices]))
         seconds += time.perf_counter() - started
         tokens += int(lengths.sum())
     return tokens / seconds

@@ -50,7 +50,7 @@ def default_threads() -> int:
 
 
 def _buckets(value: str) -> int | None:
-    """``--bigram-buckets`` and ``--subword-buckets``: a whole number, or ``auto`` (None: sized from the data)."""
+    """``--bigram-buckets``, ``--subword-buckets`` and ``--ngram-buckets``: a whole number, or ``auto`` (None: sized from the data)."""
     if value == "auto":
         return None
     try:
@@ -105,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--wide", action=argparse.BooleanOptionalAction, default=defaults.wide,
                         help="the linear layer also reads the mean of the input vectors (a bag of embeddings "
                              "beside the recurrent features)")
+    parser.add_argument("--ngram-buckets", type=_buckets, default="auto" if defaults.ngram_buckets is None
+                        else defaults.ngram_buckets,
+                        help="rows of the sparse linear path over hashed word 1-2-grams and character 1-4-grams whose "
+                             "logits are added to the recurrent ones (0: none; auto: twice the distinct n-grams of "
+                             "the training texts, at most 262,144)")
     parser.add_argument("--epochs", type=int, default=None,
                         help="passes over the training texts (without it: enough for about 300 steps, 6 to 30)")
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size, help="texts per step")

@@ -83,3 +83,12 @@ def collate_subwords(subwords: Sequence[Sequence[Sequence[int]]], indices: Seque
         for position, grams in enumerate(text):
             subword_ids[row, position, :len(grams)] = grams
     return torch.from_numpy(subword_ids)
+
+
+def collate_ngrams(ngrams: Sequence[Sequence[int]], indices: Sequence[int]) -> Tensor:
+    """Each chosen text's n-gram buckets (core.textdata.ngrams), padded with bucket 0: (batch, most n-grams) int64."""
+    chosen = [ngrams[int(index)] for index in indices]
+    ngram_ids = np.zeros((len(chosen), max(1, max(len(row) for row in chosen))), dtype=np.int64)
+    for row, buckets in enumerate(chosen):
+        ngram_ids[row, :len(buckets)] = buckets
+    return torch.from_numpy(ngram_ids)

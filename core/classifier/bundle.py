@@ -212,14 +212,17 @@ def _parse_description(config_json: bytes) -> dict:
         raise _invalid(f"unsupported bundle version {raw.get('version')!r}")
     model_fields = raw.get("model")
     if isinstance(model_fields, dict):
-        # bundles saved before pair embeddings, embedding dropout, character n-grams and the wide path existed
+        # bundles saved before pair embeddings, embedding dropout, character n-grams, the wide path and the
+        # linear n-gram path existed
         model_fields = {"bigram_buckets": 0, "embedding_dropout": 0.0, "subword_buckets": 0, "wide": False,
+                        "ngram_buckets": 0,
                         **model_fields}
     if not isinstance(model_fields, dict) or set(model_fields) != set(ClassifierConfig.__dataclass_fields__):
         raise _invalid("the 'model' section does not list the classifier's settings")
     types = {"vocab_size": int, "num_classes": int, "cell": str, "bidirectional": bool, "num_layers": int,
              "embed_size": int, "hidden_size": int, "dropout": (int, float), "pooling": str, "bigram_buckets": int,
-             "embedding_dropout": (int, float), "subword_buckets": int, "wide": bool}
+             "embedding_dropout": (int, float), "subword_buckets": int, "wide": bool,
+             "ngram_buckets": int}
     for name, kind in types.items():
         value = model_fields[name]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
@@ -228,7 +231,7 @@ def _parse_description(config_json: bytes) -> dict:
         config = ClassifierConfig(**model_fields)
     except ValueError as error:
         raise _invalid(str(error)) from None
-    if (max(config.vocab_size, config.bigram_buckets, config.subword_buckets) > MAX_VOCAB_SIZE
+    if (max(config.vocab_size, config.bigram_buckets, config.subword_buckets, config.ngram_buckets) > MAX_VOCAB_SIZE
             or config.num_classes > MAX_CLASSES or config.num_layers > MAX_LAYERS
             or max(config.embed_size, config.hidden_size) > MAX_LAYER_SIZE or count_parameters(config) > MAX_PARAMETERS):
         raise _too_large(4 * count_parameters(config), 4 * MAX_PARAMETERS)  # float32 weights

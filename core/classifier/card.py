@@ -83,7 +83,9 @@ def model_card(bundle) -> str:
         + (f"; each token's embedding plus the mean of its character 2–4-gram embeddings "
            f"({config.subword_buckets} hashed rows)" if config.subword_buckets else "")
         + (f"; token-pair embeddings ({config.bigram_buckets} hashed rows)" if config.bigram_buckets else "")
-        + ("; the linear layer also reads the mean of the input vectors (wide path)" if config.wide else "") + ".",
+        + ("; the linear layer also reads the mean of the input vectors (wide path)" if config.wide else "")
+        + (f"; plus a sparse linear path over the text's word 1–2-grams and character 1–4-grams "
+           f"({config.ngram_buckets} hashed rows) whose logits are added" if config.ngram_buckets else "") + ".",
         "",
         "## Use it",
         "",

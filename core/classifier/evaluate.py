@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from core.classifier.batching import bucket_batches, collate, collate_subwords
+from core.classifier.batching import bucket_batches, collate, collate_ngrams, collate_subwords
 
 
 @dataclass(frozen=True)
@@ -115,12 +115,14 @@ def misclassified(texts: Sequence[str], true: Sequence[int], probabilities: np.n
 def predict_probabilities(model, sequences: Sequence[Sequence[int]], batch_size: int = 128,
                           device: torch.device | str = "cpu",
                           labels: Sequence[int] | None = None,
-                          subwords: Sequence[Sequence[Sequence[int]]] | None = None) -> tuple[np.ndarray, float | None]:
+                          subwords: Sequence[Sequence[Sequence[int]]] | None = None,
+                          ngrams: Sequence[Sequence[int]] | None = None) -> tuple[np.ndarray, float | None]:
     """Class probabilities (N, C) for encoded texts, in their original order, and the mean
     cross-entropy loss when `labels` are given. The model is put in eval mode.
 
     subwords: each text's per-token n-gram buckets (core.textdata.subwords.encode_subwords), for a model
-    with an n-gram table."""
+    with an n-gram table; ngrams: each text's n-gram buckets (core.textdata.ngrams.encode_ngrams), for a model
+    with a linear n-gram path."""
     model.eval()
     probabilities = np.zeros((len(sequences), model.config.num_classes), dtype=np.float64)
     total_loss = 0.0
@@ -128,7 +130,8 @@ def predict_probabilities(model, sequences: Sequence[Sequence[int]], batch_size:
         token_ids, lengths = collate(sequences, indices)
         subword_ids = None if subwords is None else collate_subwords(subwords, indices, token_ids.shape[1])
         subword_ids = None if subword_ids is None else subword_ids.to(device)
-        logits = model(token_ids.to(device), lengths, subword_ids)  # (batch, C)
+        ngram_ids = None if ngrams is None else collate_ngrams(ngrams, indices).to(device)
+        logits = model(token_ids.to(device), lengths, subword_ids, ngram_ids)  # (batch, C)
         probabilities[indices] = torch.softmax(logits.double(), dim=-1).cpu().numpy()
         if labels is not None:
             targets = torch.as_tensor(np.asarray(labels)[indices], device=logits.device)

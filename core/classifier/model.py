@@ -1,4 +1,5 @@
-"""The text classifier: embedding -> (bidirectional) LSTM / GRU / RNN -> pooling -> linear."""
+"""The text classifier: embedding -> (bidirectional) LSTM / GRU / RNN -> pooling -> linear, plus (wide & deep) a
+sparse linear path over the text's hashed word and character n-grams."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class ClassifierConfig:
     embedding_dropout: float = 0.0  # dropout on the input vectors (token + pair embeddings) while training
     subword_buckets: int = 0  # rows of hashed character n-gram embeddings (row 0: padding); 0: none
     wide: bool = False  # the linear layer also reads the mean of the input vectors (a bag of embeddings)
+    ngram_buckets: int = 0  # rows of the sparse linear path over hashed word/character n-grams (row 0: padding)
 
     def __post_init__(self):
         if self.cell not in CELLS:
@@ -51,6 +53,8 @@ class ClassifierConfig:
             raise ValueError(f"bigram_buckets must be an integer >= 0, got {self.bigram_buckets!r}")
         if not isinstance(self.subword_buckets, int) or self.subword_buckets < 0 or self.subword_buckets == 1:
             raise ValueError(f"subword_buckets must be 0 or an integer >= 2, got {self.subword_buckets!r}")
+        if not isinstance(self.ngram_buckets, int) or self.ngram_buckets < 0 or self.ngram_buckets == 1:
+            raise ValueError(f"ngram_buckets must be 0 or an integer >= 2, got {self.ngram_buckets!r}")
         if not isinstance(self.wide, bool):
             raise ValueError(f"wide must be True or False, got {self.wide!r}")
 
@@ -81,6 +85,7 @@ class TextClassifier(nn.Module):
         = [\overrightarrow{h}_t ; \overleftarrow{h}_t], \qquad
         \text{logits} = W\,\mathrm{dropout}(\mathrm{pool}(o_1 \dots o_T)) + b
         \;\Big[ + U\,\frac{1}{T} \sum_{t=1}^{T} e_t \Big]_{\text{wide}}
+        \;\Big[ + \frac{1}{\sqrt{|F|}} \sum_{f \in F} V[f] \Big]_{\text{n-grams}}
 
     The second term (``bigram_buckets`` = K > 0, P a large prime, x_0 = <pad>) gives every pair of neighbouring
     tokens its own vector, hashed into K rows: for Chinese, read one character at a time, the pair is often the
@@ -97,6 +102,15 @@ class TextClassifier(nn.Module):
     reads. It is a linear model of which tokens occur, which a small training set teaches in a few steps; the
     recurrent path adds what order and context say. Explanations (``forward_embedded``) include both paths, and
     the gate traces show the recurrent one.
+
+    The last bracketed term (``ngram_buckets`` > 0) is the "wide" half of wide & deep (Cheng et al., 2016): F holds
+    the distinct buckets of the text's word 1–2-grams and character 1–4-grams (core.textdata.ngrams, the features of
+    the TF-IDF baseline, read from the whole text), and V (``ngram_buckets`` x C, starting at zero) gives each one
+    a vector of logits. Their sum over :math:`\sqrt{|F|}` is V applied to the L2-normalised binary feature vector,
+    as the baseline's logistic regression reads its TF-IDF rows: a linear model that sees every n-gram whatever the
+    vocabulary kept, while the recurrent path adds what order and context say. Training gives it a higher learning
+    rate and its own cross-entropy (core.classifier.settings, NGRAM_LR_SCALE); explanations
+    (core.classifier.explain) attribute the recurrent path and hold these logits fixed.
 
     Padding is never read: on CUDA the recurrent layer runs over a *packed* sequence
     (``pack_padded_sequence(..., enforce_sorted=False)``); elsewhere each direction runs over the
@@ -116,6 +130,7 @@ class TextClassifier(nn.Module):
     D = 2 if bidirectional else 1, C = num_classes):
         - token_ids: (N, L) int64, padded with 0; lengths: (N,) int64, every length >= 1
         - subword_ids: (N, L, S) int64 n-gram buckets per token, padded with 0 (S = most n-grams of a token)
+        - ngram_ids: (N, F) int64 n-gram buckets per text, padded with 0 (F = most n-grams of a text in the batch)
         - embedded: (N, L, E); outputs: (N, L, D*H); pooled: (N, D*H), (N, 2*D*H) for max_mean; bag: (N, E);
           logits: (N, C)
 
@@ -128,6 +143,8 @@ class TextClassifier(nn.Module):
             re-runs it step by step for the gate heatmaps
         classifier: ``nn.Linear(pooled size, C)``
         wide: ``nn.Linear(E, C, bias=False)`` when ``wide`` (U above)
+        ngrams: ``nn.EmbeddingBag(ngram_buckets, C, mode="sum", padding_idx=0)`` when ngram_buckets > 0 (V above;
+            row 0 stays zero)
     """
 
     def __init__(self, config: ClassifierConfig):
@@ -158,11 +175,30 @@ class TextClassifier(nn.Module):
             # they help. Made after every other layer, so they all start as they would without it.
             self.wide = nn.Linear(config.embed_size, config.num_classes, bias=False)
             nn.init.zeros_(self.wide.weight)
+        if config.ngram_buckets:
+            # One logit vector per hashed n-gram, starting at zero (the first steps are the recurrent model's).
+            # Made last, so every other weight starts as it would without it.
+            self.ngrams = nn.EmbeddingBag(config.ngram_buckets, config.num_classes, mode="sum", padding_idx=0)
+            nn.init.zeros_(self.ngrams.weight)
 
-    def forward(self, token_ids: Tensor, lengths: Tensor, subword_ids: Tensor | None = None) -> Tensor:
+    def forward(self, token_ids: Tensor, lengths: Tensor, subword_ids: Tensor | None = None,
+                ngram_ids: Tensor | None = None) -> Tensor:
         """Logits (N, C) for padded token ids (N, L), their lengths (N,) and, when the model has an n-gram
-        table, each token's n-gram buckets (N, L, S) (core.classifier.batching.collate_subwords)."""
-        return self.forward_embedded(self.embed(token_ids, subword_ids), lengths)
+        table, each token's n-gram buckets (N, L, S) (core.classifier.batching.collate_subwords); with a
+        linear n-gram path, each text's n-gram buckets (N, F) padded with 0 (collate_ngrams)."""
+        logits = self.forward_embedded(self.embed(token_ids, subword_ids), lengths)
+        if self.config.ngram_buckets:
+            logits = logits + self.linear_logits(ngram_ids)
+        return logits
+
+    def linear_logits(self, ngram_ids: Tensor | None) -> Tensor:
+        """The sparse linear path (N, C): the sum of each text's n-gram rows over the square root of their count
+        (an L2-normalised binary feature vector times V); 0 for a text with no n-grams."""
+        if ngram_ids is None:
+            raise ValueError("this model has a linear n-gram path: pass ngram_ids of shape (N, F)")
+        present = (ngram_ids != 0).to(self.ngrams.weight.dtype)  # (N, F)
+        scale = present.sum(dim=1, keepdim=True).clamp(min=1.0).rsqrt()  # (N, 1)
+        return self.ngrams(ngram_ids, per_sample_weights=present * scale)  # (N, C)
 
     def embed(self, token_ids: Tensor, subword_ids: Tensor | None = None) -> Tensor:
         """Input vectors (N, L, E): token embeddings plus, when configured, hashed token-pair embeddings and the
@@ -270,4 +306,5 @@ def count_parameters(config: ClassifierConfig) -> int:
         per_direction = gates * config.hidden_size * (layer_input + config.hidden_size + 2)
         total += per_direction * config.num_directions
     wide = config.embed_size * config.num_classes if config.wide else 0
-    return total + config.pooled_size * config.num_classes + config.num_classes + wide
+    ngrams = config.ngram_buckets * config.num_classes
+    return total + config.pooled_size * config.num_classes + config.num_classes + wide + ngrams

@@ -8,9 +8,10 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from core.classifier.batching import collate_subwords, encode_texts
+from core.classifier.batching import collate_ngrams, collate_subwords, encode_texts
 from core.classifier.bundle import ClassifierBundle, load_bundle
 from core.classifier.evaluate import predict_probabilities
+from core.textdata.ngrams import encode_ngrams
 from core.textdata.subwords import encode_subwords
 from core.textdata.tokenize import UNK, UNK_ID
 
@@ -24,6 +25,7 @@ class EncodedText:
     known: list[bool]  # whether each token has its own id
     truncated: bool  # whether tokens past max_length were dropped
     subwords: list[tuple[int, ...]] | None = None  # per token, its n-gram buckets (models with an n-gram table)
+    ngrams: tuple[int, ...] | None = None  # the whole text's n-gram buckets (models with a linear n-gram path)
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,10 @@ def encode_text(bundle: ClassifierBundle, text: str) -> EncodedText:
     tokens = all_tokens[:bundle.max_length] or [UNK]  # an empty text is read as one <unk>, as in training
     token_ids = encode_texts([tokens], bundle.vocabulary, bundle.max_length)[0]
     subwords = encode_subwords_for(bundle, [all_tokens])  # an empty text: one token with no n-grams
+    ngrams = encode_ngrams_for(bundle, [text])
     return EncodedText(tokens=tokens, token_ids=token_ids, known=[index != UNK_ID for index in token_ids],
-                       truncated=len(all_tokens) > bundle.max_length, subwords=subwords and subwords[0])
+                       truncated=len(all_tokens) > bundle.max_length, subwords=subwords and subwords[0],
+                       ngrams=ngrams and ngrams[0])
 
 
 def encode_subwords_for(bundle: ClassifierBundle, token_lists) -> list[list[tuple[int, ...]]] | None:
@@ -55,8 +59,25 @@ def encode_subwords_for(bundle: ClassifierBundle, token_lists) -> list[list[tupl
     return encode_subwords(token_lists, bundle.config.subword_buckets, bundle.max_length)
 
 
+def encode_ngrams_for(bundle: ClassifierBundle, texts) -> list[tuple[int, ...]] | None:
+    """Each whole text's n-gram buckets, as the bundle's linear path reads them; None when it has no such path.
+
+    The linear path reads the text as written, not cut to max_length (as the baseline does)."""
+    if not bundle.config.ngram_buckets:
+        return None
+    return encode_ngrams(texts, bundle.config.ngram_buckets, bundle.tokenizer.lowercase)
+
+
+def linear_logits(bundle: ClassifierBundle, encoded: EncodedText, device) -> torch.Tensor | None:
+    """The linear n-gram path's logits (1, C) for one encoded text; None for a model without that path."""
+    if encoded.ngrams is None:
+        return None
+    return bundle.model.linear_logits(collate_ngrams([encoded.ngrams], [0]).to(device))
+
+
 def model_inputs(bundle: ClassifierBundle, encoded: EncodedText, device) -> tuple:
-    """(token_ids (1, L), lengths (1,), subword_ids (1, L, S) or None): one encoded text as the model reads it."""
+    """(token_ids (1, L), lengths (1,), subword_ids (1, L, S) or None): one encoded text as the recurrent path
+    reads it (the linear n-gram path's share: `linear_logits`)."""
     token_ids = torch.tensor([encoded.token_ids], device=device)  # (1, L)
     lengths = torch.tensor([len(encoded.token_ids)])  # (1,)
     subword_ids = None
@@ -71,7 +92,9 @@ def predict(bundle_or_bytes: ClassifierBundle | bytes, text: str) -> Prediction:
     encoded = encode_text(bundle, text)
     device = next(bundle.model.parameters()).device
     subwords = None if encoded.subwords is None else [encoded.subwords]
-    probabilities, _ = predict_probabilities(bundle.model, [encoded.token_ids], device=device, subwords=subwords)
+    ngrams = None if encoded.ngrams is None else [encoded.ngrams]
+    probabilities, _ = predict_probabilities(bundle.model, [encoded.token_ids], device=device, subwords=subwords,
+                                             ngrams=ngrams)
     row = probabilities[0]
     return Prediction(label=bundle.label_names[int(row.argmax())],
                       probabilities={name: float(value) for name, value in zip(bundle.label_names, row)},
@@ -86,5 +109,6 @@ def predict_many(bundle_or_bytes: ClassifierBundle | bytes, texts: Sequence[str]
     sequences = encode_texts(token_lists, bundle.vocabulary, bundle.max_length)
     device = next(bundle.model.parameters()).device
     probabilities, _ = predict_probabilities(bundle.model, sequences, batch_size=batch_size, device=device,
-                                             subwords=encode_subwords_for(bundle, token_lists))
+                                             subwords=encode_subwords_for(bundle, token_lists),
+                                             ngrams=encode_ngrams_for(bundle, list(texts)))
     return probabilities

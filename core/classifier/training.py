@@ -27,9 +27,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.classifier import distributed
+from core.classifier import distributed, settings
 from core.classifier.baseline import fit_baseline
-from core.classifier.batching import bucket_batches, collate, collate_subwords
+from core.classifier.batching import bucket_batches, collate, collate_ngrams, collate_subwords
 from core.classifier.bundle import MAX_PARAMETERS, ClassifierBundle, check_model_size, save_bundle
 from core.classifier.distributed import local_device
 from core.classifier.evaluate import classification_report, misclassified, predict_probabilities
@@ -40,6 +40,7 @@ from core.classifier.results import EpochRecord, TrainingMetrics, TrainingResult
 from core.classifier.settings import (TrainingConfig, TrainingRequest, plan_epochs,  # noqa: F401 (re-exported)
                                       suggest_epochs)
 from core.textdata.errors import DataError
+from core.textdata.ngrams import distinct_hashes, hash_ngrams, to_buckets
 from core.textdata.subwords import distinct_ngrams, encode_subwords
 from core.textdata.tokenize import PAD_ID, UNK_ID
 
@@ -90,9 +91,22 @@ def suggest_subword_buckets(train_tokens, config: ClassifierConfig) -> int:
     return buckets if buckets >= MIN_SUBWORD_BUCKETS else 0
 
 
-def classifier_config(config: TrainingConfig, prepared) -> ClassifierConfig:
+MAX_NGRAM_BUCKETS = 262_144
+MIN_NGRAM_BUCKETS = 1024
+
+
+def suggest_ngram_buckets(train_hashes, config: ClassifierConfig) -> int:
+    """Rows of the linear n-gram path: twice the distinct word/character n-grams of the training texts (their
+    `core.textdata.ngrams.hash_ngrams`; plus the padding row), at most `MAX_NGRAM_BUCKETS` and at most half of the
+    parameters the bundle limit leaves (C weights a row)."""
+    room = (MAX_PARAMETERS - count_parameters(config)) // (2 * config.num_classes)
+    buckets = min(2 * distinct_hashes(train_hashes) + 1, MAX_NGRAM_BUCKETS, room)
+    return buckets if buckets >= MIN_NGRAM_BUCKETS else 0
+
+
+def classifier_config(config: TrainingConfig, prepared, train_hashes=None) -> ClassifierConfig:
     """The shape of the model a run trains on this prepared data (pair and n-gram tables sized from it when
-    automatic)."""
+    automatic; train_hashes: the training texts' `hash_ngrams`, computed here when needed and not given)."""
     model_config = config.model_shape(len(prepared.vocabulary), len(prepared.label_names),
                                       subword_buckets=config.subword_buckets or 0)
     buckets = config.bigram_buckets
@@ -102,7 +116,24 @@ def classifier_config(config: TrainingConfig, prepared) -> ClassifierConfig:
     if config.subword_buckets is None:
         model_config = replace(model_config, subword_buckets=suggest_subword_buckets(prepared.train_tokens,
                                                                                      model_config))
-    return model_config
+    ngram_buckets = config.ngram_buckets
+    if ngram_buckets is None:
+        if train_hashes is None:
+            train_hashes = hash_ngrams(prepared.train_texts, config.lowercase)
+        ngram_buckets = suggest_ngram_buckets(train_hashes, model_config)
+    return replace(model_config, ngram_buckets=ngram_buckets)
+
+
+def ngram_inputs(prepared, model_config: ClassifierConfig, lowercase: bool, train_hashes=None):
+    """(training, validation) per-text n-gram buckets for a model with a linear n-gram path, else (None, None).
+
+    The linear path reads each whole text, as the baseline does, not only its first max_length tokens."""
+    if not model_config.ngram_buckets:
+        return None, None
+    if train_hashes is None:
+        train_hashes = hash_ngrams(prepared.train_texts, lowercase)
+    return (to_buckets(train_hashes, model_config.ngram_buckets),
+            to_buckets(hash_ngrams(prepared.val_texts, lowercase), model_config.ngram_buckets))
 
 
 def subword_inputs(prepared, model_config: ClassifierConfig):
@@ -114,14 +145,21 @@ def subword_inputs(prepared, model_config: ClassifierConfig):
 
 
 def make_optimizer(model: nn.Module, config: TrainingConfig, device: torch.device) -> torch.optim.AdamW:
-    """AdamW over every weight; the fused kernel on CPU and CUDA.
+    """AdamW over every weight; the fused kernel on CPU and CUDA. The linear n-gram path's table is a group of its
+    own: NGRAM_LR_SCALE times the learning rate, NGRAM_WEIGHT_DECAY (core.classifier.settings).
 
     Fused: one pass over each weight tensor per step instead of a dozen element-wise operations, each
     allocating. The embedding tables are most of the weights (every row is decayed and moved each step), so on
     a CPU the plain loop spent more time in the optimizer than in the network: 21,349 n-gram rows, 50 steps,
     one thread, 3.1 s -> 0.26 s (same update, same numbers up to rounding).
     """
-    return torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay,
+    linear = [model.ngrams.weight] if model.config.ngram_buckets else []
+    rest = [parameter for parameter in model.parameters() if all(parameter is not other for other in linear)]
+    groups = [{"params": rest}]
+    if linear:
+        groups.append({"params": linear, "lr": config.learning_rate * settings.NGRAM_LR_SCALE,
+                       "weight_decay": settings.NGRAM_WEIGHT_DECAY})
+    return torch.optim.AdamW(groups, lr=config.learning_rate, weight_decay=config.weight_decay,
                              fused=True if device.type in ("cpu", "cuda") else None)
 
 
@@ -193,9 +231,12 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
     prepared = prepare_data(data, lowercase=config.lowercase, min_freq=config.min_freq,
                             max_vocab_size=config.max_vocab_size, max_length=config.max_length,
                             validation_fraction=config.validation_fraction, seed=config.seed)
-    model_config = classifier_config(config, prepared)
+    # the training texts' n-grams, hashed once: they size the linear path's table and fill it
+    train_hashes = hash_ngrams(prepared.train_texts, config.lowercase) if config.ngram_buckets != 0 else None
+    model_config = classifier_config(config, prepared, train_hashes)
     check_model_size(model_config, prepared.vocabulary)  # a model that could not be uploaded back: refuse now
     train_subwords, val_subwords = subword_inputs(prepared, model_config)
+    train_ngrams, val_ngrams = ngram_inputs(prepared, model_config, config.lowercase, train_hashes)
     model = TextClassifier(model_config).to(device)
     network = distributed.wrap(model, ranks, device)  # what the steps call: DDP when torchrun started us
     optimizer = make_optimizer(model, config, device)
@@ -221,13 +262,13 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
         epoch_started = time.perf_counter()
         batches = ranks.whole_batches(bucket_batches([len(ids) for ids in prepared.train_ids], config.batch_size,
                                                      shuffle_rng))
-        train_loss, status = _train_epoch(network, optimizer, scheduler, prepared, train_subwords, batches, config,
-                                          device, epoch, meter, reporter, ranks)
+        train_loss, status = _train_epoch(network, optimizer, scheduler, prepared, (train_subwords, train_ngrams),
+                                          batches, config, device, epoch, meter, reporter, ranks)
         stopped, diverged = status == "stopped", status == "diverged"
         if train_loss is None or diverged:  # nothing trained in this epoch, or the weights are no longer usable
             break
         probabilities, val_loss = predict_probabilities(model, prepared.val_ids, device=device, labels=prepared.val_y,
-                                                        subwords=val_subwords)
+                                                        subwords=val_subwords, ngrams=val_ngrams)
         report = classification_report(prepared.val_y, probabilities.argmax(axis=1), prepared.label_names)
         usable = all(bool(torch.isfinite(tensor).all()) for tensor in model.parameters())
         # Every rank validated the same weights; rank 0's score decides, so all ranks take the same path.
@@ -252,7 +293,7 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
         model.load_state_dict(initial_state)
     model = model.cpu().eval()
     probabilities, val_loss = predict_probabilities(model, prepared.val_ids, labels=prepared.val_y,
-                                                    subwords=val_subwords)
+                                                    subwords=val_subwords, ngrams=val_ngrams)
     evaluation = classification_report(prepared.val_y, probabilities.argmax(axis=1), prepared.label_names)
     evaluation = replace(evaluation, misclassified=misclassified(
         prepared.val_texts, prepared.val_y, probabilities, prepared.label_names, limit=config.max_misclassified))
@@ -279,14 +320,17 @@ def _train(data, config: TrainingConfig, reporter, device: torch.device,
                           evaluation=evaluation, labels=tuple(prepared.label_names), baseline=baseline)
 
 
-def _train_epoch(network, optimizer, scheduler, prepared, subwords, batches, config: TrainingConfig, device,
+def _train_epoch(network, optimizer, scheduler, prepared, inputs, batches, config: TrainingConfig, device,
                  epoch: int, meter: ProgressMeter, reporter, ranks: distributed.Ranks) -> tuple[float | None, str]:
     """One pass over the batches (this rank's share of each, see core.classifier.distributed).
 
-    Returns (mean training loss, or None if no step ran; "done", "stopped" or "diverged"). A loss
+    inputs: (per-token character n-gram buckets, per-text n-gram buckets of the linear path), each None when the
+    model has no such table. Returns (mean training loss, or None if no step ran; "done", "stopped" or "diverged");
+    the loss is the model's cross-entropy, without the linear path's own term that is also minimised. A loss
     that is no longer finite (a learning rate far too high) ends training before it spoils the weights.
     """
     network.train()
+    subwords, ngrams = inputs
     total_loss, texts = 0.0, 0
     for batch in batches:
         if ranks.any(reporter.should_stop(), device):
@@ -301,13 +345,25 @@ def _train_epoch(network, optimizer, scheduler, prepared, subwords, batches, con
         subword_ids = None
         if subwords is not None:
             subword_ids = collate_subwords(subwords, indices, token_ids.shape[1]).to(device, non_blocking=True)
+        ngram_ids = None
+        if ngrams is not None:
+            ngram_ids = collate_ngrams(ngrams, indices)
+            if settings.NGRAM_DROPOUT:
+                ngram_ids = ngram_ids.masked_fill(torch.rand(ngram_ids.shape) < settings.NGRAM_DROPOUT, 0)
+            ngram_ids = ngram_ids.to(device, non_blocking=True)
         targets = torch.from_numpy(prepared.train_y[indices]).to(device)  # (share,)
-        logits = network(token_ids.to(device, non_blocking=True), lengths, subword_ids)  # (share, num_classes)
-        loss = nn.functional.cross_entropy(logits, targets)
-        if ranks.any(not torch.isfinite(loss), device):
+        logits = network(token_ids.to(device, non_blocking=True), lengths, subword_ids, ngram_ids)  # (share, C)
+        loss = nn.functional.cross_entropy(logits, targets)  # the model's loss: what is reported
+        objective = loss
+        if ngrams is not None and settings.NGRAM_AUX_LOSS:
+            # The linear path also learns to classify alone, so that the recurrent path, fitting the training
+            # texts first, does not leave it without a gradient (DDP's wrapper holds the model as .module).
+            linear = getattr(network, "module", network).linear_logits(ngram_ids)  # (share, C)
+            objective = loss + settings.NGRAM_AUX_LOSS * nn.functional.cross_entropy(linear, targets)
+        if ranks.any(not torch.isfinite(objective), device):
             return (total_loss / texts if texts else None), "diverged"
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        objective.backward()
         if config.clip_norm:
             nn.utils.clip_grad_norm_(network.parameters(), config.clip_norm)
         optimizer.step()

@@ -114,6 +114,8 @@ def try_section(t: Texts) -> None:
         st.caption(words.format(key, count=unknown, total=len(prediction.tokens)))
     if prediction.truncated:
         st.caption(words.format("truncated", limit=bundle.max_length))
+    if bundle.config.ngram_buckets:  # the colours explain the recurrent path only: say so
+        st.caption(words["linear_path"])
     left, right = st.columns([1, 2])  # the sentence's tiles need the room more than the bars
     left.plotly_chart(probabilities_figure(prediction.probabilities, prediction.label, words["probabilities_title"]),
                       key="train.probabilities", config=CHART_CONFIG)

@@ -313,6 +313,35 @@ def test_wide_path_round_trips_and_older_bundles_without_it_load(bundle):
         load_bundle(edited_config(bundle, mistyped))
 
 
+def test_linear_ngram_path_round_trips_and_older_bundles_without_it_load(bundle):
+    linear = variant(bundle, 6, ngram_buckets=997)  # more rows than the texts have n-grams
+    with torch.no_grad():
+        linear.model.ngrams.weight[1:].normal_()  # a trained-looking path, not the zeros it starts with
+    data = save_bundle(linear)
+    loaded = load_bundle(data)
+    assert loaded.config.ngram_buckets == 997
+    torch.testing.assert_close(loaded.model.ngrams.weight, linear.model.ngrams.weight, rtol=0, atol=0)
+    probabilities = predict_many(loaded, TEXTS)
+    np.testing.assert_array_equal(probabilities, predict_many(linear, TEXTS))
+    # one text at a time reads the same n-grams as a batch, the whole text even past max_length (5 tokens)
+    long_text = "free prize call now see you at lunch"
+    assert predict(loaded, long_text).probabilities == pytest.approx(
+        dict(zip(bundle.label_names, predict_many(loaded, [long_text])[0])))
+    assert not np.allclose(predict_many(loaded, [long_text]), predict_many(loaded, ["free prize call now see"]))
+    assert "linear path" in zipfile.ZipFile(io.BytesIO(data)).read(CARD_FILE).decode()
+
+    def older(description):
+        del description["model"]["ngram_buckets"]  # saved before the field existed
+
+    assert load_bundle(edited_config(bundle, older)).config.ngram_buckets == 0
+
+    def mistyped(description):
+        description["model"]["ngram_buckets"] = True
+
+    with pytest.raises(BundleError):
+        load_bundle(edited_config(bundle, mistyped))
+
+
 def test_max_mean_pooling_and_embedding_dropout_round_trip_and_older_bundles_load(bundle):
     pooled = variant(bundle, 2, pooling="max_mean", embedding_dropout=0.2)
     config = pooled.model.config

@@ -14,17 +14,20 @@ TEXT = "Win a FREE prize now, call 0800!"
 
 
 def make_bundle(cell="lstm", pooling="max", bidirectional=True, num_layers=1, dtype=torch.float32, seed=0,
-                wide=False):
+                wide=False, ngram_buckets=0):
     torch.manual_seed(seed)
     vocabulary = Vocabulary.build([Tokenizer()(TEXT), ["lunch", "see", "you"]])
     config = ClassifierConfig(vocab_size=len(vocabulary), num_classes=3, cell=cell, bidirectional=bidirectional,
-                              num_layers=num_layers, embed_size=8, hidden_size=6, pooling=pooling, wide=wide)
+                              num_layers=num_layers, embed_size=8, hidden_size=6, pooling=pooling, wide=wide,
+                              ngram_buckets=ngram_buckets)
     model = TextClassifier(config).to(dtype).eval()
     with torch.no_grad():
         model.embedding.weight.mul_(3.0)  # bigger inputs and outputs: attributions well away from zero
         model.classifier.weight.mul_(10.0)
         if wide:
             model.wide.weight.normal_()  # as if trained, not the zeros it starts with
+        if ngram_buckets:
+            model.ngrams.weight[1:].normal_(std=3.0)  # as if trained; row 0 is padding
     return ClassifierBundle(model=model, vocabulary=vocabulary, label_names=["ham", "spam", "scam"],
                             tokenizer=Tokenizer(), max_length=20)
 
@@ -50,6 +53,22 @@ def test_integrated_gradients_are_complete_with_the_wide_path_and_include_it():
     assert abs(attribution.scores.sum() - gap) < 1e-4 * np.abs(attribution.scores).sum()
     recurrent_only = integrated_gradients(make_bundle("lstm", "mean"), TEXT, target="spam", steps=48)
     assert not np.allclose(attribution.scores, recurrent_only.scores)  # the bag's share is in the scores
+
+
+def test_with_a_linear_ngram_path_the_output_is_the_models_and_the_scores_the_recurrent_paths():
+    with_path = make_bundle("lstm", "mean", ngram_buckets=53)
+    recurrent_only = make_bundle("lstm", "mean")  # the same weights without the path (it is made last)
+    for method in (integrated_gradients, gradient_x_input):
+        kwargs = {"steps": 48} if method is integrated_gradients else {}
+        attribution = method(with_path, TEXT, target="spam", **kwargs)
+        probability = predict(with_path, TEXT).probabilities["spam"]
+        assert attribution.output == pytest.approx(np.log(probability / (1 - probability)), rel=1e-4)
+        assert attribution.output != pytest.approx(method(recurrent_only, TEXT, target="spam", **kwargs).output)
+    attribution = integrated_gradients(with_path, TEXT, target="spam", steps=48)
+    # the path's logits are a constant offset: completeness still holds, and the token scores move only because
+    # the log-odds curve is read at a shifted point
+    gap = attribution.output - attribution.baseline_output
+    assert abs(attribution.scores.sum() - gap) < 1e-4 * np.abs(attribution.scores).sum()
 
 
 def test_attribution_output_is_the_target_log_odds():

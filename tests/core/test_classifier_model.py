@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.classifier.batching import bucket_batches, collate, encode_texts
+from core.classifier.batching import bucket_batches, collate, collate_ngrams, encode_texts
 from core.classifier.model import ClassifierConfig, TextClassifier, count_parameters
 from core.textdata.tokenize import UNK_ID, Vocabulary
 
@@ -252,3 +252,43 @@ def test_the_wide_path_leaves_every_other_weight_as_it_would_start_without_it():
     assert set(wide) - set(plain) == {"wide.weight"}
     for name, tensor in plain.items():
         torch.testing.assert_close(wide[name], tensor, rtol=0, atol=0)
+
+
+def test_linear_ngram_path_adds_each_texts_rows_over_the_root_of_their_count():
+    """logits = recurrent logits + (1 / sqrt(|F|)) * sum of the text's n-gram rows of V, computed by hand."""
+    torch.manual_seed(0)
+    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5, ngram_buckets=41)
+    model = TextClassifier(config).eval()
+    assert count_parameters(config) == sum(p.numel() for p in model.parameters())
+    assert torch.count_nonzero(model.ngrams.weight) == 0  # starts as the recurrent model alone
+    with torch.no_grad():
+        model.ngrams.weight.normal_()
+        model.ngrams.weight[0] = 0.0  # the padding row stays zero (padding_idx), as training keeps it
+    ngram_ids = collate_ngrams([(3, 7, 12, 40), (5,), ()], [0, 1, 2])  # (3, 4), padded with 0
+    assert ngram_ids.tolist() == [[3, 7, 12, 40], [5, 0, 0, 0], [0, 0, 0, 0]]
+    token_ids, lengths = collate([[5, 6, 7], [8, 9], [4]], [0, 1, 2])
+    recurrent = model.classifier(model.features(model.embedding(token_ids), lengths))
+    weight = model.ngrams.weight
+    expected = recurrent + torch.stack([weight[[3, 7, 12, 40]].sum(dim=0) / 2.0, weight[5], torch.zeros(3)])
+    torch.testing.assert_close(model(token_ids, lengths, None, ngram_ids), expected)
+    # the same text alone, without the padding its batch gave it, gets the same logits
+    torch.testing.assert_close(model(token_ids[1:2, :2], lengths[1:2], None, ngram_ids[1:2, :1]), expected[1:2])
+    with pytest.raises(ValueError):
+        model(token_ids, lengths)  # the path's inputs are required
+
+
+def test_the_linear_ngram_path_leaves_every_other_weight_as_it_would_start_without_it():
+    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5, subword_buckets=19)
+    torch.manual_seed(4)
+    plain = TextClassifier(config).state_dict()
+    torch.manual_seed(4)
+    linear = TextClassifier(ClassifierConfig(**{**config.to_dict(), "ngram_buckets": 23})).state_dict()
+    assert set(linear) - set(plain) == {"ngrams.weight"}
+    for name, tensor in plain.items():
+        torch.testing.assert_close(linear[name], tensor, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("bad", [{"ngram_buckets": 1}, {"ngram_buckets": -1}, {"ngram_buckets": 2.0}])
+def test_config_rejects_bad_ngram_buckets(bad):
+    with pytest.raises(ValueError):
+        ClassifierConfig(vocab_size=10, num_classes=2, **bad)

@@ -22,12 +22,15 @@ def test_token_counts_tokenize_as_training_does():
 @pytest.mark.parametrize("validation_fraction", [0.2, 0.5])
 def test_the_planned_model_bounds_the_model_training_builds(validation_fraction):
     data = synthetic(count=200)
-    config = TrainingConfig(min_freq=1, validation_fraction=validation_fraction, pooling="max_mean", wide=True)
+    # a fixed-size linear n-gram path counts; an automatic one takes at most half of the room the limit leaves
+    config = TrainingConfig(min_freq=1, validation_fraction=validation_fraction, pooling="max_mean", wide=True,
+                            ngram_buckets=4099)
     planned, vocabulary = largest_model(token_counts(data.texts, config.lowercase), len(data.classes), config)
     prepared = prepare_data(data, min_freq=1, validation_fraction=validation_fraction)
     built = classifier_config(config, prepared)
     assert set(prepared.vocabulary.tokens) <= set(vocabulary.tokens)  # the training texts are part of the file
     assert count_parameters(built) <= count_parameters(planned) and built.wide and planned.wide
+    assert planned.ngram_buckets == built.ngram_buckets == 4099
     assert count_parameters(planned) == sum(p.numel() for p in TextClassifier(planned).parameters())
 
 
@@ -54,3 +57,24 @@ def test_the_form_maxima_are_refused_whatever_the_data():
     model, vocabulary = largest_model(counts, 2, huge)
     with pytest.raises(BundleError):
         check_model_size(model, vocabulary)
+
+
+def test_an_automatic_linear_ngram_path_takes_at_most_half_of_the_room_left():
+    import numpy as np
+
+    from core.classifier.model import ClassifierConfig
+    from core.classifier.training import MAX_NGRAM_BUCKETS, MIN_NGRAM_BUCKETS, suggest_ngram_buckets
+
+    many = [np.arange(1_000_000, dtype=np.uint32)]  # a million distinct n-grams
+    small = ClassifierConfig(vocab_size=1000, num_classes=10)
+    assert suggest_ngram_buckets(many, small) == MAX_NGRAM_BUCKETS
+    assert suggest_ngram_buckets([np.arange(3000, dtype=np.uint32)], small) == 6001  # twice, plus padding
+    assert suggest_ngram_buckets([np.arange(100, dtype=np.uint32)], small) == 0  # too few to be worth a table
+    base = count_parameters(small) - 1000 * small.embed_size
+    vocab_size = (MAX_PARAMETERS - 1_000_000 - base) // small.embed_size  # about a million parameters of room
+    crowded = ClassifierConfig(vocab_size=vocab_size, num_classes=10)
+    buckets = suggest_ngram_buckets(many, crowded)
+    room = MAX_PARAMETERS - count_parameters(crowded)
+    assert MIN_NGRAM_BUCKETS <= buckets and buckets * 10 <= room // 2
+    nearly_full = ClassifierConfig(vocab_size=(MAX_PARAMETERS - 10_000 - base) // small.embed_size, num_classes=10)
+    assert suggest_ngram_buckets(many, nearly_full) == 0

@@ -267,3 +267,31 @@ def test_word_dropout_reads_that_share_of_training_tokens_as_unknown(monkeypatch
     assert result.metrics.val_accuracy > 0.8  # still learns the cue words
     with pytest.raises(ValueError):
         TrainingConfig(word_dropout=1.0)
+
+
+def test_the_linear_ngram_path_is_sized_from_the_data_and_has_its_own_optimiser_settings():
+    from core.classifier import settings
+    from core.classifier.model import TextClassifier
+    from core.classifier.prepare import prepare_data
+    from core.textdata.ngrams import text_ngrams
+
+    data = synthetic()
+    config = replace(TINY, ngram_buckets=None, baseline=False)
+    prepared = prepare_data(data, min_freq=config.min_freq, seed=config.seed)
+    model_config = training.classifier_config(config, prepared)
+    distinct = set().union(*(text_ngrams(text) for text in prepared.train_texts))  # training texts only
+    assert model_config.ngram_buckets == 2 * len(distinct) + 1
+    assert training.classifier_config(replace(config, ngram_buckets=0), prepared).ngram_buckets == 0
+    optimizer = training.make_optimizer(TextClassifier(model_config), config, torch.device("cpu"))
+    rest, linear = optimizer.param_groups
+    assert len(linear["params"]) == 1 and linear["params"][0].shape == (model_config.ngram_buckets, 2)
+    assert linear["lr"] == pytest.approx(config.learning_rate * settings.NGRAM_LR_SCALE)
+    assert linear["weight_decay"] == settings.NGRAM_WEIGHT_DECAY and rest["weight_decay"] == config.weight_decay
+    result = train_classifier(data, config)
+    bundle = load_bundle(result.bundle)
+    assert bundle.config.ngram_buckets == model_config.ngram_buckets
+    assert torch.count_nonzero(bundle.model.ngrams.weight[1:]) > 0  # the path learnt
+    _, val_idx = stratified_split(data.labels, validation_fraction=0.2, seed=config.seed)
+    probabilities = predict_many(bundle, [data.texts[i] for i in val_idx])
+    accuracy = np.mean([bundle.label_names[k] == data.labels[i] for k, i in zip(probabilities.argmax(axis=1), val_idx)])
+    assert accuracy == pytest.approx(result.metrics.val_accuracy) and accuracy > 0.8

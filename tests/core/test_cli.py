@@ -118,6 +118,18 @@ def test_max_vocabulary_lowercase_and_the_wide_path_reach_the_model(data_file, t
     bundle = load_bundle((tmp_path / "rnn-explorer-classifier.zip").read_bytes())
     assert len(bundle.vocabulary) == 12 and not bundle.tokenizer.lowercase and bundle.config.wide
     assert bundle.tokenizer("Clean") == ["Clean"]
+    assert bundle.config.ngram_buckets > 0  # the linear n-gram path is on by default, sized from the data
+
+
+def test_the_linear_ngram_path_can_be_fixed_or_turned_off(data_file, tmp_path, capsys):
+    for value, expected in (("0", 0), ("2048", 2048)):
+        out = tmp_path / value
+        code = main([str(data_file), "--epochs", "1", "--hidden", "8", "--embed", "8", "--no-baseline",
+                     "--ngram-buckets", value, "--device", "cpu", "--out", str(out)])
+        assert code == 0
+        assert load_bundle((out / "rnn-explorer-classifier.zip").read_bytes()).config.ngram_buckets == expected
+    with pytest.raises(SystemExit):
+        main([str(data_file), "--ngram-buckets", "many"])
 
 
 SHORT_CHINESE = ["很好吃", "服务差", "环境不错", "太贵了", "还会再来", "不推荐", "味道一般", "非常满意"]

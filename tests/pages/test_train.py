@@ -194,6 +194,7 @@ def test_training_evaluation_try_download_and_reload():
     completeness = t["try"].format("completeness", total=f"{float(np.sum(reference.scores)):.4f}",
                                    gap=f"{reference.output - reference.baseline_output:.4f}")
     assert completeness in [caption.value for caption in app.caption]  # the page's sum is the core's attribution
+    assert bundle.config.ngram_buckets and t["try"]["linear_path"] in [caption.value for caption in app.caption]
     app.segmented_control(key="train.method").set_value("gradient_x_input")
     app.run()
     assert not app.exception and has_chart(app, "train.attribution")
