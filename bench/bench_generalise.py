@@ -38,11 +38,13 @@ from core.classifier.training import TrainingConfig, train_classifier  # noqa: E
 from core.textdata.dataset import LabeledTexts  # noqa: E402
 from core.textdata.loading import read_path  # noqa: E402
 
-# Named settings: overrides of the command line's defaults (TrainingConfig with automatic epochs and patience).
+# Named settings: overrides of the command line's defaults (TrainingConfig with automatic epochs and patience);
+# `_`-prefixed keys set module constants of core.classifier.settings for the run. The rows before the n-gram ones
+# were measured against defaults without the linear n-gram path (add "ngram_buckets": 0 to repeat them).
 CONFIGS: dict[str, dict] = {
     "default": {},
     "old": {"bigram_buckets": 0, "pooling": "max", "embedding_dropout": 0.0, "weight_decay": 0.01,
-            "subword_buckets": 0},
+            "subword_buckets": 0, "ngram_buckets": 0},
     "bigrams": {"bigram_buckets": None},
     "max_mean": {"pooling": "max_mean"},
     "embed_drop": {"embedding_dropout": 0.2},
@@ -70,6 +72,18 @@ CONFIGS: dict[str, dict] = {
                                     "_PATIENCE_STEPS": 200},
     "wide_subwords_steps1000_p200": {"wide": True, "subword_buckets": None, "_MIN_STEPS": 1000,
                                      "_PATIENCE_STEPS": 200},
+    # the linear n-gram path (issue 13), its training constants spelt out: "default" is ngrams_aux_lr3
+    "no_ngrams": {"ngram_buckets": 0},
+    "ngrams_plain": {"ngram_buckets": None, "_NGRAM_LR_SCALE": 1.0, "_NGRAM_WEIGHT_DECAY": 0.1,
+                     "_NGRAM_AUX_LOSS": 0.0},
+    "ngrams_lr10": {"ngram_buckets": None, "_NGRAM_LR_SCALE": 10.0, "_NGRAM_WEIGHT_DECAY": 0.0,
+                    "_NGRAM_AUX_LOSS": 0.0},
+    "ngrams_aux": {"ngram_buckets": None, "_NGRAM_LR_SCALE": 10.0, "_NGRAM_WEIGHT_DECAY": 0.0,
+                   "_NGRAM_AUX_LOSS": 1.0},
+    "ngrams_aux_drop": {"ngram_buckets": None, "_NGRAM_LR_SCALE": 10.0, "_NGRAM_WEIGHT_DECAY": 0.0,
+                        "_NGRAM_AUX_LOSS": 1.0, "_NGRAM_DROPOUT": 0.5},
+    "ngrams_aux_lr3": {"ngram_buckets": None, "_NGRAM_LR_SCALE": 3.0, "_NGRAM_WEIGHT_DECAY": 0.0,
+                       "_NGRAM_AUX_LOSS": 1.0},
 }
 
 
