@@ -12,6 +12,8 @@ if __name__ == "__main__":
 
     run_app()
 else:
+    from core.memory import keep_large_blocks_apart
     from pages.kit.lecture_watch import watch_routes
 
+    keep_large_blocks_apart()  # once, in the server process, before the sessions' threads allocate
     app = st.App(__file__, routes=watch_routes())

@@ -1,0 +1,50 @@
+"""The allocator setting of the server process: large blocks keep their own mappings after bigger ones were freed."""
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from core import memory
+
+# Run in a child: mallopt changes the whole process, and glibc's sliding threshold needs a fresh allocator to show.
+PROBE = textwrap.dedent("""
+    import ctypes, sys
+    from core import memory
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                         "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    libc.mallinfo2.restype = MallInfo2
+    if sys.argv[1] == "fixed":
+        assert memory.keep_large_blocks_apart()
+    libc.free(libc.malloc(8 << 20))  # a mapped 8 MiB block, freed: glibc would now raise its threshold to 8 MiB
+    before = libc.mallinfo2().hblks
+    block = libc.malloc(256 << 10)
+    print(libc.mallinfo2().hblks - before)  # 1: the 256 KiB block got its own mapping; 0: it came from a heap
+    libc.free(block)
+""")
+
+
+def mapped_blocks_after_a_large_free(mode: str) -> int:
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-c", PROBE, mode], capture_output=True, text=True, timeout=60, cwd=root)
+    assert run.returncode == 0, run.stderr
+    return int(run.stdout.strip())
+
+
+@pytest.mark.skipif(memory._MALLOPT is None or not sys.platform.startswith("linux"), reason="glibc only")
+def test_a_fixed_threshold_keeps_large_blocks_out_of_the_heaps():
+    assert mapped_blocks_after_a_large_free("sliding") == 0  # glibc's default: the freed 8 MiB raised the threshold
+    assert mapped_blocks_after_a_large_free("fixed") == 1
+
+
+def test_the_setting_is_a_no_op_without_glibc(monkeypatch):
+    monkeypatch.setattr(memory, "_MALLOPT", None)
+    assert memory.keep_large_blocks_apart() is False
