@@ -31,3 +31,19 @@ def describe_main(config, reporter):
     main = sys.modules["__main__"]
     reporter.report({"main": getattr(main.__spec__, "name", None), "file": getattr(main, "__file__", None)})
     return "ok"
+
+
+def describe_priority(config, reporter):
+    """The child's scheduling class and nice value, read in a thread it starts (torch's pool starts like this)."""
+    import threading
+
+    seen = {}
+
+    def read():
+        seen["idle_class"] = os.sched_getscheduler(0) == os.SCHED_IDLE
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, 0)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    return seen

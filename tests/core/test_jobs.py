@@ -121,6 +121,21 @@ def test_the_child_never_runs_the_servers_main_script(tmp_path, monkeypatch):
     assert not marker.exists()
 
 
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling classes")
+@pytest.mark.parametrize("niceness", [0, 10])
+def test_a_niced_job_runs_in_the_idle_class_and_its_threads_inherit_it(niceness):
+    """Page scripts must win the CPU: a job with niceness runs only on time nothing else wants (SCHED_IDLE)."""
+    jobs = JobManager(max_running=1, niceness=niceness)
+    try:
+        job = jobs.submit(job_targets.describe_priority, {}, owner="a")
+        assert jobs.wait(job, timeout=60)
+    finally:
+        jobs.shutdown()
+    own_nice = os.getpriority(os.PRIO_PROCESS, 0)
+    assert job.status == DONE
+    assert job.result == {"idle_class": niceness > 0, "nice": min(19, own_nice + niceness)}
+
+
 def test_status_is_an_enum_that_knows_when_a_job_is_over():
     assert [status.finished for status in JobStatus] == [False, False, True, True, True]
     assert JobStatus("stopped") is STOPPED and STOPPED == "stopped"
