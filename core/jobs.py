@@ -262,8 +262,8 @@ class JobManager:
                 kind, payload = job._inbox.get_nowait()
             except queue_module.Empty:
                 return
-            if kind == "record":
-                job.records.append(payload)
+            if kind == "records":
+                job.records.extend(payload)
             elif kind == "result":
                 job.result, job._got_result = payload, True
             elif kind == "error":

@@ -47,3 +47,12 @@ def describe_priority(config, reporter):
     thread.start()
     thread.join()
     return seen
+
+
+def burst_then_wait(config, reporter):
+    """Reports ``count`` records at once, then idles until stopped: the last ones must still reach the parent."""
+    for step in range(config["count"]):
+        reporter.report({"step": step})
+    while not reporter.should_stop():
+        time.sleep(0.02)
+    return "stopped"

@@ -136,6 +136,19 @@ def test_a_niced_job_runs_in_the_idle_class_and_its_threads_inherit_it(niceness)
     assert job.result == {"idle_class": niceness > 0, "nice": min(19, own_nice + niceness)}
 
 
+def test_records_arrive_in_order_in_batches_even_when_the_job_goes_quiet(manager):
+    """Records travel in batches (one frame a tenth of a second); a batch a quiet job left pending still arrives."""
+    job = manager.submit(job_targets.burst_then_wait, {"count": 2000}, owner="a")
+    deadline = time.time() + 30
+    while len(job.records) < 2000 and time.time() < deadline:
+        time.sleep(0.05)
+    assert job.status == RUNNING  # still running: the flusher, not the end of the job, delivered the last batch
+    assert job.records == [{"step": step} for step in range(2000)]
+    job.stop()
+    assert manager.wait(job, timeout=30)
+    assert job.status == STOPPED and job.result == "stopped"
+
+
 def test_status_is_an_enum_that_knows_when_a_job_is_over():
     assert [status.finished for status in JobStatus] == [False, False, True, True, True]
     assert JobStatus("stopped") is STOPPED and STOPPED == "stopped"
