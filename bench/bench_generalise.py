@@ -72,7 +72,8 @@ CONFIGS: dict[str, dict] = {
                                     "_PATIENCE_STEPS": 200},
     "wide_subwords_steps1000_p200": {"wide": True, "subword_buckets": None, "_MIN_STEPS": 1000,
                                      "_PATIENCE_STEPS": 200},
-    # the linear n-gram path (issue 13), its training constants spelt out: "default" is ngrams_aux_lr3
+    # the linear n-gram path (issue 13), its training constants spelt out: "default" is ngrams_aux
+    # (ngrams_aux_lr3 before the scale was chosen on 10 seeds; ngram_scale* change only the default's scale)
     "no_ngrams": {"ngram_buckets": 0},
     "ngrams_plain": {"ngram_buckets": None, "_NGRAM_LR_SCALE": 1.0, "_NGRAM_WEIGHT_DECAY": 0.1,
                      "_NGRAM_AUX_LOSS": 0.0},
@@ -84,6 +85,9 @@ CONFIGS: dict[str, dict] = {
                         "_NGRAM_AUX_LOSS": 1.0, "_NGRAM_DROPOUT": 0.5},
     "ngrams_aux_lr3": {"ngram_buckets": None, "_NGRAM_LR_SCALE": 3.0, "_NGRAM_WEIGHT_DECAY": 0.0,
                        "_NGRAM_AUX_LOSS": 1.0},
+    "ngram_scale3": {"_NGRAM_LR_SCALE": 3.0},
+    "ngram_scale5": {"_NGRAM_LR_SCALE": 5.0},
+    "ngram_scale10": {"_NGRAM_LR_SCALE": 10.0},
 }
 
 
