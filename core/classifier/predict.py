@@ -59,7 +59,7 @@ def encode_subwords_for(bundle: ClassifierBundle, token_lists) -> list[list[tupl
     return encode_subwords(token_lists, bundle.config.subword_buckets, bundle.max_length)
 
 
-def encode_ngrams_for(bundle: ClassifierBundle, texts) -> list[tuple[int, ...]] | None:
+def encode_ngrams_for(bundle: ClassifierBundle, texts) -> list[np.ndarray] | None:
     """Each whole text's n-gram buckets, as the bundle's linear path reads them; None when it has no such path.
 
     The linear path reads the text as written, not cut to max_length (as the baseline does)."""

@@ -67,12 +67,17 @@ def hash_ngrams(texts: Sequence[str], lowercase: bool = True) -> list[np.ndarray
             for text in texts]
 
 
-def to_buckets(hashed: Sequence[np.ndarray], buckets: int) -> list[tuple[int, ...]]:
-    """Each text's distinct buckets :math:`1 + h \\bmod (K - 1)`, sorted; n-grams that share a bucket count once."""
-    return [tuple(np.unique(1 + values.astype(np.int64) % (buckets - 1)).tolist()) for values in hashed]
+def to_buckets(hashed: Sequence[np.ndarray], buckets: int) -> list[np.ndarray]:
+    """Each text's distinct buckets :math:`1 + h \\bmod (K - 1)`, sorted (int32); n-grams that share a bucket
+    count once.
+
+    Arrays, not tuples of ints: a text has hundreds of n-grams, and as Python ints the 4.9 million of 7,765
+    ChnSentiCorp reviews took 187 MB in the training process (as int32 arrays, 19 MB); an upload of 50 MiB would
+    have taken gigabytes."""
+    return [np.unique((1 + values.astype(np.int64) % (buckets - 1)).astype(np.int32)) for values in hashed]
 
 
-def encode_ngrams(texts: Sequence[str], buckets: int, lowercase: bool = True) -> list[tuple[int, ...]]:
+def encode_ngrams(texts: Sequence[str], buckets: int, lowercase: bool = True) -> list[np.ndarray]:
     """For each text, its distinct n-gram buckets in [1, buckets - 1], sorted (an empty text: no buckets)."""
     return to_buckets(hash_ngrams(texts, lowercase), buckets)
 
