@@ -29,6 +29,7 @@ class LabView:
     curves: dict[str, CellCurves] = field(default_factory=dict)
     probes: dict[str, list[dict]] = field(default_factory=dict)   # per cell, oldest first
     end: dict | None = None
+    records_read: int = 0  # how many of the job's records this view holds: `add` takes the ones after them
 
     @property
     def cells(self) -> list[str]:
@@ -54,6 +55,33 @@ class LabView:
                 return probe["step"], probe["gates"]
         return None
 
+    def add(self, records: list[dict]) -> "LabView":
+        """Group these records, reported after the ones already held, into this view (returned).
+
+        The live panel polls every second while a run trains; adding only what arrived since the last poll keeps
+        a poll's cost flat instead of growing with every record of the run."""
+        for record in records:
+            kind = record.get("kind")
+            if kind == "start":
+                self.start = record
+                for cell in record["cells"]:
+                    self.curves.setdefault(cell, CellCurves())
+                    self.probes.setdefault(cell, [])
+            elif kind == "step":
+                curve = self.curves.setdefault(record["cell"], CellCurves())
+                curve.steps.append(record["step"])
+                curve.loss.append(record["loss"])
+                curve.accuracy.append(record["accuracy"])
+                curve.grad_norm.append(record["grad_norm"])
+                curve.grad_norm_clipped.append(record["grad_norm_clipped"])
+                curve.clipped.append(record["clipped"])
+            elif kind == "probe":
+                self.probes.setdefault(record["cell"], []).append(record)
+            elif kind == "end":
+                self.end = record
+        self.records_read += len(records)
+        return self
+
     def clip_share(self, cell: str) -> float:
         """Share of updates so far whose gradient was clipped."""
         clipped = self.curves[cell].clipped if cell in self.curves else []
@@ -62,24 +90,4 @@ class LabView:
 
 def collect(records: list[dict]) -> LabView:
     """Group ``records`` (in the order reported) into a :class:`LabView`."""
-    view = LabView()
-    for record in records:
-        kind = record.get("kind")
-        if kind == "start":
-            view.start = record
-            for cell in record["cells"]:
-                view.curves.setdefault(cell, CellCurves())
-                view.probes.setdefault(cell, [])
-        elif kind == "step":
-            curve = view.curves.setdefault(record["cell"], CellCurves())
-            curve.steps.append(record["step"])
-            curve.loss.append(record["loss"])
-            curve.accuracy.append(record["accuracy"])
-            curve.grad_norm.append(record["grad_norm"])
-            curve.grad_norm_clipped.append(record["grad_norm_clipped"])
-            curve.clipped.append(record["clipped"])
-        elif kind == "probe":
-            view.probes.setdefault(record["cell"], []).append(record)
-        elif kind == "end":
-            view.end = record
-    return view
+    return LabView().add(records)

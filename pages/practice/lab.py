@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.lab.records import collect
+from core.lab.records import LabView
 from core.lab.training import train_lab
 from pages.kit.i18n import language, texts
 from pages.kit.jobs import job_manager, session_job, submit_job
@@ -14,10 +14,21 @@ from pages.practice.lab_sections import (curves_section, gates_section, gradient
 t = texts("lab")
 common = texts("common")
 JOB_KEY = "lab.job"
+VIEW_KEY = "lab.view"  # (job id, the LabView of its records so far): each poll adds only the new records
 
 
 def current_job():
     return session_job(JOB_KEY)
+
+
+def job_view(job) -> LabView:
+    """The job's records grouped by cell, brought up to date with the records that arrived since the last poll."""
+    held = st.session_state.get(VIEW_KEY)
+    if held is None or held[0] != job.id:
+        held = (job.id, LabView())
+        st.session_state[VIEW_KEY] = held
+    view = held[1]
+    return view.add(job.records[view.records_read:])
 
 
 def start(config) -> bool:
@@ -40,6 +51,7 @@ def reset() -> None:
         job.stop()
         job_manager().forget(job)
     st.session_state.pop(JOB_KEY, None)
+    st.session_state.pop(VIEW_KEY, None)
     reset_controls()
 
 
@@ -68,7 +80,7 @@ def live_panel() -> None:
         st.info(t["idle"])
         device_note()  # where a run would train: the job process picks the device the same way
         return
-    view = collect(job.records)
+    view = job_view(job)
     status_line(job, view)
     if view.start is not None:
         curves_section(view)

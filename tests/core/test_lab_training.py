@@ -8,7 +8,7 @@ import torch
 from core.jobs import ListReporter
 from core.lab.config import LabConfig
 from core.lab.model import build_model
-from core.lab.records import collect
+from core.lab.records import LabView, collect
 from core.lab.training import GATE_VALUES_BUDGET, gate_stride, probe_steps, train_lab
 from core.lab.tasks import make_task
 
@@ -19,6 +19,16 @@ def _run(**settings) -> tuple[list[dict], dict]:
     reporter = ListReporter()
     result = train_lab(LabConfig(**{**SMALL, **settings}), reporter)
     return reporter.records, result
+
+
+def test_a_view_grown_poll_by_poll_equals_one_built_at_the_end():
+    """The live panel adds only the records that arrived since its last poll (LabView.add)."""
+    records, _ = _run()
+    grown = LabView()
+    for cut in (0, 1, 7, 8, 30, len(records) - 1, len(records)):  # polls that saw this many records
+        grown.add(records[grown.records_read:cut])
+    assert grown == collect(records) and grown.records_read == len(records)
+    assert grown.curves["lstm"].steps == list(range(1, 13)) and grown.end == records[-1]
 
 
 def test_records_layout_and_schedule():
