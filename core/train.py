@@ -50,7 +50,8 @@ def default_threads() -> int:
 
 
 def _buckets(value: str) -> int | None:
-    """``--bigram-buckets``, ``--subword-buckets`` and ``--ngram-buckets``: a whole number, or ``auto`` (None: sized from the data)."""
+    """``--bigram-buckets``, ``--subword-buckets`` and ``--ngram-buckets``: a whole number, or ``auto`` (None: sized
+    from the data)."""
     if value == "auto":
         return None
     try:

@@ -25,7 +25,7 @@ class EncodedText:
     known: list[bool]  # whether each token has its own id
     truncated: bool  # whether tokens past max_length were dropped
     subwords: list[tuple[int, ...]] | None = None  # per token, its n-gram buckets (models with an n-gram table)
-    ngrams: tuple[int, ...] | None = None  # the whole text's n-gram buckets (models with a linear n-gram path)
+    ngrams: np.ndarray | None = None  # the whole text's n-gram buckets, int32 (models with a linear n-gram path)
 
 
 @dataclass(frozen=True)

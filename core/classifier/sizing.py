@@ -10,8 +10,8 @@ the vocabulary of the whole file (same lower-casing, minimum count and maximum s
 A configuration this check accepts is accepted by `core.classifier.training.train_classifier`'s own check
 (`core.classifier.bundle.check_model_size`) too; hashed pair embeddings sized automatically never push a model over
 the limit (`suggest_bigram_buckets` takes only half of the room that is left), so they count here only when the
-configuration fixes their number; the same holds for character n-gram embeddings (`suggest_subword_buckets`) and the linear n-gram path
-(`suggest_ngram_buckets`, C weights per row).
+configuration fixes their number; the same holds for character n-gram embeddings (`suggest_subword_buckets`) and
+the linear n-gram path (`suggest_ngram_buckets`, C weights per row).
 """
 
 from __future__ import annotations

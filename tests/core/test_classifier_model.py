@@ -211,15 +211,20 @@ def test_ngram_embeddings_give_the_same_logits_in_any_batch():
         torch.testing.assert_close(together[row:row + 1], alone, rtol=1e-5, atol=1e-6)
 
 
-def test_the_ngram_table_leaves_every_other_weight_as_it_would_start_without_it():
-    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5)
+@pytest.mark.parametrize("base, added, new_weight", [
+    ({}, {"subword_buckets": 19}, "subwords.weight"),  # character n-gram embeddings
+    ({"subword_buckets": 19}, {"wide": True}, "wide.weight"),  # the bag of embeddings beside the recurrent path
+    ({"subword_buckets": 19}, {"ngram_buckets": 23}, "ngrams.weight"),  # the linear n-gram path
+])
+def test_an_added_table_leaves_every_other_weight_as_it_would_start_without_it(base, added, new_weight):
+    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5, **base)
     torch.manual_seed(4)
     plain = TextClassifier(config).state_dict()
     torch.manual_seed(4)
-    with_grams = TextClassifier(ClassifierConfig(**{**config.to_dict(), "subword_buckets": 19})).state_dict()
-    assert set(with_grams) - set(plain) == {"subwords.weight"}
+    extended = TextClassifier(ClassifierConfig(**{**config.to_dict(), **added})).state_dict()
+    assert set(extended) - set(plain) == {new_weight}
     for name, tensor in plain.items():
-        torch.testing.assert_close(with_grams[name], tensor, rtol=0, atol=0)
+        torch.testing.assert_close(extended[name], tensor, rtol=0, atol=0)
 
 
 def test_wide_path_adds_a_linear_read_of_the_mean_input_vector():
@@ -243,17 +248,6 @@ def test_wide_path_adds_a_linear_read_of_the_mean_input_vector():
                                atol=1e-6)
 
 
-def test_the_wide_path_leaves_every_other_weight_as_it_would_start_without_it():
-    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5, subword_buckets=19)
-    torch.manual_seed(4)
-    plain = TextClassifier(config).state_dict()
-    torch.manual_seed(4)
-    wide = TextClassifier(ClassifierConfig(**{**config.to_dict(), "wide": True})).state_dict()
-    assert set(wide) - set(plain) == {"wide.weight"}
-    for name, tensor in plain.items():
-        torch.testing.assert_close(wide[name], tensor, rtol=0, atol=0)
-
-
 def test_linear_ngram_path_adds_each_texts_rows_over_the_root_of_their_count():
     """logits = recurrent logits + (1 / sqrt(|F|)) * sum of the text's n-gram rows of V, computed by hand."""
     torch.manual_seed(0)
@@ -275,17 +269,6 @@ def test_linear_ngram_path_adds_each_texts_rows_over_the_root_of_their_count():
     torch.testing.assert_close(model(token_ids[1:2, :2], lengths[1:2], None, ngram_ids[1:2, :1]), expected[1:2])
     with pytest.raises(ValueError):
         model(token_ids, lengths)  # the path's inputs are required
-
-
-def test_the_linear_ngram_path_leaves_every_other_weight_as_it_would_start_without_it():
-    config = ClassifierConfig(vocab_size=30, num_classes=3, embed_size=6, hidden_size=5, subword_buckets=19)
-    torch.manual_seed(4)
-    plain = TextClassifier(config).state_dict()
-    torch.manual_seed(4)
-    linear = TextClassifier(ClassifierConfig(**{**config.to_dict(), "ngram_buckets": 23})).state_dict()
-    assert set(linear) - set(plain) == {"ngrams.weight"}
-    for name, tensor in plain.items():
-        torch.testing.assert_close(linear[name], tensor, rtol=0, atol=0)
 
 
 @pytest.mark.parametrize("bad", [{"ngram_buckets": 1}, {"ngram_buckets": -1}, {"ngram_buckets": 2.0}])
