@@ -24,6 +24,7 @@ from pages.kit.lecture import (follow_lecturer, follower_banner, lecturer_panel,
                                remember_page, start_button, take_seat, watch_room)
 from pages.kit.presenter import presenter_style, set_presenting
 from pages.kit.registry import PAGES
+from pages.kit.script_gate import GATE
 
 # The language switch widget; the language itself is kept under LANGUAGE_KEY (see choose_language).
 SWITCH_KEY = "lang_switch"
@@ -84,7 +85,13 @@ def navigation():
 
 
 def run_app() -> None:
-    """Everything a visit runs: config, language, the lecture (if any), then the chosen page."""
+    """Everything a visit runs, once the script gate admits it (see pages/kit/script_gate.py)."""
+    with GATE.admitted():
+        _run_visit()
+
+
+def _run_visit() -> None:
+    """Config, language, the lecture (if any), then the chosen page."""
     presenting = presenter_layout_requested()  # ?present=1: large type, sidebar collapsed
     st.set_page_config(page_title="RNN Explorer", page_icon=str(ICON), layout="wide",
                        initial_sidebar_state="collapsed" if presenting else "auto")
