@@ -7,11 +7,11 @@ import streamlit as st
 from core.device import select_device
 from core.escape import markdown_text
 from core.figures.bptt import BackwardLabels, backward_figure
-from core.idle_cache import idle_cache
 from core.lessons.bptt import (
-    MAX_TOKENS, MODEL_EQUATIONS, SUM_EQUATION, BackwardPass, BPTTSetup, backward_pass, recursion_latex, term_latex,
+    MAX_TOKENS, MODEL_EQUATIONS, SUM_EQUATION, BackwardPass, BPTTSetup, recursion_latex, term_latex,
 )
 from core.lessons.rnn_step import DEFAULT_SENTENCE
+from core.lessons.shared_results import bptt_pass
 from core.sequence_input import split_tokens
 from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
@@ -28,10 +28,10 @@ t = texts("bptt")
 ALL_STEPS = 0  # the loss picker's value for "a loss at every step"
 
 
-@idle_cache(max_entries=64, copy=True)
 def compute(sentence: str, seed: int, loss_choice: int, device: str, trained: bool = False) -> BackwardPass:
-    loss_step = None if loss_choice == ALL_STEPS else loss_choice - 1
-    return backward_pass(sentence, loss_step, BPTTSetup(seed=seed, trained=trained), device)
+    """The pass from the core cache the Check-yourself questions read too (theirs is the "L_T only" view)."""
+    loss_step = None if loss_choice == ALL_STEPS else int(loss_choice) - 1
+    return bptt_pass(sentence, int(seed), loss_step, device, bool(trained))
 
 
 @cached_figures(max_entries=32)

@@ -5,12 +5,11 @@ import streamlit as st
 from core.device import select_device
 from core.escape import markdown_text
 from core.figures.gradients import ActivationLabels, ChainLabels, activation_figure, chain_figure
-from core.idle_cache import idle_cache
 from core.lessons.gradient_reading import SCENARIOS, read_chain, step_factor
 from core.lessons.gradients import (
     CHAIN_EQUATION, ChainSetup, JacobianChain, activation_curve, chain_latex, display_limit, float64_device,
-    measure_chain, random_inputs, sentence_inputs,
 )
+from core.lessons.shared_results import jacobian_chain
 from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
@@ -29,11 +28,10 @@ controls = t["controls"]
 MATRICES, SOURCES = ("orthogonal", "gaussian"), ("random", "sentence")  # codes: the URL carries these, never labels
 
 
-@idle_cache(max_entries=64, copy=True)
 def compute_chain(setup: ChainSetup, length: int, tokens: tuple[str, ...], loss_position: int,
                   device: str) -> JacobianChain:
-    inputs = sentence_inputs(list(tokens), setup) if tokens else random_inputs(length, setup)
-    return measure_chain(inputs, setup, loss_step=loss_position, device=device)
+    """The chain from the core cache the Check-yourself questions read too (theirs: 30 random steps, CPU)."""
+    return jacobian_chain(setup, int(length), tokens, int(loss_position), device)
 
 
 @cached_figures(max_entries=32)

@@ -5,11 +5,11 @@ import streamlit as st
 
 from core.device import describe_device, select_device
 from core.figures.gru_step import conventions_figure, gru_cell_figure
-from core.idle_cache import idle_cache
-from core.lessons.cell_comparison import CellComparison, CellFacts, CellTiming, TimingConfig, cell_facts, time_cell
+from core.lessons.cell_comparison import CellComparison, CellFacts, CellTiming, TimingConfig, time_cell
 from core.lessons.gru_step import (
-    DEFAULT_SENTENCE, EQUATIONS, TUTORIAL_EQUATIONS, GRUStepConfig, GRUWalkthrough, step_equations, walkthrough,
+    DEFAULT_SENTENCE, EQUATIONS, TUTORIAL_EQUATIONS, GRUStepConfig, GRUWalkthrough, step_equations,
 )
+from core.lessons.shared_results import cell_sizes_facts, gru_walkthrough
 from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.gate_lesson import GateLesson, gate_lesson
@@ -23,14 +23,14 @@ TIMING = TimingConfig()
 KINDS = ("lstm", "gru")
 
 
-@idle_cache(max_entries=64, copy=True)
 def compute(sentence: str, seed: int, trained: bool = False) -> GRUWalkthrough:
-    return walkthrough(sentence, seed, CONFIG, trained=trained)
+    """The walkthrough, from the core cache the Check-yourself questions read too (computed once per sentence)."""
+    return gru_walkthrough(sentence, int(seed), bool(trained))
 
 
-@idle_cache(max_entries=64, copy=True)
 def facts(kind: str, input_size: int, hidden_size: int) -> CellFacts:
-    return cell_facts(kind, input_size, hidden_size)
+    """One column of the table, from the core cache the questions read at the default sizes."""
+    return cell_sizes_facts(kind, int(input_size), int(hidden_size))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

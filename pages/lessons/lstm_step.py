@@ -9,8 +9,9 @@ from core.lessons.cell_path import PATH_EQUATIONS, CellPath, cell_path
 from core.lessons.concat_order import ORDER_EQUATION, concat_orders
 from core.lessons.lstm_step import (
     DEFAULT_SENTENCE, EQUATIONS, LAYOUT_EQUATION, LSTMStepConfig, LSTMWalkthrough, build_lstm, step_equations,
-    walkthrough, weight_layout,
+    weight_layout,
 )
+from core.lessons.shared_results import lstm_walkthrough
 from core.lessons.cell_path_reading import read_cell_path
 from core.sequence_input import tokens_of
 from pages.kit.chart import cached_figures, chart
@@ -25,9 +26,9 @@ t = texts("lstm_step")
 CONFIG = LSTMStepConfig()
 
 
-@idle_cache(max_entries=64, copy=True)
 def compute(sentence: str, seed: int, trained: bool = False) -> LSTMWalkthrough:
-    return walkthrough(sentence, seed, CONFIG, trained=trained)
+    """The walkthrough, from the core cache the Check-yourself questions read too (computed once per sentence)."""
+    return lstm_walkthrough(sentence, int(seed), bool(trained))
 
 
 @idle_cache(max_entries=64, copy=True)

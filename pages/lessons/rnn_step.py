@@ -8,10 +8,10 @@ from core.figures.rnn_step import StepFigureLabels, matrix_heatmap, step_terms_f
 from core.figures.folded import FOLDED_FIELDS, FoldedLabels, folded_figure
 from core.figures.player import without_player
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
-from core.idle_cache import idle_cache
 from core.lessons.rnn_step import (
-    DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, biases_latex, run_lesson, step_equations,
+    DEFAULT_SENTENCE, EQUATIONS, RNNStepConfig, RNNStepLesson, biases_latex, step_equations,
 )
+from core.lessons.shared_results import rnn_step_lesson
 from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
 from pages.kit.i18n import language, texts
@@ -27,9 +27,9 @@ t = texts("rnn_step")
 CONFIG = RNNStepConfig()
 
 
-@idle_cache(max_entries=64, copy=True)
 def compute(sentence: str, seed: int, trained: bool = False) -> RNNStepLesson:
-    return run_lesson(sentence, seed, CONFIG, trained=trained)
+    """The lesson's run, from the core cache the Check-yourself questions read too (computed once per sentence)."""
+    return rnn_step_lesson(sentence, int(seed), bool(trained))
 
 
 @cached_figures(max_entries=32)

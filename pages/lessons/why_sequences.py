@@ -6,9 +6,9 @@ import streamlit as st
 
 from core.figures.unrolled import UnrolledLabels, unrolled_figure
 from core.figures.why_sequences import final_states_figure
-from core.idle_cache import idle_cache
 from core.lesson_models import RNNStepConfig
-from core.lessons.why_sequences import LengthComparison, compare_lengths
+from core.lessons.shared_results import length_comparison
+from core.lessons.why_sequences import LengthComparison
 from core.sequence_input import split_tokens
 from pages.kit.chart import cached_figures, chart
 from pages.kit.check_yourself import check_yourself
@@ -23,9 +23,9 @@ CONFIG = RNNStepConfig()
 WINDOW = 4  # the feed-forward net is built for the tutorial's four-word sentence
 
 
-@idle_cache(max_entries=64, copy=True)
 def lengths(sentences: tuple[str, ...], seed: int) -> LengthComparison:
-    return compare_lengths(sentences, seed, WINDOW, CONFIG)
+    """The comparison, from the core cache the Check-yourself questions read too."""
+    return length_comparison(sentences, int(seed), WINDOW)
 
 
 @cached_figures(max_entries=32)

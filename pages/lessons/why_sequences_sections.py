@@ -9,8 +9,9 @@ from core.figures.why_sequences import memory_gap_figure, one_hot_figure, signal
 from core.idle_cache import idle_cache
 from core.lesson_models import RNNStepConfig
 from core.lessons.why_sequences import (
-    DNA_ALPHABET, SAMPLE_RATE, TONE_HZ, MemoryProbe, SequenceExamples, memory_positions, probe_memory, sequence_examples,
+    DNA_ALPHABET, SAMPLE_RATE, TONE_HZ, MemoryProbe, SequenceExamples, memory_positions, sequence_examples,
 )
+from core.lessons.shared_results import memory_probe
 from core.sequence_input import split_tokens
 from pages.kit.chart import cached_figures, chart
 from pages.kit.i18n import Texts, language, texts
@@ -55,9 +56,9 @@ def examples_section(t: Texts, sentence: str, seed: int, config: RNNStepConfig) 
                                      rate=SAMPLE_RATE))
 
 
-@idle_cache(max_entries=64, copy=True)
 def memory(sentence: str, position: int, replacement: str, seed: int, window: int) -> MemoryProbe:
-    return probe_memory(sentence, position, replacement, seed, RNNStepConfig(), window)
+    """The probe, from the core cache the Check-yourself questions read too."""
+    return memory_probe(sentence, int(position), replacement, int(seed), int(window))
 
 
 @cached_figures(max_entries=32)

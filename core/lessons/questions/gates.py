@@ -8,9 +8,9 @@ import numpy as np
 import torch
 
 from core.lessons import gru_step as gru_lesson
-from core.lessons.cell_comparison import cell_facts
 from core.lessons import lstm_step as lstm_lesson
 from core.lessons.questions import Question, fixed, number_choices
+from core.lessons.shared_results import cell_sizes_facts, gru_walkthrough, lstm_walkthrough
 from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED_SENTENCE
 from core.lessons.trained.load import trained_model
 from core.lessons.trained.story import new_subject_step
@@ -38,7 +38,7 @@ def _lstm(seed: int, trained: bool, forget_bias: float) -> torch.nn.LSTM:
 
 def lstm_step(sentence: str | None, seed: int, trained: bool = False, **_) -> tuple[Question, ...]:
     sentence = _sentence(sentence, TRAINED_SENTENCE if trained else lstm_lesson.DEFAULT_SENTENCE)
-    lesson = lstm_lesson.walkthrough(sentence, seed, trained=trained)
+    lesson = lstm_walkthrough(sentence, int(seed), bool(trained))  # the page's own walkthrough
     subject = new_subject_step(lesson.tokens) if trained else None
     step = subject[0] if subject else lesson.seq_len - 1  # 0-based: the new subject, or the last word
     forget = lesson.gates["forget"][step]  # (H,)
@@ -77,10 +77,10 @@ def lstm_step(sentence: str | None, seed: int, trained: bool = False, **_) -> tu
 
 def gru_step(sentence: str | None, seed: int, trained: bool = False, **_) -> tuple[Question, ...]:
     sentence = _sentence(sentence, TRAINED_SENTENCE if trained else gru_lesson.DEFAULT_SENTENCE)
-    lesson = gru_lesson.walkthrough(sentence, seed, trained=trained)
+    lesson = gru_walkthrough(sentence, int(seed), bool(trained))  # the page's own walkthrough
     sizes = gru_lesson.GRUStepConfig()
-    lstm = cell_facts("lstm", sizes.input_size, sizes.hidden_size)
-    gru = cell_facts("gru", sizes.input_size, sizes.hidden_size)
+    lstm = cell_sizes_facts("lstm", sizes.input_size, sizes.hidden_size)  # the page's table at its default sizes
+    gru = cell_sizes_facts("gru", sizes.input_size, sizes.hidden_size)
     saved = lstm.parameters - gru.parameters
     choices, index = number_choices(saved, (lstm.parameters // 4, gru.parameters, lstm.parameters), str)
     fewer = Question(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from core.lessons.bptt import BPTTSetup, backward_pass
-from core.lessons.gradients import ChainSetup, measure_chain, power_table, random_inputs
+from core.lessons.bptt import MAX_TOKENS, BPTTSetup
+from core.lessons.gradients import ChainSetup, power_table
 from core.lessons.questions import Question, fixed, number_choices, scientific
 from core.lessons.rnn_step import DEFAULT_SENTENCE
+from core.lessons.shared_results import bptt_pass, jacobian_chain
+from core.sequence_input import split_tokens
 
 HALVING_STEPS = 10  # the tutorial's table row "10 steps at ×0.5"
 SLOPE_AT = 2.0  # z where the learner predicts tanh'(z)
@@ -16,8 +18,10 @@ CHAIN_LENGTH = 30  # steps of the chain whose fate the learner predicts
 
 
 def bptt(sentence: str | None, seed: int, trained: bool = False, **_) -> tuple[Question, ...]:
-    result = backward_pass(sentence if sentence and sentence.strip() else DEFAULT_SENTENCE, loss_step=-1,
-                           setup=BPTTSetup(seed=seed, trained=trained))
+    sentence = sentence if sentence and sentence.strip() else DEFAULT_SENTENCE
+    # The loss at the last word (0-based, as the page counts it), on the CPU: the page's view of "L_T only".
+    last_word = len(split_tokens(sentence, MAX_TOKENS)) - 1
+    result = bptt_pass(sentence, int(seed), last_word, "cpu", bool(trained))
     norms = result.grad_norms  # (T,)
     last = result.seq_len
     candidates = sorted({1, max(1, last // 2), max(1, last - 1), last})  # steps t (1-based) offered as choices
@@ -59,7 +63,7 @@ def gradients(setup: ChainSetup | None = None, **_) -> tuple[Question, ...]:
         facts=(("z", fixed(1)(SLOPE_AT)), ("slope", fixed(4)(slope)), ("tanh", fixed(4)(height))),
     )
 
-    chain = measure_chain(random_inputs(CHAIN_LENGTH, setup), setup)
+    chain = jacobian_chain(setup, CHAIN_LENGTH, (), CHAIN_LENGTH - 1, "cpu")  # the page's random source at this length
     first = float(chain.measured[0])
     fate = Question(
         id="gradients.chain_fate", lesson="gradients", choices=("shrinks", "grows"), choices_are_keys=True,

@@ -7,6 +7,7 @@ import numpy as np
 from core.lessons import rnn_step as rnn_lesson
 from core.lessons import why_sequences as why
 from core.lessons.questions import Question, fixed, number_choices
+from core.lessons.shared_results import length_comparison, memory_probe, rnn_step_lesson
 from core.lessons.trained.grammar import DEFAULT_SENTENCE as TRAINED_SENTENCE
 from core.lessons.trained.grammar import LABELS
 from core.sequence_input import split_tokens
@@ -27,8 +28,8 @@ def why_sequences(sentence: str | None, seed: int, **_) -> tuple[Question, ...]:
     memory_sentence = sentence
     while len(split_tokens(memory_sentence)) <= WINDOW:  # the first word must lie outside the window net's view
         memory_sentence = f"{memory_sentence} {sentence}"
-    probe = why.probe_memory(memory_sentence, 0, REPLACEMENT if sentence.split()[0] != REPLACEMENT else "yak", seed,
-                             window=WINDOW)
+    probe = memory_probe(memory_sentence, 0, REPLACEMENT if sentence.split()[0] != REPLACEMENT else "yak", int(seed),
+                         WINDOW)
     rnn_changed, window_changed = probe.final_gap > CHANGE, probe.feedforward_gap > CHANGE
     keys = ("only_rnn", "only_window_net", "both_change", "neither_changes")
     correct = keys.index({(True, False): "only_rnn", (False, True): "only_window_net",
@@ -41,7 +42,7 @@ def why_sequences(sentence: str | None, seed: int, **_) -> tuple[Question, ...]:
                ("window", str(WINDOW))),
     )
 
-    lengths = why.compare_lengths([sentence, f"{sentence} {sentence}"], seed, window=4)
+    lengths = length_comparison((sentence, f"{sentence} {sentence}"), int(seed), WINDOW)
     short, long = lengths.runs[0], lengths.runs[-1]
     rnn_count = lengths.rnn_parameters
     window_count = why.parameter_count(why.build_feedforward(len(long.tokens), seed))
@@ -57,7 +58,7 @@ def why_sequences(sentence: str | None, seed: int, **_) -> tuple[Question, ...]:
 
 def rnn_step(sentence: str | None, seed: int, trained: bool = False, **_) -> tuple[Question, ...]:
     default = TRAINED_SENTENCE if trained else rnn_lesson.DEFAULT_SENTENCE
-    lesson = rnn_lesson.run_lesson(_sentence(sentence, default), seed, trained=trained)
+    lesson = rnn_step_lesson(_sentence(sentence, default), int(seed), bool(trained))  # the page's own run
     terms = (lesson.from_input[0], lesson.from_hidden[0], lesson.bias_hidden)
     norms = [float(np.linalg.norm(term)) for term in terms]
     first_step = Question(
