@@ -24,13 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import torch  # noqa: E402,F401  (imported before timing on purpose)
+import torch  # noqa: E402  (imported before timing on purpose)
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from bench_load import EXPERIMENT_PAGES, WORDS  # noqa: E402
 from pages.kit.registry import BY_NAME  # noqa: E402
 
 logging.getLogger("streamlit").setLevel(logging.ERROR)
+torch.set_num_threads(1)  # as the server runs lessons (pages/kit/shell.py); AppTest runs a page without the shell
 
 
 def _widget(app: AppTest, key: str):
