@@ -38,3 +38,23 @@ def test_every_page_opens_from_the_navigation(page, lang):
     assert app.title, f"{page} has no title"
     has_chinese = any(ch >= "\u4e00" and ch <= "\u9fff" for ch in app.title[0].value)
     assert has_chinese == (lang == "zh"), f"{page} title not in {lang}: {app.title[0].value}"
+
+
+def test_every_run_gives_its_own_thread_the_torch_thread_count(monkeypatch):
+    """Each rerun runs on a new thread and OpenMP keeps its thread count per thread: the shell sets it on every
+    run's thread (else a fused nn.LSTM on a fresh thread started a team of OpenMP threads, one per core)."""
+    import threading
+
+    import torch
+
+    from pages.kit.shell import THREADS
+
+    calls = []
+    monkeypatch.setattr(torch, "set_num_threads", lambda count: calls.append((count, threading.current_thread())))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.run()
+    app.run()
+    assert not app.exception
+    first, second = (thread for _, thread in calls)  # one call on each run's own thread
+    assert first is not second and threading.current_thread() not in (first, second)
+    assert {count for count, _ in calls} == {THREADS}
