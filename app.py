@@ -5,7 +5,15 @@ script of every session, with one route added: the followers' long poll of a lec
 (:mod:`pages.kit.lecture_watch`). Streamlit runs the script as ``__main__``; importing the file gives the server app.
 """
 
-import streamlit as st
+import os
+
+# Before anything imports torch: OpenMP reads its default thread count once, when torch loads it, and keeps the
+# count per thread. Every script run and every fragment run is a new thread, so only this default reaches them all
+# (pages/kit/shell.py sets the same count on each visit's thread as well). Lesson models are a few units wide: a
+# team of OpenMP threads per fused nn.LSTM call cost 4-24 ms of CPU where one thread takes 0.2 ms.
+os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("RNN_EXPLORER_THREADS", "1"))
+
+import streamlit as st  # noqa: E402
 
 if __name__ == "__main__":
     from pages.kit.shell import run_app

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
 import statistics
 import sys
@@ -24,14 +25,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+# The torch threads the server's script threads have: pages/kit/shell.py sets RNN_EXPLORER_THREADS (default 1) at
+# import and again on every rerun's thread (keep_this_thread_to_the_thread_count). The lessons run here without the
+# shell, so the same count is set for the process and, as OpenMP's default, for every script thread AppTest starts.
+THREADS = os.environ.get("RNN_EXPLORER_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", THREADS)
+
 import torch  # noqa: E402  (imported before timing on purpose)
+
+torch.set_num_threads(int(THREADS))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from bench_load import EXPERIMENT_PAGES, WORDS  # noqa: E402
 from pages.kit.registry import BY_NAME  # noqa: E402
 
 logging.getLogger("streamlit").setLevel(logging.ERROR)
-torch.set_num_threads(1)  # as the server runs lessons (pages/kit/shell.py); AppTest runs a page without the shell
 
 
 def _widget(app: AppTest, key: str):

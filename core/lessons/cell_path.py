@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core.gradients import through_time
+from core.gradients import jacobian_products
 from core.lesson_models import seeded_recurrent
 from core.lessons.lstm_step import LSTMStepConfig, build_lstm
 from core.sequence_input import embed_tokens, tokens_of
@@ -53,26 +53,25 @@ def cell_path(sentence: str, seed: int, forget_bias: float = 0.0,
     """Compare the LSTM's cell path with a plain RNN's hidden path on ``sentence``.
 
     The LSTM is the lesson's (same seed) with ``forget_bias`` added to its forget-gate bias. ``‖∂C_T/∂C_t‖₂``
-    comes from :func:`core.gradients.through_time` with loss ``C_T[j]`` for each unit j: each run's ∂L/∂C_t is
-    row j of the Jacobian, every path through the gates included.
+    comes from autograd with loss ``C_T[j]`` for each unit j (what :func:`core.gradients.through_time` does with
+    that loss): each backward pass's ∂L/∂C_t is row j of the Jacobian, every path through the gates included.
+
+    The LSTM is traced once, with a graph, and each unit's backward pass runs on that one graph (``through_time``
+    per unit traced the 60-step sentence again each time and built Jacobian products nobody read); the forget
+    gates come from the same trace, and the RNN's ‖∂h_T/∂h_t‖₂ from :func:`core.gradients.jacobian_products`
+    without a graph. The numbers are the same to the last bit (tests/core/test_lesson_lstm_step.py).
     """
     tokens, _ = tokens_of(sentence, config.max_path_tokens)
     inputs = embed_tokens(tokens, config.input_size, seed)  # (seq_len, input)
     lstm = build_lstm(seed, config, forget_bias)
     rnn = seeded_recurrent("rnn", config.input_size, config.hidden_size, seed)
 
+    jacobians, forget = _cell_jacobians(lstm, inputs)  # (seq_len, hidden, hidden), (seq_len, hidden)
     with torch.no_grad():
-        forget = trace(lstm, inputs).gate("forget")  # (seq_len, hidden)
-    # Reverse cumulative product of f_{t+1} … f_T; the empty product at t = T is 1.
-    later = torch.cat([forget[1:], forget.new_ones(1, config.hidden_size)])  # (seq_len, hidden): f_{t+1}
-    forget_product = later.flip(0).cumprod(0).flip(0)  # (seq_len, hidden)
-
-    rows = []
-    for unit in range(config.hidden_size):
-        gradients = through_time(lstm, inputs, loss=lambda traced, unit=unit: traced.c_n[0, unit])
-        rows.append(gradients.cell[:, 0])  # (seq_len, hidden): row `unit` of ∂C_T/∂C_t for every t
-    jacobians = torch.stack(rows, dim=1)  # (seq_len, hidden, hidden)
-    rnn_norms = through_time(rnn, inputs).jacobian_norms  # (seq_len,)
+        # Reverse cumulative product of f_{t+1} … f_T; the empty product at t = T is 1.
+        later = torch.cat([forget[1:], forget.new_ones(1, config.hidden_size)])  # (seq_len, hidden): f_{t+1}
+        forget_product = later.flip(0).cumprod(0).flip(0)  # (seq_len, hidden)
+        rnn_norms = torch.linalg.matrix_norm(jacobian_products(rnn, inputs), ord=2)  # (seq_len,)
 
     return CellPath(
         tokens=tuple(tokens),
@@ -82,3 +81,25 @@ def cell_path(sentence: str, seed: int, forget_bias: float = 0.0,
         rnn_jacobian_norm=rnn_norms.detach().numpy().copy(),
         mean_forget=float(forget.mean()),
     )
+
+
+def _cell_jacobians(lstm: torch.nn.LSTM, inputs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(∂C_T/∂C_t for every t (seq_len, hidden, hidden), row j for unit j of C_T; the forget gates (seq_len, hidden))
+    from one traced graph of ``lstm`` over ``inputs`` (seq_len, input), one backward pass per unit of C_T.
+
+    The state starts at zero, made to require grad so every step's state is in the graph, and each pass asks for
+    the same tensors, as :func:`core.gradients.through_time` does."""
+    layers = lstm.num_layers * (2 if lstm.bidirectional else 1)
+    with torch.enable_grad():
+        state = (inputs.new_zeros(layers, lstm.proj_size or lstm.hidden_size).requires_grad_(),
+                 inputs.new_zeros(layers, lstm.hidden_size).requires_grad_())
+        traced = trace(lstm, inputs, state)
+        hidden_nodes, cell_nodes = traced.step_hidden[-1][0], traced.step_cell[-1][0]
+        rows = []
+        for unit in range(lstm.hidden_size):
+            gradients = torch.autograd.grad(traced.c_n[0, unit], hidden_nodes + cell_nodes, retain_graph=True,
+                                            allow_unused=True)[len(hidden_nodes):]
+            cell = torch.stack([torch.zeros_like(node) if gradient is None else gradient
+                                for node, gradient in zip(cell_nodes, gradients)])  # (seq_len, 1, hidden)
+            rows.append(cell[:, 0])  # (seq_len, hidden): row `unit` of ∂C_T/∂C_t for every t
+    return torch.stack(rows, dim=1), traced.gate("forget").detach()

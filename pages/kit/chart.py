@@ -29,8 +29,9 @@ class FrozenFigure(go.Figure):
     """A built figure reduced to what is drawn: ``to_dict()`` decodes it from one stored blob, a fresh dict each time.
 
     Only for figures that are finished (cached results shared between sessions): the built figure itself is not kept,
-    so this object's own traces are empty; read ``to_dict()``. What a cache holds is the dict (its arrays packed as
-    Plotly's typed arrays) pickled into one ``bytes``, not the dict itself. Why: a figure's dict is about 2,000 small
+    and this object's own ``go.Figure`` part is never built (no ``layout``, ``data``); read ``to_dict()``. What a
+    cache holds is the dict (its arrays packed as Plotly's typed arrays) pickled into one ``bytes``, not the dict
+    itself. Why: a figure's dict is about 2,000 small
     Python objects, and Python's allocator gives memory back to the system only by whole 1 MiB arenas; a class's
     cached figures spread over hundreds of arenas, and the few long-lived objects allocated among them kept those
     arenas (and the RSS) after every figure was dropped. One ``bytes`` goes to the C allocator, which returns it when
@@ -40,7 +41,8 @@ class FrozenFigure(go.Figure):
     """
 
     def __init__(self, figure: go.Figure):
-        super().__init__(layout={"template": {}})  # this object's own layout is never drawn: skip copying the template
+        # No go.Figure.__init__: this object's own figure part is never drawn, and building even an empty one validates
+        # a layout and its template (see core.figures.plain.PlainFigure).
         drawn = figure.to_dict()
         self._meta = drawn.get("layout", {}).get("meta")
         self._blob = pickle.dumps(drawn, protocol=pickle.HIGHEST_PROTOCOL)

@@ -34,7 +34,22 @@ SWITCH_KEY = "lang_switch"
 ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
 
 # Lesson models are tiny: one intra-op thread is faster than two and leaves a core for other sessions and jobs.
-torch.set_num_threads(int(os.environ.get("RNN_EXPLORER_THREADS", "1")))
+THREADS = int(os.environ.get("RNN_EXPLORER_THREADS", "1"))
+torch.set_num_threads(THREADS)
+
+
+def keep_this_thread_to_the_thread_count() -> None:
+    """Give the running script's thread the app's torch thread count (:data:`THREADS`).
+
+    Why on every run: Streamlit runs each rerun on a new thread, and OpenMP keeps its thread count per thread, so
+    the call above (made once, on whichever thread imported this module) does not reach the next rerun's thread.
+    torch's own element-wise kernels read its global count, but a fused ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` call
+    (oneDNN) asks OpenMP: on a fresh thread that was every core, so each rerun's first fused call started a team of
+    OpenMP threads for a model of a few units (one ``nn.LSTM(3, 4)`` on a fresh thread: 4-24 ms of process CPU on a
+    two-core machine, 0.2 ms with one thread; the same numbers either way). Setting it costs a fraction of a
+    microsecond.
+    """
+    torch.set_num_threads(THREADS)
 
 
 def choose_language() -> None:
@@ -86,6 +101,7 @@ def navigation():
 
 def run_app() -> None:
     """Everything a visit runs, once the script gate admits it (see pages/kit/script_gate.py)."""
+    keep_this_thread_to_the_thread_count()
     with GATE.admitted():
         _run_visit()
 

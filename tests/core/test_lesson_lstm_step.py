@@ -5,13 +5,15 @@ import pytest
 import torch
 from torch import nn
 
+from core.gradients import through_time
 from core.lesson_models import seeded_recurrent
 from core.lessons import bmatrix
 from core.lessons.cell_path import cell_path
 from core.lessons.lstm_step import (
     LSTMStepConfig, build_lstm, step_equations, tutorial_gates, walkthrough, weight_layout,
 )
-from core.sequence_input import embed_tokens, split_tokens
+from core.sequence_input import embed_tokens, split_tokens, tokens_of
+from core.trace import trace
 
 SENTENCE = "the cat sat on the mat"
 
@@ -162,6 +164,32 @@ def test_cell_path_against_autograd_on_torch_cells():
         assert path.cell_jacobian_norm[t] == pytest.approx(float(torch.linalg.matrix_norm(jacobian, ord=2)), rel=1e-4)
         expected_rnn = _reference_norm(lambda x, h: rnn_cell(x[None], h[None])[0], rnn_output[t], inputs[t + 1:])
         assert path.rnn_jacobian_norm[t] == pytest.approx(expected_rnn, rel=1e-4)
+
+
+@pytest.mark.parametrize("sentence, seed, bias", [
+    ("the cat sat on the mat", 3, 0.0), ("a b c d e f g h", 7, 1.0), ("solo", 11, -2.0),
+    (" ".join(f"w{index}" for index in range(60)), 0, 3.0), (" ".join(f"w{index}" for index in range(75)), 5, 0.5),
+])
+def test_cell_path_is_bit_for_bit_the_per_unit_computation(sentence, seed, bias):
+    """One traced graph with a backward pass per unit gives exactly what one through_time per unit gave (and a
+    separate trace for the forget gates, through_time's norms for the RNN)."""
+    config = LSTMStepConfig()
+    path = cell_path(sentence, seed, forget_bias=bias)
+    tokens, _ = tokens_of(sentence, config.max_path_tokens)
+    inputs = embed_tokens(tokens, config.input_size, seed)
+    lstm, rnn = build_lstm(seed, config, bias), seeded_recurrent("rnn", config.input_size, config.hidden_size, seed)
+    with torch.no_grad():
+        forget = trace(lstm, inputs).gate("forget")
+    later = torch.cat([forget[1:], forget.new_ones(1, config.hidden_size)])
+    forget_product = later.flip(0).cumprod(0).flip(0)
+    rows = [through_time(lstm, inputs, loss=lambda traced, unit=unit: traced.c_n[0, unit]).cell[:, 0]
+            for unit in range(config.hidden_size)]
+    cell_norms = torch.linalg.matrix_norm(torch.stack(rows, dim=1), ord=2)
+    np.testing.assert_array_equal(path.forget_product, forget_product.numpy())
+    np.testing.assert_array_equal(path.forget_product_norm, forget_product.max(dim=1).values.numpy())
+    np.testing.assert_array_equal(path.cell_jacobian_norm, cell_norms.numpy())
+    np.testing.assert_array_equal(path.rnn_jacobian_norm, through_time(rnn, inputs).jacobian_norms.numpy())
+    assert path.mean_forget == float(forget.mean())
 
 
 def test_forget_bias_lifts_the_product():

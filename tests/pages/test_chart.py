@@ -64,3 +64,19 @@ def test_cached_figures_freezes_every_figure_of_a_result_and_builds_once():
     assert sent(extra["twice"]) == sent(built_figure(2.0))
     figures(3.0)
     assert calls == [1.0, 3.0]
+
+
+def test_plain_and_frozen_figures_build_no_plotly_figure(monkeypatch):
+    """Neither builds a go.Figure of its own (each empty one validated a layout and a template): what they send is the
+    dict they were given, the same a validated figure of it sends."""
+    from core.figures.plain import PlainFigure
+
+    PlainFigure([], {})  # the first one reads Plotly's default template off a built figure, once per process
+    monkeypatch.setattr(go.Figure, "__init__", lambda *args, **kwargs: pytest.fail("a go.Figure was built"))
+    plain = PlainFigure([{"type": "heatmap", "z": [[1.0, 2.0], [3.0, 4.0]], "text": [["a<b>", "b"], ["c", "d"]]}],
+                        {"height": 200, "meta": {"min_width": 320}}, frames=[{"name": "1", "data": [{"type": "heatmap", "z": [[0.0]]}]}])
+    drawn = frozen(plain)
+    assert sent(drawn) == sent(plain)
+    assert minimum_width(drawn) == 320 == minimum_width(plain)
+    monkeypatch.undo()
+    assert sent(plain) == sent(plain.validated())
