@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core.gradients import through_time
+from core.gradients import each_through_time, through_time
 from core.lesson_models import seeded_recurrent
 from core.lessons.lstm_step import LSTMStepConfig, build_lstm
 from core.sequence_input import embed_tokens, tokens_of
@@ -53,7 +53,7 @@ def cell_path(sentence: str, seed: int, forget_bias: float = 0.0,
     """Compare the LSTM's cell path with a plain RNN's hidden path on ``sentence``.
 
     The LSTM is the lesson's (same seed) with ``forget_bias`` added to its forget-gate bias. ``‖∂C_T/∂C_t‖₂``
-    comes from :func:`core.gradients.through_time` with loss ``C_T[j]`` for each unit j: each run's ∂L/∂C_t is
+    comes from :func:`core.gradients.each_through_time` with loss ``C_T[j]`` for each unit j: each one's ∂L/∂C_t is
     row j of the Jacobian, every path through the gates included.
     """
     tokens, _ = tokens_of(sentence, config.max_path_tokens)
@@ -67,10 +67,9 @@ def cell_path(sentence: str, seed: int, forget_bias: float = 0.0,
     later = torch.cat([forget[1:], forget.new_ones(1, config.hidden_size)])  # (seq_len, hidden): f_{t+1}
     forget_product = later.flip(0).cumprod(0).flip(0)  # (seq_len, hidden)
 
-    rows = []
-    for unit in range(config.hidden_size):
-        gradients = through_time(lstm, inputs, loss=lambda traced, unit=unit: traced.c_n[0, unit])
-        rows.append(gradients.cell[:, 0])  # (seq_len, hidden): row `unit` of ∂C_T/∂C_t for every t
+    losses = [lambda traced, unit=unit: traced.c_n[0, unit] for unit in range(config.hidden_size)]
+    # (seq_len, hidden) each: row `unit` of ∂C_T/∂C_t for every t, all from one trace
+    rows = [gradients.cell[:, 0] for gradients in each_through_time(lstm, inputs, losses)]
     jacobians = torch.stack(rows, dim=1)  # (seq_len, hidden, hidden)
     rnn_norms = through_time(rnn, inputs).jacobian_norms  # (seq_len,)
 
