@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
 import statistics
 import sys
@@ -31,6 +32,10 @@ from bench_load import EXPERIMENT_PAGES, WORDS  # noqa: E402
 from pages.kit.registry import BY_NAME  # noqa: E402
 
 logging.getLogger("streamlit").setLevel(logging.ERROR)
+# As the server runs torch (pages/kit/shell.py): one intra-op thread unless RNN_EXPLORER_THREADS says otherwise. Torch's
+# default here (one per core) adds OpenMP's waiting threads to process_time on the lessons' tiny ops (clipping_demo
+# 24-265 ms of CPU on 2 threads against 10-13 ms on one, by the machine's load): a cost the server never pays.
+torch.set_num_threads(int(os.environ.get("RNN_EXPLORER_THREADS", "1")))
 
 
 def _widget(app: AppTest, key: str):
