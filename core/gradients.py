@@ -3,7 +3,8 @@ r"""How the loss gradient flows back through time, and how fast it fades.
 Two views of backpropagation through time (BPTT) for one layer's forward direction:
 
 * :func:`through_time` — the *total* derivative :math:`\partial L / \partial h_t` at every position (and
-  :math:`\partial L / \partial c_t` for an LSTM), obtained by autograd through :func:`core.trace.trace`.
+  :math:`\partial L / \partial c_t` for an LSTM), obtained by autograd through :func:`core.trace.trace`;
+  :func:`each_through_time` gives the same for several losses (the rows of a Jacobian) from one trace.
 * :func:`jacobian_products` — the matrices :math:`\partial h_T / \partial h_t = J_T J_{T-1} \cdots J_{t+1}`
   (restricted to the hidden rows and columns), where :math:`J_s = \partial s_s / \partial s_{s-1}` is one step's
   Jacobian of the recurrent state :math:`s = h` (RNN, GRU) or :math:`s = (h, c)` (LSTM). Each :math:`J_s` is
@@ -17,7 +18,7 @@ The LSTM's ∂h_T/∂h_t moves h_t with c_t held fixed (the two are separate sta
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 import torch
 from torch import Tensor, nn
@@ -26,7 +27,8 @@ from core.seeding import generator as seeded_generator
 from core.trace import Trace, trace
 from core.weights import is_cell, layer_weights, module_kind
 
-__all__ = ["TimeGradients", "through_time", "jacobian_products", "readout_weights"]
+__all__ = ["TimeGradients", "LossGradients", "through_time", "each_through_time", "jacobian_products",
+           "readout_weights"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class TimeGradients:
         cell: (seq_len, batch, hidden_size) — ∂L/∂c_t for an LSTM, else ``None``.
         jacobian_norms: (seq_len,) — spectral norm ‖∂h_T/∂h_t‖₂ for sample 0, T = loss_step (1 at t = T,
             0 for t > T).
+        jacobian_products: (seq_len, P, P) — the matrices ∂h_T/∂h_t those norms are taken of, the same as
+            :func:`jacobian_products` returns (kept, since they come with the norms: a caller that wants both the
+            gradients and the products traces the sequence once).
         loss: the loss value.
         loss_step: the position T the loss reads (``loss_step`` made non-negative).
     """
@@ -46,6 +51,7 @@ class TimeGradients:
     hidden: Tensor
     cell: Tensor | None
     jacobian_norms: Tensor
+    jacobian_products: Tensor
     loss: float
     loss_step: int
 
@@ -74,29 +80,69 @@ def through_time(module: nn.RNNBase, inputs: Tensor, loss_step: int = -1,
         layer: which layer's states to differentiate with respect to (negative counts from the top).
     """
     kind = module_kind(module)
-    if is_cell(module):
-        raise ValueError("through_time needs a whole-sequence module (nn.RNN / nn.LSTM / nn.GRU), not a *Cell")
-    layer_weights(module, layer)  # validates the layer index
+    _check_sequence_module(module, layer, "through_time")
     with torch.enable_grad():
         # A zero initial state that requires grad puts every step's state in the graph, even for frozen weights.
         traced = _trace_with_graph(module, inputs)
         step = _resolve_step(loss_step, traced.seq_len)
         value = _default_loss(module, traced, step) if loss is None else loss(traced)
-        if value.dim() != 0:
-            raise ValueError(f"loss must return a scalar tensor, got shape {tuple(value.shape)}")
-        hidden_nodes = traced.step_hidden[layer][0]
-        cell_nodes = traced.step_cell[layer][0] if kind == "lstm" else ()
-        gradients = torch.autograd.grad(value, hidden_nodes + cell_nodes, allow_unused=True)
+        hidden, cell = _state_gradients(traced, kind, layer, value, keep_graph=False)
+    products = _products_from_trace(module, traced, step, layer)  # (seq_len, hidden, hidden)
+    return TimeGradients(
+        hidden=hidden, cell=cell, jacobian_norms=torch.linalg.matrix_norm(products, ord=2),
+        jacobian_products=products, loss=float(value.detach()), loss_step=step,
+    )
+
+
+@dataclass(frozen=True)
+class LossGradients:
+    """∂L/∂h_t and ∂L/∂c_t of one loss, as :class:`TimeGradients` holds them: (seq_len, batch, hidden) each."""
+
+    hidden: Tensor
+    cell: Tensor | None
+    loss: float
+
+
+def each_through_time(module: nn.RNNBase, inputs: Tensor, losses: Sequence[Callable[[Trace], Tensor]],
+                      layer: int = -1) -> tuple[LossGradients, ...]:
+    """:func:`through_time`'s ∂L/∂h_t and ∂L/∂c_t for each of several losses, from one trace of the sequence.
+
+    Row j of a Jacobian ∂c_T/∂c_t is the gradient of the loss c_T[j]: H losses on one sequence. Tracing once and
+    running the backward pass of each loss on that kept graph gives the same numbers as H calls of
+    :func:`through_time` (the same graph, the same backward pass), without H traces and H sets of Jacobian products.
+    """
+    kind = module_kind(module)
+    _check_sequence_module(module, layer, "each_through_time")
+    results = []
+    with torch.enable_grad():
+        traced = _trace_with_graph(module, inputs)
+        for number, loss in enumerate(losses, start=1):
+            value = loss(traced)
+            hidden, cell = _state_gradients(traced, kind, layer, value, keep_graph=number < len(losses))
+            results.append(LossGradients(hidden=hidden, cell=cell, loss=float(value.detach())))
+    return tuple(results)
+
+
+def _check_sequence_module(module: nn.RNNBase, layer: int, caller: str) -> None:
+    if is_cell(module):
+        raise ValueError(f"{caller} needs a whole-sequence module (nn.RNN / nn.LSTM / nn.GRU), not a *Cell")
+    layer_weights(module, layer)  # validates the layer index
+
+
+def _state_gradients(traced: Trace, kind: str, layer: int, value: Tensor,
+                     keep_graph: bool) -> tuple[Tensor, Tensor | None]:
+    """(∂value/∂h_t, ∂value/∂c_t or None) stacked over t: (seq_len, batch, hidden) each; zero where unused."""
+    if value.dim() != 0:
+        raise ValueError(f"loss must return a scalar tensor, got shape {tuple(value.shape)}")
+    hidden_nodes = traced.step_hidden[layer][0]
+    cell_nodes = traced.step_cell[layer][0] if kind == "lstm" else ()
     nodes = hidden_nodes + cell_nodes
+    gradients = torch.autograd.grad(value, nodes, allow_unused=True, retain_graph=keep_graph)
     gradients = [torch.zeros_like(node) if grad is None else grad for node, grad in zip(nodes, gradients)]
     seq_len = traced.seq_len
     hidden = torch.stack(gradients[:seq_len])  # (seq_len, batch, hidden)
     cell = torch.stack(gradients[seq_len:]) if kind == "lstm" else None  # (seq_len, batch, hidden)
-    products = _products_from_trace(module, traced, step, layer)  # (seq_len, hidden, hidden)
-    return TimeGradients(
-        hidden=hidden, cell=cell, jacobian_norms=torch.linalg.matrix_norm(products, ord=2),
-        loss=float(value.detach()), loss_step=step,
-    )
+    return hidden, cell
 
 
 def jacobian_products(module: nn.RNNBase, inputs: Tensor, loss_step: int = -1, layer: int = -1) -> Tensor:

@@ -39,4 +39,5 @@ def seeded_recurrent(kind: str, input_size: int, hidden_size: int, seed: int) ->
 
     RNN, LSTM and GRU with one seed share nothing but the draw order.
     """
-    return seeded_module(lambda: RECURRENT_KINDS[kind](input_size, hidden_size), seed)
+    layer = RECURRENT_KINDS[kind]  # looked up here: a factory naming the dict could not reuse its template
+    return seeded_module(lambda: layer(input_size, hidden_size), seed)

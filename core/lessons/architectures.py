@@ -111,7 +111,8 @@ def _encode(tokens: list[str], seed: int, bidirectional: bool = False):
 def many_to_one(tokens: list[str], seed: int, labels: list[str]) -> ArchitectureRun:
     """Sentiment-style: read every token, classify once from the last hidden state h_T."""
     x, _, traced, output, state = _encode(tokens, seed)
-    head = seeded_module(lambda: nn.Linear(HIDDEN_SIZE, len(labels)), seed + 1)
+    classes = len(labels)  # captured as a number, so seeded_module reuses its template
+    head = seeded_module(lambda: nn.Linear(HIDDEN_SIZE, classes), seed + 1)
     logits = head(traced.h_n[-1])  # (1, classes)
     index, probability = _softmax_pick(logits)
     seq_len = len(tokens)
@@ -135,7 +136,8 @@ def many_to_one(tokens: list[str], seed: int, labels: list[str]) -> Architecture
 def many_to_many(tokens: list[str], seed: int, labels: list[str]) -> ArchitectureRun:
     """Tagging: one label per token, each read off that position's hidden state h_t."""
     x, _, traced, output, state = _encode(tokens, seed)
-    head = seeded_module(lambda: nn.Linear(HIDDEN_SIZE, len(labels)), seed + 1)
+    classes = len(labels)  # captured as a number, so seeded_module reuses its template
+    head = seeded_module(lambda: nn.Linear(HIDDEN_SIZE, classes), seed + 1)
     logits = head(traced.output)  # (1, seq_len, tags)
     picks = [_softmax_pick(logits[0, t]) for t in range(len(tokens))]
     steps = traced.step_hidden[0][0]
@@ -241,7 +243,8 @@ def bidirectional(tokens: list[str], seed: int, labels: list[str]) -> Architectu
     """A bidirectional tagger: a forward pass left to right, a backward pass right to left, and at each
     position the concatenation [h_f_t ; h_b_t] (what nn.LSTM(bidirectional=True) returns) is tagged."""
     x, _, traced, output, state = _encode(tokens, seed, bidirectional=True)
-    head = seeded_module(lambda: nn.Linear(2 * HIDDEN_SIZE, len(labels)), seed + 1)
+    classes = len(labels)  # captured as a number, so seeded_module reuses its template
+    head = seeded_module(lambda: nn.Linear(2 * HIDDEN_SIZE, classes), seed + 1)
     logits = head(traced.output)  # (1, seq_len, tags)
     picks = [_softmax_pick(logits[0, t]) for t in range(len(tokens))]
     forward, backward = traced.gate("hidden", direction=0), traced.gate("hidden", direction=1)  # (seq_len, hidden)

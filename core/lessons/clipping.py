@@ -8,7 +8,8 @@ The rule (the tutorial's pseudo-code, and what ``torch.nn.utils.clip_grad_norm_`
 The model is lesson 4's RNN (:func:`core.lessons.gradients.build_model`: W_hh rescaled to a chosen spectral radius)
 with a linear readout, asked at the last step to recall the first input's first feature — a long-range task, so
 the gradient has to cross every step. Each batch's gradients are clipped twice, by the rule above written out and by
-torch, and the two must agree.
+torch, and the two must agree. The gradients (:func:`batch_gradients`, the costly part: a forward and backward pass
+per batch) do not depend on the threshold, so a page keeps them and :func:`clip_batches` applies each threshold.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from torch import nn
 
 from core.escape import latex_text
 from core.lessons.gradients import ChainSetup, build_model
-from core.seeding import generator as seeded_generator
+from core.seeding import empty_module, generator as seeded_generator
 
 EPSILON = 1e-6  # torch adds it to the norm so a zero gradient never divides by zero
 
@@ -86,39 +87,66 @@ def batch(index: int, chain: ChainSetup, setup: ClippingSetup) -> tuple[torch.Te
     return inputs, inputs[0, :, :1].clone()  # (batch, 1)
 
 
-def clipping_demo(threshold: float, chain: ChainSetup = ChainSetup(), setup: ClippingSetup = ClippingSetup(),
-                  device: torch.device | str = "cpu") -> ClippingResult:
-    """Compute each batch's real gradient, clip it by the rule and by ``clip_grad_norm_``, and compare.
+@dataclass(frozen=True)
+class BatchGradients:
+    """Each batch's loss and real gradient before any clipping: what a threshold is applied to.
 
-    ``device`` must support float64 (CPU or CUDA).
+    Kept apart from the clipping so a new threshold reuses them (they depend on the model and the batches only).
+    Treat as read-only: :func:`clip_batches` clips copies.
     """
+
+    losses: tuple[float, ...]                        # MSE loss of each batch
+    gradients: tuple[tuple[torch.Tensor, ...], ...]  # [batch][parameter]: the RNN's parameters, then the readout's
+
+
+def batch_gradients(chain: ChainSetup = ChainSetup(), setup: ClippingSetup = ClippingSetup(),
+                    device: torch.device | str = "cpu") -> BatchGradients:
+    """Each batch's gradient of every parameter of lesson 4's RNN and a seeded readout (``device``: float64)."""
     rnn = build_model(chain)
-    readout = nn.Linear(chain.hidden_size, 1).double()
+    hidden_size = chain.hidden_size
+    readout = empty_module(lambda: nn.Linear(hidden_size, 1, dtype=torch.float64))  # every parameter drawn below
     generator = seeded_generator(int(chain.seed) + 1)
     with torch.no_grad():
         for parameter in readout.parameters():
             parameter.uniform_(-chain.hidden_size**-0.5, chain.hidden_size**-0.5, generator=generator)
     rnn, readout = rnn.to(device), readout.to(device)
     parameters = list(rnn.parameters()) + list(readout.parameters())
-    losses, before, returned, after, coefficients, differences = [], [], [], [], [], []
+    losses, gradients = [], []
     for index in range(setup.num_batches):
         inputs, targets = (tensor.to(device) for tensor in batch(index, chain, setup))
-        for parameter in parameters:
-            parameter.grad = None
         output, _ = rnn(inputs)  # (seq_len, batch, hidden)
         loss = nn.functional.mse_loss(readout(output[-1]), targets)
-        loss.backward()
-        gradients = [parameter.grad.detach().clone() for parameter in parameters]
-        ours, coefficient = clip_by_total_norm(gradients, threshold)
-        returned.append(torch.nn.utils.clip_grad_norm_(parameters, threshold).item())
-        clipped = [parameter.grad for parameter in parameters]
+        gradients.append(torch.autograd.grad(loss, parameters))  # what loss.backward() leaves in each .grad
+        losses.append(loss.item())
+    return BatchGradients(losses=tuple(losses), gradients=tuple(gradients))
+
+
+def clip_batches(threshold: float, gradients: BatchGradients) -> ClippingResult:
+    """Clip each batch's gradient by the rule and by ``clip_grad_norm_``, and compare the two."""
+    holders = [torch.zeros_like(gradient) for gradient in gradients.gradients[0]]  # parameters for clip_grad_norm_
+    before, returned, after, coefficients, differences = [], [], [], [], []
+    for kept in gradients.gradients:
+        ours, coefficient = clip_by_total_norm(list(kept), threshold)
+        for holder, gradient in zip(holders, kept):
+            holder.grad = gradient.clone()  # clip_grad_norm_ scales .grad in place, never the kept gradients
+        returned.append(torch.nn.utils.clip_grad_norm_(holders, threshold).item())
+        clipped = [holder.grad for holder in holders]
         scale = max(1e-30, max(gradient.abs().max().item() for gradient in ours))
         differences.append(max((mine - theirs).abs().max().item() for mine, theirs in zip(ours, clipped)) / scale)
-        losses.append(loss.item())
-        before.append(total_norm(gradients).item())
+        before.append(total_norm(list(kept)).item())
         after.append(total_norm(clipped).item())
         coefficients.append(coefficient)
     return ClippingResult(
-        threshold=threshold, losses=np.array(losses), norms_before=np.array(before), torch_norms=np.array(returned),
-        norms_after=np.array(after), coefficients=np.array(coefficients), clipped_diff=max(differences),
+        threshold=threshold, losses=np.array(gradients.losses), norms_before=np.array(before),
+        torch_norms=np.array(returned), norms_after=np.array(after), coefficients=np.array(coefficients),
+        clipped_diff=max(differences),
     )
+
+
+def clipping_demo(threshold: float, chain: ChainSetup = ChainSetup(), setup: ClippingSetup = ClippingSetup(),
+                  device: torch.device | str = "cpu") -> ClippingResult:
+    """Compute each batch's real gradient, clip it by the rule and by ``clip_grad_norm_``, and compare.
+
+    ``device`` must support float64 (CPU or CUDA).
+    """
+    return clip_batches(threshold, batch_gradients(chain, setup, device))

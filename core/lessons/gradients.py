@@ -12,8 +12,9 @@ and since the spectral norm is submultiplicative, with n = T − t::
 
 For long chains the product grows or shrinks roughly like ρ(W_hh)^n (ρ the spectral radius) while φ' stays
 near 1; saturation (|z| large, tanh' ≈ 0) makes it vanish faster. The lesson rescales a seeded W_hh to a chosen
-spectral radius, measures the products with :func:`core.gradients.jacobian_products` and checks them against
-autograd row by row. Gradient clipping lives in :mod:`core.lessons.clipping`.
+spectral radius, measures the products (:func:`core.gradients.jacobian_products`' matrices) and checks them against
+autograd row by row, both from one :func:`core.gradients.through_time` trace. Gradient clipping lives in
+:mod:`core.lessons.clipping`.
 
 Positions are 0-based in arrays; pages show t = position + 1.
 """
@@ -27,8 +28,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from core.gradients import jacobian_products, readout_weights, through_time
-from core.seeding import generator as seeded_generator
+from core.gradients import readout_weights, through_time
+from core.seeding import empty_module, generator as seeded_generator
 from core.sequence_input import embed_tokens
 
 POWER_STEPS = (1, 5, 10, 20, 50)  # the tutorial's table rows
@@ -56,7 +57,7 @@ class JacobianChain:
     """‖∂h_T/∂h_t‖ for every t ≤ T and its predictions. T = loss_step; arrays are (T + 1,) unless noted."""
 
     loss_step: int                 # position T the chain starts from
-    measured: np.ndarray           # ‖∂h_T/∂h_t‖₂ from core.gradients.jacobian_products
+    measured: np.ndarray           # ‖∂h_T/∂h_t‖₂ of core.gradients' Jacobian products
     upper_bound: np.ndarray        # Π_{k=t+1}^{T} σ_max(W_hh) · max_j φ'(a_{k,j})
     lower_bound: np.ndarray        # Π_{k=t+1}^{T} σ_min(W_hh) · min_j φ'(a_{k,j})
     weight_bound: np.ndarray       # σ_max(W_hh)^(T−t), the bound when φ' ≤ 1 is all we know
@@ -83,8 +84,10 @@ def build_model(setup: ChainSetup) -> nn.RNN:
         raise ValueError(f"matrix must be 'orthogonal' or 'gaussian', got {setup.matrix!r}")
     if not setup.radius > 0:
         raise ValueError(f"the spectral radius must be positive, got {setup.radius}")
-    # float64 so chains of 200 steps can reach 1e-60 without float32 underflow hiding the trend
-    rnn = nn.RNN(setup.input_size, setup.hidden_size, nonlinearity=setup.nonlinearity).double()
+    # float64 so chains of 200 steps can reach 1e-60 without float32 underflow hiding the trend; built empty (torch's
+    # own initialisation would draw from the global generator, and every parameter is drawn below anyway)
+    input_size, hidden_size, nonlinearity = setup.input_size, setup.hidden_size, setup.nonlinearity
+    rnn = empty_module(lambda: nn.RNN(input_size, hidden_size, nonlinearity=nonlinearity, dtype=torch.float64))
     # A private generator: the seed alone fixes the weights, whatever else touched torch's global random state.
     generator = seeded_generator(int(setup.seed))
     bound = setup.hidden_size**-0.5  # torch's default U(-1/√H, 1/√H) for W_ih and the biases
@@ -127,12 +130,14 @@ def measure_chain(inputs: torch.Tensor, setup: ChainSetup, loss_step: int = -1,
     rnn = build_model(setup).to(device)
     inputs = inputs.to(device)
     step = loss_step % inputs.shape[0]
-    products = jacobian_products(rnn, inputs, loss_step=step)[: step + 1]  # (T+1, H, H)
-    measured = torch.linalg.matrix_norm(products, ord=2)  # (T+1,)
+    # One trace gives both: the Jacobian products with their norms, and autograd's gradients to check them against.
+    gradients = through_time(rnn, inputs, loss_step=step)
+    products = gradients.jacobian_products[: step + 1]  # (T+1, H, H)
+    measured = gradients.jacobian_norms[: step + 1]  # (T+1,)
 
     # Autograd's vector-Jacobian products wᵀ ∂h_T/∂h_t (the default loss w·h_T) must match wᵀ times each product.
     probe = readout_weights(setup.hidden_size, dtype=inputs.dtype, device=inputs.device)  # (H,)
-    autograd = through_time(rnn, inputs, loss_step=step).hidden[: step + 1, 0]  # (T+1, H)
+    autograd = gradients.hidden[: step + 1, 0]  # (T+1, H)
     scale = max(1.0, products.abs().max().item())  # exploding chains: compare relative to their size
     autograd_diff = (autograd - probe @ products).abs().max().item() / scale
 

@@ -7,7 +7,9 @@ import streamlit as st
 
 from core.figures.gradients import ClippingLabels, clipping_figure
 from core.idle_cache import idle_cache
-from core.lessons.clipping import ClippingResult, ClippingSetup, clipping_demo, rule_latex
+from core.lessons.clipping import (
+    BatchGradients, ClippingResult, ClippingSetup, batch_gradients, clip_batches, rule_latex,
+)
 from core.lessons.gradient_reading import ChainReading, anchor_pair
 from core.lessons.gradients import ChainSetup, JacobianChain, power_table
 from core.sequence_input import MAX_TOKENS, split_tokens
@@ -42,9 +44,16 @@ def activation_section(t: Texts, figure, reading: ChainReading, nonlinearity: st
         st.caption(t.format("relu_dead", share=f"{reading.inactive_share:.1%}"))
 
 
+@idle_cache(max_entries=32)  # read-only tensors (clip_batches clips copies): shared, not copied
+def compute_batch_gradients(setup: ChainSetup, device: str) -> BatchGradients:
+    """The batches' gradients: the costly part, the same for every threshold (and every sentence: only the RNN's
+    setup and seed choose the model and the batches)."""
+    return batch_gradients(setup, device=device)
+
+
 @idle_cache(max_entries=64, copy=True)
 def compute_clipping(threshold: float, setup: ChainSetup, device: str) -> ClippingResult:
-    return clipping_demo(threshold, setup, device=device)
+    return clip_batches(threshold, compute_batch_gradients(setup, device))
 
 
 def powers_section(t: Texts, chain: JacobianChain) -> None:

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 from torch.autograd.functional import jacobian
 
-from core.gradients import jacobian_products, readout_weights, through_time
+from core.gradients import each_through_time, jacobian_products, readout_weights, through_time
 
 INPUT_SIZE, HIDDEN_SIZE, BATCH_SIZE, SEQ_LEN = 3, 4, 2, 6
 MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
@@ -233,3 +233,34 @@ def test_errors():
         jacobian_products(nn.GRUCell(INPUT_SIZE, HIDDEN_SIZE), inputs[0])
     with pytest.raises(ValueError, match="scalar"):
         through_time(module, inputs, loss=lambda traced: traced.output)
+
+
+@pytest.mark.parametrize("kind,options", [("rnn", {}), ("lstm", {}), ("lstm", {"num_layers": 2}), ("gru", {})])
+def test_through_time_keeps_the_products_it_takes_the_norms_of(kind, options):
+    module = _module(kind, **options)
+    inputs = torch.randn(SEQ_LEN, BATCH_SIZE, INPUT_SIZE, dtype=torch.float64)
+    for loss_step in (-1, 2):
+        result = through_time(module, inputs, loss_step=loss_step)
+        assert torch.equal(result.jacobian_products, jacobian_products(module, inputs, loss_step=loss_step))
+        assert torch.equal(result.jacobian_norms, torch.linalg.matrix_norm(result.jacobian_products, ord=2))
+
+
+@pytest.mark.parametrize("kind,options", [("rnn", {}), ("lstm", {}), ("lstm", {"num_layers": 2}), ("gru", {})])
+def test_each_through_time_equals_one_through_time_per_loss(kind, options):
+    """One trace, one backward pass per loss on the kept graph: bit for bit what separate calls give."""
+    module = _module(kind, **options)
+    inputs = torch.randn(SEQ_LEN, INPUT_SIZE, dtype=torch.float64)  # unbatched, as the lessons' rows are taken
+    losses = [lambda traced, unit=unit: traced.h_n[-1, unit] for unit in range(HIDDEN_SIZE)]
+    losses.append(lambda traced: traced.output[2].pow(2).sum())
+    for layer in range(-module.num_layers, 0):
+        together = each_through_time(module, inputs, losses, layer=layer)
+        assert len(together) == len(losses)
+        for loss, result in zip(losses, together):
+            alone = through_time(module, inputs, loss=loss, layer=layer)
+            assert torch.equal(result.hidden, alone.hidden) and result.loss == alone.loss
+            assert (result.cell is None) == (alone.cell is None)
+            assert result.cell is None or torch.equal(result.cell, alone.cell)
+    with pytest.raises(ValueError, match="scalar"):
+        each_through_time(module, inputs, [lambda traced: traced.output])
+    with pytest.raises(ValueError, match="whole-sequence"):
+        each_through_time(nn.GRUCell(INPUT_SIZE, HIDDEN_SIZE), inputs[0], losses)

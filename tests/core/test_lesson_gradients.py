@@ -201,3 +201,80 @@ def test_gradients_lesson_on_cuda_matches_cpu():
     clipped_cpu, clipped_gpu = clipping_demo(1.0, setup), clipping_demo(1.0, setup, device="cuda")
     np.testing.assert_allclose(clipped_gpu.norms_before, clipped_cpu.norms_before, rtol=1e-9)
     assert clipped_gpu.clipped_diff < 1e-12
+
+
+def _straightforward_chain(inputs: torch.Tensor, setup: ChainSetup, step: int) -> tuple[torch.Tensor, ...]:
+    """measure_chain's products, norms and autograd check as first written: two traces, three norms."""
+    from core.gradients import jacobian_products, readout_weights, through_time
+
+    rnn = build_model(setup)
+    products = jacobian_products(rnn, inputs, loss_step=step)[: step + 1]
+    measured = torch.linalg.matrix_norm(products, ord=2)
+    probe = readout_weights(setup.hidden_size, dtype=inputs.dtype)
+    autograd = through_time(rnn, inputs, loss_step=step).hidden[: step + 1, 0]
+    difference = (autograd - probe @ products).abs().max().item() / max(1.0, products.abs().max().item())
+    return measured, difference
+
+
+@pytest.mark.parametrize("setup", [ChainSetup(),
+                                   ChainSetup(radius=1.6, nonlinearity="relu", matrix="gaussian", seed=5)])
+def test_gradients_lesson_one_trace_gives_the_numbers_of_two(setup):
+    inputs = random_inputs(40, setup)
+    for step in (39, 12):
+        chain = measure_chain(inputs, setup, loss_step=step)
+        measured, difference = _straightforward_chain(inputs, setup, step)
+        assert np.array_equal(chain.measured, measured.numpy()) and chain.autograd_diff == difference
+
+
+def test_gradients_lesson_model_draws_nothing_from_the_global_generator():
+    before = torch.random.get_rng_state()
+    rnn = build_model(ChainSetup(seed=3))
+    clipping_demo(1.0, ChainSetup(seed=3), ClippingSetup(num_batches=2))
+    assert torch.equal(before, torch.random.get_rng_state())
+    assert rnn.weight_hh_l0.dtype == torch.float64 and rnn.nonlinearity == "tanh"
+    assert all(parameter.requires_grad for parameter in rnn.parameters())
+
+
+def _straightforward_clipping(threshold: float, chain: ChainSetup, setup: ClippingSetup) -> dict[str, list[float]]:
+    """The clipping demo as first written: backward() into each parameter's .grad, clipped there in place."""
+    rnn = build_model(chain)
+    readout = nn.Linear(chain.hidden_size, 1).double()
+    generator = torch.Generator().manual_seed(int(chain.seed) + 1)
+    with torch.no_grad():
+        for parameter in readout.parameters():
+            parameter.uniform_(-chain.hidden_size**-0.5, chain.hidden_size**-0.5, generator=generator)
+    parameters = list(rnn.parameters()) + list(readout.parameters())
+    found = {name: [] for name in ("losses", "norms_before", "torch_norms", "norms_after", "coefficients")}
+    for index in range(setup.num_batches):
+        inputs, targets = batch(index, chain, setup)
+        for parameter in parameters:
+            parameter.grad = None
+        output, _ = rnn(inputs)
+        loss = nn.functional.mse_loss(readout(output[-1]), targets)
+        loss.backward()
+        gradients = [parameter.grad.detach().clone() for parameter in parameters]
+        _, coefficient = clip_by_total_norm(gradients, threshold)
+        found["torch_norms"].append(torch.nn.utils.clip_grad_norm_(parameters, threshold).item())
+        found["losses"].append(loss.item())
+        found["norms_before"].append(total_norm(gradients).item())
+        found["norms_after"].append(total_norm([parameter.grad for parameter in parameters]).item())
+        found["coefficients"].append(coefficient)
+    return found
+
+
+def test_gradients_lesson_clipping_reuses_one_set_of_gradients_for_every_threshold():
+    from core.lessons.clipping import batch_gradients, clip_batches
+
+    chain, setup = ChainSetup(radius=1.4, seed=11), ClippingSetup(num_batches=5)
+    gradients = batch_gradients(chain, setup)
+    kept = [[gradient.clone() for gradient in batch_gradients_] for batch_gradients_ in gradients.gradients]
+    for threshold in (0.01, 1.5, 1000.0):
+        result, expected = clip_batches(threshold, gradients), _straightforward_clipping(threshold, chain, setup)
+        for name, values in expected.items():
+            assert np.array_equal(getattr(result, name), np.array(values)), name
+        again = clipping_demo(threshold, chain, setup)
+        assert all(np.array_equal(getattr(result, name), getattr(again, name)) for name in expected)
+        assert result.clipped_diff == again.clipped_diff < 1e-12
+    # clipping scaled copies: the kept gradients are as they were
+    assert all(torch.equal(mine, theirs) for before, after in zip(kept, gradients.gradients)
+               for mine, theirs in zip(before, after))

@@ -130,3 +130,24 @@ def test_trained_switch_measures_the_agreement_models_chain_against_their_start(
         values = trained_curve["y"]  # plotly ships numpy arrays as base64 ("bdata") with their dtype
         values = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]) if "bdata" in values else values
         assert values == pytest.approx(result.trained)
+
+
+def test_a_new_threshold_or_sentence_reuses_the_batches_gradients(monkeypatch):
+    """Clipping's gradients depend on the RNN's setup only: moving the threshold or typing a sentence clips the
+    gradients already computed (the shown numbers are still clipping_demo's)."""
+    import pages.lessons.gradients_sections as sections
+
+    computed = []
+    original = sections.batch_gradients
+    monkeypatch.setattr(sections, "batch_gradients", lambda *args, **kwargs: computed.append(args) or original(
+        *args, **kwargs))
+    app = open_page("en")
+    app.number_input(key="gradients.seed").set_value(31_337).run()  # a seed no other test asked for
+    assert not app.exception and len(computed) == 1
+    app.select_slider(key="gradients.threshold").set_value(0.01).run()
+    app.segmented_control(key="gradients.source").set_value("sentence").run()
+    app.text_input(key="gradients.text").set_value("the keys to the cabinet are here").run()
+    assert not app.exception and len(computed) == 1
+    result = clipping_demo(0.01, ChainSetup(seed=31_337))
+    summary = f"{result.clipped.sum()} of {len(result.clipped)} batches"
+    assert result.clipped.all() and any(summary in block.value for block in app.markdown)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core.gradients import jacobian_products, through_time
+from core.gradients import each_through_time, jacobian_products
 from core.lessons.trained.build import SEEDS
 from core.lessons.trained.grammar import noun_number
 from core.lessons.trained.load import trained_model
@@ -65,10 +65,9 @@ def state_reach(model: AgreementModel, tokens: list[str] | tuple[str, ...]) -> n
     if model.kind != "lstm":
         products = jacobian_products(recurrent, inputs)  # (T, H, H) ∂h_T/∂h_t
         return torch.linalg.matrix_norm(products, ord=2).numpy()
-    rows = []  # row j of ∂C_T/∂C_t for every t: the gradient of the loss C_T[j]
-    for unit in range(recurrent.hidden_size):
-        gradients = through_time(recurrent, inputs, loss=lambda traced, unit=unit: traced.c_n[0, unit])
-        rows.append(gradients.cell[:, 0])  # (T, H)
+    # row j of ∂C_T/∂C_t for every t: the gradient of the loss C_T[j] (all rows from one trace)
+    losses = [lambda traced, unit=unit: traced.c_n[0, unit] for unit in range(recurrent.hidden_size)]
+    rows = [gradients.cell[:, 0] for gradients in each_through_time(recurrent, inputs, losses)]  # each (T, H)
     jacobians = torch.stack(rows, dim=1)  # (T, H, H)
     return torch.linalg.matrix_norm(jacobians, ord=2).detach().numpy()
 
