@@ -17,8 +17,9 @@ waiting. Measured on a 2-core machine, quiet, one server process, same code, 30 
 
 One at a time was worse than two (a lone script leaves the second core idle while torch runs).
 
-Fragments (the lab's progress, a follower's step) do not pass the gate: they are short and must not wait behind a
-class's full reruns. Nothing inside the gate waits on another session: a computation two sessions share is built by
+Fragments (a step lesson's slider and play button, the lab's live panel, a class question's tally) do not pass the
+gate: they are short and must not wait behind a class's full reruns. A lecture's followers do: each change of the
+lecturer's view asks every follower for one full run, and those queue here like any other. Nothing inside the gate waits on another session: a computation two sessions share is built by
 whichever is inside (core.idle_cache), and page scripts never sleep.
 
 ``RNN_EXPLORER_SCRIPTS`` sets how many scripts run at once (default :data:`DEFAULT_SCRIPTS`).
