@@ -18,8 +18,8 @@ waiting. Measured on a 2-core machine, quiet, one server process, same code, 30 
 One at a time was worse than two (a lone script leaves the second core idle while torch runs).
 
 Fragments (a step lesson's slider and play button, the lab's live panel, a class question's tally) do not pass the
-gate: they are short and must not wait behind a class's full reruns. A lecture's followers do: each change of the
-lecturer's view asks every follower for one full run, and those queue here like any other. Nothing inside the gate waits on another session: a computation two sessions share is built by
+gate: they are short and must not wait behind a class's full reruns. A lecture's followers take a step change in
+their step fragment; any other change of the lecturer's view is one full run per follower, and those queue here. Nothing inside the gate waits on another session: a computation two sessions share is built by
 whichever is inside (core.idle_cache), and page scripts never sleep.
 
 ``RNN_EXPLORER_SCRIPTS`` sets how many scripts run at once (default :data:`DEFAULT_SCRIPTS`).
