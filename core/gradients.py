@@ -27,8 +27,8 @@ from core.seeding import generator as seeded_generator
 from core.trace import Trace, trace
 from core.weights import is_cell, layer_weights, module_kind
 
-__all__ = ["TimeGradients", "LossGradients", "through_time", "each_through_time", "jacobian_products",
-           "readout_weights"]
+__all__ = ["TimeGradients", "LossGradients", "through_time", "each_through_time", "trace_for_gradients",
+           "jacobian_products", "readout_weights"]
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def through_time(module: nn.RNNBase, inputs: Tensor, loss_step: int = -1,
     _check_sequence_module(module, layer, "through_time")
     with torch.enable_grad():
         # A zero initial state that requires grad puts every step's state in the graph, even for frozen weights.
-        traced = _trace_with_graph(module, inputs)
+        traced = trace_for_gradients(module, inputs)
         step = _resolve_step(loss_step, traced.seq_len)
         value = _default_loss(module, traced, step) if loss is None else loss(traced)
         hidden, cell = _state_gradients(traced, kind, layer, value, keep_graph=False)
@@ -104,18 +104,21 @@ class LossGradients:
 
 
 def each_through_time(module: nn.RNNBase, inputs: Tensor, losses: Sequence[Callable[[Trace], Tensor]],
-                      layer: int = -1) -> tuple[LossGradients, ...]:
+                      layer: int = -1, traced: Trace | None = None) -> tuple[LossGradients, ...]:
     """:func:`through_time`'s ∂L/∂h_t and ∂L/∂c_t for each of several losses, from one trace of the sequence.
 
     Row j of a Jacobian ∂c_T/∂c_t is the gradient of the loss c_T[j]: H losses on one sequence. Tracing once and
     running the backward pass of each loss on that kept graph gives the same numbers as H calls of
     :func:`through_time` (the same graph, the same backward pass), without H traces and H sets of Jacobian products.
+
+    ``traced``: that trace, from :func:`trace_for_gradients` on the same module and inputs, for a caller that also
+    reads other values off it (gates); by default it is made here.
     """
     kind = module_kind(module)
     _check_sequence_module(module, layer, "each_through_time")
     results = []
     with torch.enable_grad():
-        traced = _trace_with_graph(module, inputs)
+        traced = trace_for_gradients(module, inputs) if traced is None else traced
         for number, loss in enumerate(losses, start=1):
             value = loss(traced)
             hidden, cell = _state_gradients(traced, kind, layer, value, keep_graph=number < len(losses))
@@ -159,7 +162,15 @@ def jacobian_products(module: nn.RNNBase, inputs: Tensor, loss_step: int = -1, l
         return _products_from_trace(module, traced, _resolve_step(loss_step, traced.seq_len), layer)
 
 
-def _trace_with_graph(module: nn.RNNBase, inputs: Tensor) -> Trace:
+def trace_for_gradients(module: nn.RNNBase, inputs: Tensor) -> Trace:
+    """:func:`core.trace.trace` of ``module`` over ``inputs`` with its graph: the initial state is zeros that require
+    grad, which puts every step's state in the graph even for frozen weights (what :func:`through_time` and
+    :func:`each_through_time` differentiate)."""
+    with torch.enable_grad():
+        return _zero_state_trace(module, inputs)
+
+
+def _zero_state_trace(module: nn.RNNBase, inputs: Tensor) -> Trace:
     batched = inputs.dim() == 3
     batch_size = (inputs.shape[0] if module.batch_first else inputs.shape[1]) if batched else None
     num_states = module.num_layers * (2 if module.bidirectional else 1)

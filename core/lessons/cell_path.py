@@ -12,11 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from core.gradients import jacobian_products
+from core.gradients import each_through_time, jacobian_products, trace_for_gradients
 from core.lesson_models import seeded_recurrent
 from core.lessons.lstm_step import LSTMStepConfig, build_lstm
 from core.sequence_input import embed_tokens, tokens_of
-from core.trace import trace
 
 # The direct cell path against the RNN's chain (what cell_path measures).
 PATH_EQUATIONS = (
@@ -83,23 +82,13 @@ def cell_path(sentence: str, seed: int, forget_bias: float = 0.0,
     )
 
 
+
 def _cell_jacobians(lstm: torch.nn.LSTM, inputs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """(∂C_T/∂C_t for every t (seq_len, hidden, hidden), row j for unit j of C_T; the forget gates (seq_len, hidden))
-    from one traced graph of ``lstm`` over ``inputs`` (seq_len, input), one backward pass per unit of C_T.
-
-    The state starts at zero, made to require grad so every step's state is in the graph, and each pass asks for
-    the same tensors, as :func:`core.gradients.through_time` does."""
-    layers = lstm.num_layers * (2 if lstm.bidirectional else 1)
-    with torch.enable_grad():
-        state = (inputs.new_zeros(layers, lstm.proj_size or lstm.hidden_size).requires_grad_(),
-                 inputs.new_zeros(layers, lstm.hidden_size).requires_grad_())
-        traced = trace(lstm, inputs, state)
-        hidden_nodes, cell_nodes = traced.step_hidden[-1][0], traced.step_cell[-1][0]
-        rows = []
-        for unit in range(lstm.hidden_size):
-            gradients = torch.autograd.grad(traced.c_n[0, unit], hidden_nodes + cell_nodes, retain_graph=True,
-                                            allow_unused=True)[len(hidden_nodes):]
-            cell = torch.stack([torch.zeros_like(node) if gradient is None else gradient
-                                for node, gradient in zip(cell_nodes, gradients)])  # (seq_len, 1, hidden)
-            rows.append(cell[:, 0])  # (seq_len, hidden): row `unit` of ∂C_T/∂C_t for every t
+    from one traced graph of ``lstm`` over ``inputs`` (seq_len, input), one backward pass per unit of C_T
+    (:func:`core.gradients.each_through_time` on that trace)."""
+    traced = trace_for_gradients(lstm, inputs)
+    losses = [lambda traced, unit=unit: traced.c_n[0, unit] for unit in range(lstm.hidden_size)]
+    # each (seq_len, hidden): row `unit` of ∂C_T/∂C_t for every t
+    rows = [gradients.cell[:, 0] for gradients in each_through_time(lstm, inputs, losses, traced=traced)]
     return torch.stack(rows, dim=1), traced.gate("forget").detach()
