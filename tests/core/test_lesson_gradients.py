@@ -162,11 +162,7 @@ def test_gradients_lesson_clipping_demo_uses_real_gradients():
     assert result.norms_before.max() > 100  # ρ = 2 with relu explodes
     # batch 0's gradient, recomputed independently
     rnn = build_model(chain)
-    readout = nn.Linear(chain.hidden_size, 1).double()
-    generator = torch.Generator().manual_seed(int(chain.seed) + 1)
-    with torch.no_grad():
-        for parameter in readout.parameters():
-            parameter.uniform_(-chain.hidden_size**-0.5, chain.hidden_size**-0.5, generator=generator)
+    readout = _independent_readout(chain)
     inputs, targets = batch(0, chain, ClippingSetup(num_batches=4))
     output, _ = rnn(inputs)
     nn.functional.mse_loss(readout(output[-1]), targets).backward()
@@ -235,14 +231,20 @@ def test_gradients_lesson_model_draws_nothing_from_the_global_generator():
     assert all(parameter.requires_grad for parameter in rnn.parameters())
 
 
-def _straightforward_clipping(threshold: float, chain: ChainSetup, setup: ClippingSetup) -> dict[str, list[float]]:
-    """The clipping demo as first written: backward() into each parameter's .grad, clipped there in place."""
-    rnn = build_model(chain)
+def _independent_readout(chain: ChainSetup) -> nn.Linear:
+    """The clipping demo's readout built the plain way (torch's constructor, then the seeded draws over it)."""
     readout = nn.Linear(chain.hidden_size, 1).double()
     generator = torch.Generator().manual_seed(int(chain.seed) + 1)
     with torch.no_grad():
         for parameter in readout.parameters():
             parameter.uniform_(-chain.hidden_size**-0.5, chain.hidden_size**-0.5, generator=generator)
+    return readout
+
+
+def _straightforward_clipping(threshold: float, chain: ChainSetup, setup: ClippingSetup) -> dict[str, list[float]]:
+    """The clipping demo as first written: backward() into each parameter's .grad, clipped there in place."""
+    rnn = build_model(chain)
+    readout = _independent_readout(chain)
     parameters = list(rnn.parameters()) + list(readout.parameters())
     found = {name: [] for name in ("losses", "norms_before", "torch_norms", "norms_after", "coefficients")}
     for index in range(setup.num_batches):
