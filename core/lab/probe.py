@@ -17,6 +17,7 @@ Shapes: T = seq_len, N = probe batch size, H = hidden_size.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -70,7 +71,8 @@ def keep_product(kind: str, gates: dict[str, Tensor]) -> Tensor | None:
 
 
 def probe_record(model: LabModel, task: Task, batch: Batch, with_gates: bool) -> dict:
-    """One plain-dict record of everything measured on the probe batch (see the module docstring)."""
+    """One record of everything measured on the probe batch (see the module docstring): a dict of numbers, names
+    and float32 numpy arrays (the series over t and the time × unit gate values)."""
     traced, prediction, hidden_grad, cell_grad = hidden_gradients(model, task, batch)
     gates = {name: value.detach() for name, value in traced.gates.items()}  # each (1, 1, T, N, H)
     shown = SHOWN_GATES[traced.kind]
@@ -79,15 +81,15 @@ def probe_record(model: LabModel, task: Task, batch: Batch, with_gates: bool) ->
         "loss": float(task.loss(prediction, batch.targets)),
         "accuracy": float(task.correct(prediction, batch.targets).float().mean()),
         # Norm over units, mean over the probe sequences: (T,)
-        "hidden_grad": _to_list(hidden_grad.norm(dim=-1).mean(dim=1)),
-        "cell_grad": None if cell_grad is None else _to_list(cell_grad.norm(dim=-1).mean(dim=1)),
+        "hidden_grad": _to_array(hidden_grad.norm(dim=-1).mean(dim=1)),
+        "cell_grad": None if cell_grad is None else _to_array(cell_grad.norm(dim=-1).mean(dim=1)),
         "saturation": {name: list(saturation(name, gates[name])) for name in shown},
-        "keep_product": None if product is None else _to_list(product),
+        "keep_product": None if product is None else _to_array(product),
         "gates": None,
     }
     if with_gates:
         # The first probe sequence only, time × unit, as the heat maps show it.
-        record["gates"] = {name: _to_list(gates[name][0, 0, :, 0]) for name in shown}
+        record["gates"] = {name: _to_array(gates[name][0, 0, :, 0]) for name in shown}
     return record
 
 
@@ -96,5 +98,10 @@ def gate_values_per_record(kind: str, seq_len: int, hidden_size: int) -> int:
     return len(SHOWN_GATES[kind]) * seq_len * hidden_size
 
 
-def _to_list(values: Tensor) -> list:
-    return values.detach().float().cpu().tolist()
+def _to_array(values: Tensor) -> np.ndarray:
+    """``values`` as one float32 array, not a list of Python floats. Why: the server keeps every record of a run
+    while its page is open (and a closed tab's for a while), and a default run's gate heat maps are about 240,000
+    numbers. As floats in lists they were 300,000 small objects per job, spread over Python's 1 MiB allocator arenas:
+    after a class's lab phase the arenas stayed mapped (bench/bench_load.py, RSS after close). One array per series
+    is one buffer, handed back whole when the run is forgotten; the values are the same float32 numbers."""
+    return values.detach().float().cpu().numpy()

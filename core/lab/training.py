@@ -1,7 +1,7 @@
 """The lab's training job: every chosen cell learns the same task from the same batches, step by step together.
 
 :func:`train_lab` is a job target (``core.jobs``): it runs in a background process and talks only through its
-reporter, in plain records (dicts of numbers, lists and strings):
+reporter, in records that pickle without code of ours (dicts of numbers, strings, lists and numpy arrays):
 
 ``{"kind": "start", ...}``
     the settings, the device, each cell's parameter count and the init it really got, the task's chance level.

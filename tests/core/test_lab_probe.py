@@ -1,5 +1,6 @@
 """The lab's recordings: ∂L/∂h_t must be autograd's own, and the gate summaries must be the traced gates'."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -102,6 +103,10 @@ def test_probe_record_summarises_the_traced_gates():
     torch.testing.assert_close(torch.tensor(record["gates"]["forget"], dtype=torch.double), forget[:, 0])
     assert set(record["gates"]) == {"input", "forget", "output"}
     assert len(record["hidden_grad"]) == len(record["cell_grad"]) == 9
+    # Each series is one float32 array (one buffer the server frees whole), not a list of Python floats.
+    for series in (record["hidden_grad"], record["cell_grad"], record["keep_product"], *record["gates"].values()):
+        assert isinstance(series, np.ndarray) and series.dtype == np.float32
+    assert record["gates"]["forget"].shape == (9, model.recurrent.hidden_size)
     low, high = record["saturation"]["forget"]
     assert low == pytest.approx(float((forget < 0.1).double().mean()))
     assert high == pytest.approx(float((forget > 0.9).double().mean()))
