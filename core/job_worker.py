@@ -7,7 +7,8 @@ This entry point imports only the job's own target, whatever runs in the parent.
 
 Protocol (one process per job), every message one *frame*: an 8-byte big-endian length, then a pickle of that size.
 
-- stdin: one frame, the request ``(target_name, config, threads, niceness)``. After it the parent sends nothing;
+- stdin: one frame, the request ``(target_name, config, threads, niceness, busy_fd)``. After it the parent sends
+  nothing;
   the end of stdin — the parent closed it (Stop) or died — means "stop": the target sees ``should_stop()``.
 - stdout: ``("records", [record, ...])`` frames (batched, see :class:`PipeReporter`), then one
   ``("result", value)`` or ``("error", traceback_text)``.
@@ -27,6 +28,8 @@ import threading
 import time
 import traceback
 from typing import Any, BinaryIO, Callable
+
+from core.job_pacing import GiveWay, give_way_from
 
 _LENGTH = struct.Struct(">Q")
 
@@ -76,9 +79,10 @@ class PipeReporter:
 
     FLUSH_SECONDS = 0.1
 
-    def __init__(self, output: BinaryIO, stop: threading.Event):
+    def __init__(self, output: BinaryIO, stop: threading.Event, give_way: GiveWay | None = None):
         self._output = output
         self._stop = stop
+        self._give_way = give_way
         self._lock = threading.Lock()
         self._pending: list[Any] = []
         self._flushed_at = time.monotonic()
@@ -96,6 +100,11 @@ class PipeReporter:
                 self._flush()
 
     def should_stop(self) -> bool:
+        """Asked once per training step, so it is also where the job gives way to a busy server
+        (:mod:`core.job_pacing`): it returns when the server is quiet again, after at most a second, or at once
+        when the parent asks the job to stop."""
+        if self._give_way is not None:
+            self._give_way.wait(self._stop)
         return self._stop.is_set()
 
     def _flush(self) -> None:
@@ -154,11 +163,11 @@ def main() -> None:
     request = read_frame(requests)
     if request is None:
         return
-    name, config, threads, niceness = request
+    name, config, threads, niceness, busy_fd = request
     lower_priority(niceness)
     stop = threading.Event()
     threading.Thread(target=_watch_for_stop, args=(requests, stop), name="stop-watch", daemon=True).start()
-    reporter = PipeReporter(output, stop)
+    reporter = PipeReporter(output, stop, give_way_from(busy_fd))
     try:
         import torch
 

@@ -8,7 +8,8 @@ function ``target(config, reporter)`` in its own process (``python -m core.job_w
 - a server-wide cap (``max_running``) keeps a lecture hall of students from starting fifty trainings at once; the
   rest wait in a queue whose position each session can show; a full queue or an exhausted memory budget refuses
   the job at once with :class:`core.job_admission.JobRefused` (see :class:`core.job_admission.Admission`);
-- the child is niced and uses few torch threads, so sessions that only read lessons stay responsive;
+- the child is niced and uses few torch threads, so sessions that only read lessons stay responsive, and it pauses
+  at its next step while the server is busy (:mod:`core.job_pacing`);
 - the reporter is the only channel back: records (plain values or frozen dataclasses) and a final result.
 
 The function never learns it runs in a child: tests call it in-process with a :class:`ListReporter`.
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from core.job_admission import Admission, JobRefused  # noqa: F401  (JobRefused: what submit raises)
+from core.job_pacing import BUSY_SHARE, busy_signal
 from core.job_worker import read_frame, target_name, write_frame
 from core.reporting import ListReporter, Reporter  # noqa: F401  (re-exported: targets and tests import them here)
 
@@ -124,6 +126,8 @@ class JobManager:
         owner_alive: optional ``owner -> bool``; jobs of owners that are gone (closed browser tabs) are stopped.
         niceness: added to each child's nice value so page scripts win the CPU.
         admission: queue limit and memory budget checked on submit (default: none).
+        busy_share: running jobs pause while the server process uses at least this share of one core
+            (:mod:`core.job_pacing`); ``None``: they never pause.
     """
 
     def __init__(
@@ -135,6 +139,7 @@ class JobManager:
         niceness: int = 10,
         poll_seconds: float = 0.05,
         admission: Admission | None = None,
+        busy_share: float | None = BUSY_SHARE,
     ):
         if max_running < 1:
             raise ValueError("max_running must be at least 1")
@@ -150,6 +155,7 @@ class JobManager:
         self._queue: list[Job] = []
         self._closed = False
         self._last_owner_check = 0.0
+        self.busy = busy_signal(busy_share)  # the byte every job reads before each step (None: no pacing)
         self._pump = threading.Thread(target=self._pump_forever, name="job-manager", daemon=True)
         self._pump.start()
 
@@ -244,8 +250,15 @@ class JobManager:
         while True:
             with self._lock:
                 if self._closed and not self.running():
+                    if self.busy is not None:
+                        self.busy.close()
                     return
-                for job in [job for job in self._jobs.values() if job.status == RUNNING]:
+                running = [job for job in self._jobs.values() if job.status == RUNNING]
+                if self.busy is not None and running:  # measured every round, so the window is this loop's sleep
+                    self.busy.update()
+                elif self.busy is not None:
+                    self.busy.quiet()
+                for job in running:
                     self._drain(job)
                     if not job._exchange.is_alive():  # stdout ended: every frame is in the inbox
                         self._drain(job)
@@ -301,12 +314,13 @@ class JobManager:
         a large config (a whole uploaded dataset) never holds the manager's lock."""
         environment = dict(os.environ)
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [PROJECT_ROOT, environment.get("PYTHONPATH")]))
+        busy_fd = self.busy.fd if self.busy is not None else None
         job._process = subprocess.Popen(
             [sys.executable, "-m", "core.job_worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            env=environment, close_fds=True,
+            env=environment, close_fds=True, pass_fds=() if busy_fd is None else (busy_fd,),
         )
         job._inbox = queue_module.Queue()
-        request = (target_name(job.target), job.config, self.threads_per_job, self.niceness)
+        request = (target_name(job.target), job.config, self.threads_per_job, self.niceness, busy_fd)
         job._exchange = threading.Thread(target=_exchange, args=(job._process, request, job._inbox),
                                          name=f"rnn-explorer-{job.id}", daemon=True)
         job._exchange.start()
