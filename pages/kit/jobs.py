@@ -23,6 +23,7 @@ import uuid
 import streamlit as st
 
 from core.job_admission import Admission, JobRefused
+from core.job_pacing import BUSY_SHARE
 from core.jobs import Job, JobManager
 from core.memory import physical_memory_bytes
 from pages.kit.i18n import texts
@@ -75,9 +76,18 @@ def memory_budget_bytes() -> int | None:
     return physical // 2 if physical else None
 
 
+def busy_share() -> float | None:
+    """The server CPU share (of one core) above which running trainings pause (:mod:`core.job_pacing`):
+    ``RNN_EXPLORER_JOBS_BUSY_SHARE`` (a number, or ``off`` on a machine with cores to spare), else the default."""
+    configured = os.environ.get("RNN_EXPLORER_JOBS_BUSY_SHARE", "").strip().lower()
+    if configured in ("off", "none", "no"):
+        return None
+    return float(configured) if configured else BUSY_SHARE
+
+
 def new_job_manager(leases: OwnerLeases | None = None) -> JobManager:
     """A manager with the server's settings (the benchmark builds one the same way, outside Streamlit)."""
-    return JobManager(max_running=MAX_RUNNING, niceness=NICENESS,
+    return JobManager(max_running=MAX_RUNNING, niceness=NICENESS, busy_share=busy_share(),
                       owner_alive=leases or OwnerLeases(ABANDONED_AFTER_SECONDS),
                       admission=Admission(max_queued=MAX_QUEUED, memory_budget_bytes=memory_budget_bytes()))
 
