@@ -35,3 +35,20 @@ def test_the_manager_stops_the_jobs_of_an_owner_that_stayed_away():
         assert not staying.finished
     finally:
         jobs.shutdown()
+
+
+def test_the_servers_trainings_pause_at_the_configured_share_or_never(monkeypatch):
+    from core.job_pacing import BUSY_SHARE
+    from pages.kit.jobs import busy_share, new_job_manager
+
+    monkeypatch.delenv("RNN_EXPLORER_JOBS_BUSY_SHARE", raising=False)
+    assert busy_share() == BUSY_SHARE
+    monkeypatch.setenv("RNN_EXPLORER_JOBS_BUSY_SHARE", "0.5")
+    assert busy_share() == 0.5
+    manager = new_job_manager()
+    assert manager.busy is not None and manager.busy.busy_share == 0.5
+    manager.shutdown()
+    monkeypatch.setenv("RNN_EXPLORER_JOBS_BUSY_SHARE", "off")
+    manager = new_job_manager()
+    assert manager.busy is None  # jobs never wait (a machine with cores to spare)
+    manager.shutdown()
