@@ -34,19 +34,13 @@ from collections.abc import Callable
 from typing import Any
 
 from core.memory import return_freed_memory
+from core.typed_key import typed_key
 
 # A class moves together: a view the room is on is read every few seconds, so one untouched for this long belongs to a
 # student who moved on (another sentence, another seed) or to a room that has left.
 IDLE_SECONDS = 40.0
 # How often the sweeper wakes: an idle entry is gone at most IDLE_SECONDS + SWEEP_SECONDS after its last use.
 SWEEP_SECONDS = 10.0
-
-
-def _tagged(value: Any) -> Any:
-    """``value`` with its type beside it, down through tuples (so ``(1,)`` and ``(True,)`` differ)."""
-    if isinstance(value, tuple):
-        return tuple, tuple(_tagged(item) for item in value)
-    return type(value), value
 
 
 class IdleCache:
@@ -77,7 +71,7 @@ class IdleCache:
         """The entry a call with these arguments reads (raises ``TypeError`` for an unhashable argument)."""
         bound = self._signature.bind(*args, **kwargs)
         bound.apply_defaults()
-        key = tuple((name, _tagged(value)) for name, value in bound.arguments.items() if not name.startswith("_"))
+        key = tuple((name, typed_key(value)) for name, value in bound.arguments.items() if not name.startswith("_"))
         try:
             hash(key)
         except TypeError as error:

@@ -30,6 +30,8 @@ from typing import Any, TypeVar
 import torch
 from torch import nn
 
+from core.typed_key import typed_key
+
 Module = TypeVar("Module", bound=nn.Module)
 
 # Templates kept: a process builds a handful of shapes (a lesson's model, its readout …), each a few kilobytes; a
@@ -119,7 +121,7 @@ def _factory_key(factory: Callable) -> Hashable | None:
     parts = (captured, factory.__defaults__ or (), tuple(sorted((factory.__kwdefaults__ or {}).items())), named)
     if not _fixed(parts):
         return None
-    return code, _tagged(parts)
+    return code, typed_key(parts)  # 1, 1.0 and True build different layers
 
 
 def _fixed(value: Any) -> bool:
@@ -132,15 +134,6 @@ def _fixed(value: Any) -> bool:
     if dataclasses.is_dataclass(value) and type(value).__dataclass_params__.frozen:
         return all(_fixed(getattr(value, field.name)) for field in dataclasses.fields(value))
     return False
-
-
-def _tagged(value: Any) -> Any:
-    """``value`` with each item's type beside it (``1``, ``1.0`` and ``True`` build different layers)."""
-    if isinstance(value, tuple):
-        return tuple, tuple(_tagged(item) for item in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return type(value), tuple(_tagged(getattr(value, field.name)) for field in dataclasses.fields(value))
-    return type(value), value
 
 
 def _allocate_on_cpu(module: nn.Module) -> None:
