@@ -109,12 +109,17 @@ class GiveWay:
         self.check_seconds = check_seconds
         self.waited_seconds = 0.0  # in total, for the job's own timing
 
+    @property
+    def busy(self) -> bool:
+        """What the server wrote last."""
+        return self._byte[0] == 1
+
     def wait(self, stop: threading.Event) -> None:
-        if self._byte[0] != 1 or stop.is_set():
+        if not self.busy or stop.is_set():
             return
         started = time.monotonic()
         deadline = started + self.max_pause
-        while self._byte[0] == 1 and not stop.is_set() and time.monotonic() < deadline:
+        while self.busy and not stop.is_set() and time.monotonic() < deadline:
             stop.wait(self.check_seconds)
         self.waited_seconds += time.monotonic() - started
 

@@ -79,10 +79,12 @@ def test_a_job_waits_while_busy_but_at_most_max_pause_and_never_once_stopped():
 
 
 def test_a_child_process_reads_the_byte_through_the_inherited_descriptor():
-    signal = BusySignal(0.25, cpu_seconds=lambda: 1.0, clock=time.monotonic)
-    signal._byte[0] = 1  # the test plays a busy server
-    code = ("import sys, threading; from core.job_pacing import give_way_from; "
-            "reader = give_way_from(int(sys.argv[1])); print(reader._byte[0])")
+    meter = _Meter()
+    signal = BusySignal(0.25, cpu_seconds=lambda: meter.cpu, clock=lambda: meter.now)
+    meter.spend(0.05, 1.0)
+    assert signal.update()  # the test plays a busy server
+    code = ("import sys; from core.job_pacing import give_way_from; "
+            "print(int(give_way_from(int(sys.argv[1])).busy))")
     shown = subprocess.run([sys.executable, "-c", code, str(signal.fd)], pass_fds=(signal.fd,), capture_output=True,
                            text=True, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))), check=True)
     assert shown.stdout.strip() == "1"
