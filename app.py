@@ -22,9 +22,8 @@ if __name__ == "__main__":
 else:
     from core.memory import keep_large_blocks_apart
     from pages.kit.lecture_watch import watch_routes
-    from pages.kit.startup import preload_and_freeze, tune_collector
+    from pages.kit.startup import preload_and_freeze
 
     keep_large_blocks_apart()  # once, in the server process, before the sessions' threads allocate
     preload_and_freeze()  # the pages' modules loaded and kept out of every garbage collection
-    tune_collector()  # each script run's own cycles collected young, not by full collections
     app = st.App(__file__, routes=watch_routes())

@@ -8,14 +8,14 @@ server, ``bench/bench_load.py --mix stepping --students 200``): every student's 
 once here, at start, it freezes modules, classes and functions that live as long as the process anyway; nothing a
 session creates is frozen.
 
-What a session creates needs the collector too: every script run leaves its runner (Streamlit's ``ScriptRunner``,
-its thread, signals, context and run state: about 100 objects in reference cycles) as garbage that only the
-collector frees. Python's default thresholds collect the youngest generation every 700 net new objects, while the
-run is still going, so its runner was promoted and reached the oldest generation, where it counted towards a full
-collection: with 200 students that was one every 2–4 s, 90–140 ms each with the interpreter lock held (~155,000
-objects to walk: 200 open sessions and the ones kept for reconnection). :func:`tune_collector` collects the young
-generation every :data:`COLLECTOR_THRESHOLDS` ``[0]`` net new objects instead, so most runners are already garbage
-when they are first looked at and die young.
+The collector's thresholds stay Python's (700, 10, 10), measured against larger ones. Every script run leaves its
+Streamlit runner (about 100 objects in reference cycles, with what its run still references) for the collector; at
+700 the runner is promoted while its run goes on, so under 200 students full collections still come every 2–4 s,
+90–140 ms each (a ``gc.callbacks`` log of the server, ``bench/bench_load.py --mix experimenting,lab --students 200``:
+1.9–2.0 s of collecting per ~43 s of load). A young generation of 10,000 (or 2,500) objects ended the full
+collections (0.3–0.6 s of collecting) but kept the dead runs longer: the experimenting phase's peak RSS rose from
+468–470 MB to 502–512 MB and the RSS after it from 441–445 to 465–478 MB (four runs each way), with no p95 that the
+noise of this machine could tell apart.
 """
 
 from __future__ import annotations
@@ -28,11 +28,6 @@ from pathlib import Path
 from pages.kit.registry import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-# (generation 0, generation 1, generation 2) for gc.set_threshold. Measured with a gc.callbacks log of the server,
-# bench/bench_load.py --mix stepping,experimenting,lab --students 200 (per ~43 s of load, same chain of phases):
-# Python's (700, 10, 10): 12 full collections, 1.9-2.0 s of collecting, longest pause 140 ms; (700, 100, 10): 1 full,
-# 0.83-0.90 s, 235 ms; (10000, 10, 10): no full collection, 0.31-0.50 s, longest pause 41-103 ms.
-COLLECTOR_THRESHOLDS = (10_000, 10, 10)
 PACKAGES = ("core", "pages")
 _LOGGER = logging.getLogger(__name__)
 
@@ -49,14 +44,6 @@ def shared_modules() -> list[str]:
             parts = file.relative_to(ROOT).with_suffix("").parts
             names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
     return names
-
-
-def tune_collector(thresholds: tuple[int, int, int] = COLLECTOR_THRESHOLDS) -> tuple[int, int, int]:
-    """Set the collector's thresholds for a server (see the module docstring); returns the ones it replaces.
-    Process-wide: call once, in the server process."""
-    previous = gc.get_threshold()
-    gc.set_threshold(*thresholds)
-    return previous
 
 
 def preload_and_freeze() -> int:

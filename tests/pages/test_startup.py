@@ -39,39 +39,3 @@ def test_preload_freezes_the_loaded_modules_and_runs_no_page():
     assert int(frozen) == int(count) > 100_000  # torch, Plotly, Streamlit and the app: what a full collection walked
     assert torch_loaded == shell_loaded == "True"
     assert pages == "[]"
-
-
-def test_tuned_collector_frees_each_runs_cycles_young_where_the_default_ran_full_collections():
-    # In a child: the thresholds are the whole process's. Each "run" is what a script run leaves: a reference cycle
-    # (a runner) that stays alive while the run builds a few thousand containers, then is garbage that only the
-    # collector frees. Counted: full (generation 2) collections, which walk every object with the lock held.
-    probe = textwrap.dedent("""
-        import gc
-        from pages.kit.startup import COLLECTOR_THRESHOLDS, tune_collector
-
-        def full_collections(runs=400, built=3000):
-            full = []
-            def count(phase, info):
-                if phase == "stop" and info["generation"] == 2:
-                    full.append(info["collected"])
-            gc.collect()
-            gc.callbacks.append(count)
-            for _ in range(runs):
-                runner = {"parts": [[] for _ in range(100)]}
-                runner["self"] = runner
-                built_objects = [[] for _ in range(built)]
-                del built_objects, runner
-            gc.callbacks.remove(count)
-            return len(full)
-
-        gc.set_threshold(700, 10, 10)  # Python's defaults
-        default = full_collections()
-        previous = tune_collector()
-        tuned = full_collections()
-        print(default, tuned, previous == (700, 10, 10), gc.get_threshold() == COLLECTOR_THRESHOLDS)
-    """)
-    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert run.returncode == 0, run.stderr
-    default, tuned, returned_previous, set_now = run.stdout.split()
-    assert int(default) >= 4 and int(tuned) <= 1, (default, tuned)
-    assert returned_previous == set_now == "True"
