@@ -63,6 +63,10 @@ class RunResult:
     exceptions: tuple[str, ...]  # messages of exception elements drawn during the run
     page_not_found: bool
     texts: tuple[str, ...] = ()  # markdown, text, alert and heading bodies drawn during the run (for tests)
+    # where the seconds went: from sending rerun_script to the server's first message of the run (it started the
+    # run) and to the run's first element (its script got past the page's first lines); None if none came
+    first_message: float | None = None
+    first_element: float | None = None
 
 
 class ScriptTimeout(Exception):
@@ -77,6 +81,8 @@ class _Run:
     page_not_found: bool = False
     texts: list[str] = field(default_factory=list)
     fragment_id: str = ""  # a fragment run the user asked for (a widget inside a fragment changed)
+    first_message: float | None = None  # perf_counter() of the first message after sending, then of the first element
+    first_element: float | None = None
 
 
 def stream_url(base_url: str) -> str:
@@ -222,8 +228,9 @@ class StreamlitSession:
         except asyncio.TimeoutError as error:
             run.done.cancel()
             raise ScriptTimeout(f"/{self.page}: no script_finished in {timeout:.0f} s") from error
+        since = (lambda moment: None if moment is None else moment - run.started)
         return RunResult(time.perf_counter() - run.started, status, tuple(run.exceptions), run.page_not_found,
-                         tuple(run.texts))
+                         tuple(run.texts), since(run.first_message), since(run.first_element))
 
     # ----- the reader -------------------------------------------------------------------------------------------
     async def _read_forever(self) -> None:
@@ -244,6 +251,8 @@ class StreamlitSession:
     def _handle(self, message: ForwardMsg) -> None:
         kind = message.WhichOneof("type")
         run = self._run
+        if run is not None and run.first_message is None and not run.done.done():
+            run.first_message = time.perf_counter()
         if kind == "navigation":  # st.navigation names the page that actually ran (the browser keeps it)
             self.page_script_hash = message.navigation.page_script_hash
         elif kind == "page_info_changed":  # st.query_params written by the app: the browser's address follows
@@ -279,6 +288,8 @@ class StreamlitSession:
         # the pending run's element: any during a full run, only its fragment's during a fragment run (a timer's
         # fragment runs after the user's run has finished are not)
         ours = run is not None and not run.done.done() and (not run.fragment_id or delta.fragment_id == run.fragment_id)
+        if ours and run.first_element is None:
+            run.first_element = time.perf_counter()
         if element_type == "exception":
             text = f"{element.exception.type}: {element.exception.message}"
             if not ours:
