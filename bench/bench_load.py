@@ -161,23 +161,39 @@ def load_average() -> str:
 
 # ----- one phase: N students doing one mix ----------------------------------------------------------------------------
 @dataclass
+class Stages:
+    """One kind of run (the openings, or the interaction reruns): seconds from sending it to its end, to the server's
+    first message of the run and to the run's first element (the last two where they came)."""
+    finished: list[float] = field(default_factory=list)
+    first_message: list[float] = field(default_factory=list)
+    first_element: list[float] = field(default_factory=list)
+
+    def add(self, result: RunResult) -> None:
+        self.finished.append(result.seconds)
+        if result.first_message is not None:
+            self.first_message.append(result.first_message)
+        if result.first_element is not None:
+            self.first_element.append(result.first_element)
+
+
+@dataclass
 class Tally:
-    latencies: list[float] = field(default_factory=list)   # interaction reruns of the measured students
-    opens: list[float] = field(default_factory=list)       # first page runs
-    open_starts: list[float] = field(default_factory=list)   # their seconds to the server's first message
-    open_first_elements: list[float] = field(default_factory=list)  # and to their first element
-    rerun_starts: list[float] = field(default_factory=list)  # the same two for the interaction reruns
-    rerun_first_elements: list[float] = field(default_factory=list)
+    openings: Stages = field(default_factory=Stages)  # first page runs
+    reruns: Stages = field(default_factory=Stages)    # interaction reruns of the measured students
     errors: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
     lab_fragment_runs: int = 0
 
+    @property
+    def latencies(self) -> list[float]:
+        return self.reruns.finished
+
+    @property
+    def opens(self) -> list[float]:
+        return self.openings.finished
+
     def record(self, result: RunResult, opening: bool, page: str) -> None:
-        (self.opens if opening else self.latencies).append(result.seconds)
-        starts, first_elements = ((self.open_starts, self.open_first_elements) if opening
-                                  else (self.rerun_starts, self.rerun_first_elements))
-        starts += [result.first_message] if result.first_message is not None else []
-        first_elements += [result.first_element] if result.first_element is not None else []
+        (self.openings if opening else self.reruns).add(result)
         self.exceptions += [f"/{page}: {text}" for text in result.exceptions]
         if result.page_not_found:
             self.errors.append(f"/{page}: page not found")
@@ -320,11 +336,11 @@ def print_row(result: PhaseResult, baseline_rss: int, idle_p95: dict[int, float]
           f"jobs CPU {result.job_cpu_percent:4.0f}%  client CPU {result.client_cpu_percent:4.0f}%  "
           f"peak RSS {_mb(result.peak_rss)} MB  RSS after {_mb(result.rss_after)} MB ({back} vs warm)  "
           f"load {result.load}{ratio}", flush=True)
-    for name, starts, first_elements, finished in (
-            ("opens", tally.open_starts, tally.open_first_elements, tally.opens),
-            ("reruns", tally.rerun_starts, tally.rerun_first_elements, tally.latencies)):
-        print(f"{'':13s} {name} p95: server's first message {_percentile(starts, 0.95):.2f} s, first element "
-              f"{_percentile(first_elements, 0.95):.2f} s, finished {_percentile(finished, 0.95):.2f} s", flush=True)
+    for name, stages in (("opens", tally.openings), ("reruns", tally.reruns)):
+        first_message, first_element, finished = (_percentile(seconds, 0.95) for seconds in (
+            stages.first_message, stages.first_element, stages.finished))
+        print(f"{'':13s} {name} p95: server's first message {first_message:.2f} s, first element "
+              f"{first_element:.2f} s, finished {finished:.2f} s", flush=True)
     if result.mix == "lab":
         print(f"{'':13s} lab: {LAB_TRAINERS} trainings, {tally.lab_fragment_runs} live-panel fragment runs", flush=True)
     for text in sorted(set(tally.errors))[:5] + sorted(set(tally.exceptions))[:5]:

@@ -81,8 +81,8 @@ class _Run:
     page_not_found: bool = False
     texts: list[str] = field(default_factory=list)
     fragment_id: str = ""  # a fragment run the user asked for (a widget inside a fragment changed)
-    first_message: float | None = None  # perf_counter() of the first message after sending, then of the first element
-    first_element: float | None = None
+    first_message: float | None = None  # perf_counter() when the run's first message came (after sending)
+    first_element: float | None = None  # and when its first element came
 
 
 def stream_url(base_url: str) -> str:

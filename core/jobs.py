@@ -254,10 +254,11 @@ class JobManager:
                         self.busy.close()
                     return
                 running = [job for job in self._jobs.values() if job.status == RUNNING]
-                if self.busy is not None and running:  # measured every round, so the window is this loop's sleep
-                    self.busy.update()
-                elif self.busy is not None:
-                    self.busy.quiet()
+                if self.busy is not None:
+                    if running:  # measured every round, so the window is this loop's sleep
+                        self.busy.update()
+                    else:
+                        self.busy.quiet()
                 for job in running:
                     self._drain(job)
                     if not job._exchange.is_alive():  # stdout ended: every frame is in the inbox

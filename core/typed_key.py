@@ -16,7 +16,7 @@ def typed_key(value: Any) -> Any:
     """``value`` with each item's type beside it: ``(1,)``, ``(1.0,)`` and ``(True,)`` give three keys."""
     if isinstance(value, tuple):
         return tuple, tuple(typed_key(item) for item in value)
-    hashed_by_fields = type(value).__hash__ not in (None, object.__hash__)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type) and hashed_by_fields:
+    hashed_by_fields = dataclasses.is_dataclass(value) and type(value).__hash__ not in (None, object.__hash__)
+    if hashed_by_fields and not isinstance(value, type):
         return type(value), tuple(typed_key(getattr(value, field.name)) for field in dataclasses.fields(value))
     return type(value), value
