@@ -20,10 +20,11 @@ if __name__ == "__main__":
 
     run_app()
 else:
-    from core.memory import keep_large_blocks_apart
+    from core.memory import keep_large_blocks_apart, share_few_heaps
     from pages.kit.lecture_watch import watch_routes
     from pages.kit.startup import preload_and_freeze
 
     keep_large_blocks_apart()  # once, in the server process, before the sessions' threads allocate
+    share_few_heaps()
     preload_and_freeze()  # the pages' modules loaded and kept out of every garbage collection
     app = st.App(__file__, routes=watch_routes())

@@ -1,4 +1,5 @@
-"""The allocator setting of the server process: large blocks keep their own mappings after bigger ones were freed."""
+"""The allocator settings of the server process: large blocks keep their own mappings after bigger ones were freed,
+and all threads share a few heaps."""
 
 import subprocess
 import sys
@@ -48,3 +49,48 @@ def test_a_fixed_threshold_keeps_large_blocks_out_of_the_heaps():
 def test_the_setting_is_a_no_op_without_glibc(monkeypatch):
     monkeypatch.setattr(memory, "_MALLOPT", None)
     assert memory.keep_large_blocks_apart() is False
+
+
+# Eight threads alive at once, each allocating: glibc gives each a heap of its own unless the number is capped.
+HEAPS_PROBE = textwrap.dedent("""
+    import ctypes, sys, threading
+    from core import memory
+
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    if sys.argv[1] == "capped":
+        assert memory.share_few_heaps()
+    all_allocated = threading.Barrier(8)
+
+    def allocate():
+        block = libc.malloc(1000)
+        all_allocated.wait()
+        libc.free(block)
+
+    threads = [threading.Thread(target=allocate) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    libc.malloc_stats()  # one "Arena N:" paragraph per heap, on stderr
+""")
+
+
+def heaps_after_eight_threads(mode: str) -> int:
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-c", HEAPS_PROBE, mode], capture_output=True, text=True, timeout=60,
+                         cwd=root)
+    assert run.returncode == 0, run.stderr
+    return sum(line.startswith("Arena ") for line in run.stderr.splitlines())
+
+
+@pytest.mark.skipif(memory._MALLOPT is None or not sys.platform.startswith("linux"), reason="glibc only")
+def test_threads_share_at_most_the_capped_number_of_heaps():
+    assert heaps_after_eight_threads("default") >= 8  # the main thread's heap and one per thread
+    assert heaps_after_eight_threads("capped") == memory.HEAPS
+
+
+def test_the_heap_cap_is_a_no_op_without_glibc(monkeypatch):
+    monkeypatch.setattr(memory, "_MALLOPT", None)
+    assert memory.share_few_heaps() is False
