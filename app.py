@@ -25,6 +25,6 @@ else:
     from pages.kit.startup import preload_and_freeze
 
     keep_large_blocks_apart()  # once, in the server process, before the sessions' threads allocate
-    share_few_heaps()
+    share_few_heaps()  # likewise: every run's thread would otherwise get a heap of its own
     preload_and_freeze()  # the pages' modules loaded and kept out of every garbage collection
     app = st.App(__file__, routes=watch_routes())

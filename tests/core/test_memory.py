@@ -33,11 +33,16 @@ PROBE = textwrap.dedent("""
 """)
 
 
-def mapped_blocks_after_a_large_free(mode: str) -> int:
+def run_in_child(probe: str, mode: str) -> subprocess.CompletedProcess:
+    """``probe`` run by a fresh interpreter from the repository root (``sys.argv[1]`` is ``mode``); it must succeed."""
     root = Path(__file__).resolve().parents[2]
-    run = subprocess.run([sys.executable, "-c", PROBE, mode], capture_output=True, text=True, timeout=60, cwd=root)
+    run = subprocess.run([sys.executable, "-c", probe, mode], capture_output=True, text=True, timeout=60, cwd=root)
     assert run.returncode == 0, run.stderr
-    return int(run.stdout.strip())
+    return run
+
+
+def mapped_blocks_after_a_large_free(mode: str) -> int:
+    return int(run_in_child(PROBE, mode).stdout.strip())
 
 
 @pytest.mark.skipif(memory._MALLOPT is None or not sys.platform.startswith("linux"), reason="glibc only")
@@ -78,11 +83,7 @@ HEAPS_PROBE = textwrap.dedent("""
 
 
 def heaps_after_eight_threads(mode: str) -> int:
-    root = Path(__file__).resolve().parents[2]
-    run = subprocess.run([sys.executable, "-c", HEAPS_PROBE, mode], capture_output=True, text=True, timeout=60,
-                         cwd=root)
-    assert run.returncode == 0, run.stderr
-    return sum(line.startswith("Arena ") for line in run.stderr.splitlines())
+    return sum(line.startswith("Arena ") for line in run_in_child(HEAPS_PROBE, mode).stderr.splitlines())
 
 
 @pytest.mark.skipif(memory._MALLOPT is None or not sys.platform.startswith("linux"), reason="glibc only")
