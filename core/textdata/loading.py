@@ -24,7 +24,7 @@ from core.textdata.delimited import (Layout, detect_layout, iter_lines, iter_rec
                                      looks_like_label_column)
 from core.textdata.encoding import decode
 from core.textdata.errors import DataError, Warning, join_names, warning
-from core.textdata.repair import check_widths
+from core.textdata.repair import check_widths, is_two_column
 
 MAX_BYTES = UPLOAD_LIMIT_MIB * MIB  # 52,428,800 bytes: the server's maxUploadSize, in the same unit
 MAX_TEXT_CHARS = 20_000  # far beyond any review or message; the model reads a few hundred tokens anyway
@@ -145,6 +145,8 @@ def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[li
             raise DataError("header_only", columns=join_names(columns))
     else:
         width = layout.fields or max(len(record) for record in records)
+        if is_two_column(records, layout.delimiter):
+            width = 2
         columns = [f"#{index + 1}" for index in range(width)]
     delimiter = layout.delimiter
     if suffix == ".txt" and layout.fields == 1:  # plain lines of text: no delimiter at all

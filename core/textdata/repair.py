@@ -1,14 +1,17 @@
 """Rows whose field count differs from the header: repair the common case, skip a few, refuse many.
 
 The common case is a two-column CSV written without quoting, so a text with commas splits into extra fields
-("Great food, slow service,positive"). When one column is clearly the label (few distinct, short values in the
-well-formed rows) and a long row's label-side field is one of those labels, the other fields are joined back with
-the delimiter, which restores the text exactly.
+("Great food, slow service,positive"). When one end of the rows is clearly the label (few distinct, short values
+in the last field of every row, or in the first) and the rest, joined back, is not, a long row's other fields are
+joined back with the delimiter, which restores the text exactly. Every row counts for that, not only the
+well-formed ones: in a file of reviews most texts may hold a comma.
 """
 
 from __future__ import annotations
 
-from core.textdata.delimited import looks_like_label_column
+from collections import Counter
+
+from core.textdata.delimited import is_number, looks_like_label_column
 from core.textdata.errors import DataError, Warning, warning
 
 MAX_BROKEN_SHARE = 0.5  # above this the layout itself is wrong: refuse instead of skipping
@@ -20,8 +23,8 @@ def check_widths(records: list[list[str]], width: int, delimiter: str, warnings:
     well_formed = [record for record in trimmed if len(record) == width]
     if len(well_formed) == len(trimmed):
         return trimmed
-    label_side = _label_side(well_formed) if width == 2 else None
-    known = {row[label_side].strip() for row in well_formed} if label_side is not None else set()
+    label_side = label_end(trimmed, delimiter) if width == 2 else None
+    known = _known_labels(trimmed, well_formed, label_side) if label_side is not None else set()
     rows: list[list[str]] = []
     repaired = skipped = 0
     for record in trimmed:
@@ -51,11 +54,47 @@ def _trim(record: list[str], width: int) -> list[str]:
     return record
 
 
-def _label_side(rows: list[list[str]]) -> int | None:
-    """0 or 1: the column of two-column rows that holds labels, if exactly one of them looks like it."""
+def _known_labels(records: list[list[str]], well_formed: list[list[str]], side: int) -> set[str]:
+    """The labels a long row may end in: those of the well-formed rows, and any that ends two rows or more (a
+    one-off end is more likely the tail of a text whose label is missing)."""
+    ends = Counter((record[-1] if side == 1 else record[0]).strip() for record in records if len(record) >= 2)
+    return {(row[-1] if side == 1 else row[0]).strip() for row in well_formed} | {
+        label for label, count in ends.items() if count >= 2}
+
+
+def label_end(records: list[list[str]], delimiter: str) -> int | None:
+    """1 when the last field of every record of two fields or more is a label and the fields before it, joined
+    back, are not; 0 when the first field is and the rest are not; ``None`` otherwise (no label end). Records of
+    one field say nothing here (the caller skips them).
+
+    When both ends would do (texts that often end alike, "..., with a comma"), the end with fewer distinct values
+    is the label.
+    """
+    records = [record for record in records if len(record) >= 2]
+    if not records:
+        return None
+    candidates = []
     for side in (1, 0):
-        labels = [row[side] for row in rows]
-        texts = [row[1 - side] for row in rows]
+        labels = [(record[-1] if side == 1 else record[0]).strip() for record in records]
+        texts = [delimiter.join(record[:-1] if side == 1 else record[1:]) for record in records]
         if looks_like_label_column(labels) and not looks_like_label_column(texts):
-            return side
-    return None
+            candidates.append((len(set(labels)), side))
+    return min(candidates)[1] if candidates else None
+
+
+def is_two_column(records: list[list[str]], delimiter: str) -> bool:
+    """Whether rows without a header, of varying widths, are ``text,label`` (or ``label,text``) with the delimiter
+    inside unquoted texts: one end of every row is a label, the rest joined back is not, and the other end is not
+    a column of numbers (an id column stays a column of its own).
+
+    Without this, the most common width wins: when most texts hold one comma, three "columns" would be read and
+    every text cut at its comma, the rows with more or fewer commas dropped.
+    """
+    widths = {len(record) for record in records}
+    if len(widths) < 2:
+        return False
+    side = label_end(records, delimiter)
+    if side is None:
+        return False
+    other_end = [record[0] if side == 1 else record[-1] for record in records if len(record) >= 2]
+    return sum(is_number(value.strip()) for value in other_end) <= 0.9 * len(other_end)

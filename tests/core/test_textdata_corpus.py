@@ -155,6 +155,12 @@ CASES = [
     Case("unquoted-commas", ("text,label\n" + "".join(f"sentence {index},{'ab'[index % 2]}\n" for index in range(20))
                              + "Great food, slow service, would return,a\n").encode(), "loaded", ("rows_repaired",),
          classes=2),
+    Case("unquoted-commas-in-most-texts-no-header",
+         "".join(f"{text} {index},{'ab'[index % 2]}\n" for index, text in enumerate(COMMA_TEXTS * 4)).encode(),
+         "loaded", ("rows_repaired",), classes=2),
+    Case("label-first-unquoted-commas-no-header",
+         "".join(f"{'ab'[index % 2]},{text} {index}\n" for index, text in enumerate(COMMA_TEXTS * 4)).encode(),
+         "loaded", ("rows_repaired",), classes=2),
     Case("a-few-ragged-rows", ("text,label,id\n" + "".join(f"text {index},{'ab'[index % 2]},{index}\n"
                                                            for index in range(20)) + "broken row\n").encode(),
          "loaded", ("ragged_rows",), classes=2),

@@ -140,6 +140,61 @@ def test_unquoted_commas_in_texts_are_repaired():
     assert table.warnings == [("rows_repaired", {"count": 2})]
 
 
+def reviews_with_commas(count: int = 40) -> list[tuple[str, str]]:
+    """(text, label) pairs where most texts hold one comma, a few none and a few two."""
+    texts = [f"review {index}, with a comma" if index % 5 else f"review {index} plain" for index in range(count)]
+    texts[3] = "review 3, with two, commas"
+    return [(text, "pos" if index % 2 else "neg") for index, text in enumerate(texts)]
+
+
+@pytest.mark.parametrize("header", [True, False])
+@pytest.mark.parametrize("label_first", [False, True])
+def test_texts_whose_commas_outnumber_the_rows_without_are_joined_back(header, label_first):
+    # Without a header the most common width (three fields) used to win: every text was cut at its comma and the
+    # rows without one were dropped, with only a "ragged rows" notice.
+    pairs = reviews_with_commas()
+    lines = [f"{label},{text}" if label_first else f"{text},{label}" for text, label in pairs]
+    if header:
+        lines.insert(0, "label,text" if label_first else "text,label")
+    table = read_table("\n".join(lines).encode("utf-8"))
+    text_column, label_column = (1, 0) if label_first else (0, 1)
+    assert len(table) == len(pairs)
+    assert [(row[text_column], row[label_column]) for row in table.rows] == pairs
+    repaired = sum("," in text for text, _ in pairs)
+    assert table.warnings == [("rows_repaired", {"count": repaired})]
+
+
+def test_every_text_holding_a_comma_is_joined_back_too():
+    pairs = [(f"review {index}, with a comma", "ab"[index % 2]) for index in range(20)]
+    table = read_table(("text,label\n" + "".join(f"{text},{label}\n" for text, label in pairs)).encode("utf-8"))
+    assert [tuple(row) for row in table.rows] == pairs
+
+
+def test_a_line_of_one_field_does_not_stop_the_repair():
+    pairs = reviews_with_commas()
+    lines = [f"{text},{label}" for text, label in pairs]
+    for header in ("text,label\n", ""):
+        table = read_table((header + "\n".join(lines[:10] + ["a line without a delimiter"] + lines[10:]))
+                           .encode("utf-8"))
+        assert [tuple(row) for row in table.rows] == pairs
+        assert ("ragged_rows", {"count": 1, "total": len(pairs) + 1}) in table.warnings
+
+
+def test_a_one_off_end_is_not_taken_for_a_label():
+    # a text whose label is missing ends in the tail of its text: that row is skipped, not given a new class
+    pairs = reviews_with_commas()
+    lines = [f"{text},{label}" for text, label in pairs] + ["a stray line, no label, at all"]
+    table = read_table(("text,label\n" + "\n".join(lines)).encode("utf-8"))
+    assert len(table) == len(pairs) and {row[1] for row in table.rows} == {"pos", "neg"}
+    assert ("ragged_rows", {"count": 1, "total": len(pairs) + 1}) in table.warnings
+
+
+def test_an_id_column_keeps_three_fields():
+    rows = [f"{index},text {index},{'ab'[index % 2]}" for index in range(20)]
+    table = read_table("\n".join(rows).encode("utf-8"))
+    assert table.columns == ["#1", "#2", "#3"] and table.rows[1] == ["1", "text 1", "b"]
+
+
 def test_a_few_ragged_rows_are_skipped_most_are_refused():
     rows = [f"text {index},{'a' if index % 2 else 'b'},{index}" for index in range(10)]
     table = read_table(("text,label,id\n" + "\n".join(rows + ["broken row"])).encode("utf-8"))
@@ -227,3 +282,12 @@ def test_the_size_limit_is_50_mebibytes_like_the_server():
     with pytest.raises(DataError) as caught:
         check_size(60 * 2**20)
     assert caught.value.params == {"size_mb": 60.0, "limit_mb": 50.0}
+
+
+def test_an_id_column_stays_apart_when_texts_hold_commas():
+    # (not read as text,label with the id joined into the text; a three-column file's ragged rows are skipped)
+    rows = [f"{index},text {index}, with a comma,{'ab'[index % 2]}" if index % 4 == 0 else
+            f"{index},text {index},{'ab'[index % 2]}" for index in range(40)]
+    table = read_table("\n".join(rows).encode("utf-8"))
+    assert table.columns == ["#1", "#2", "#3"] and table.rows[0] == ["1", "text 1", "b"]
+    assert table.warnings == [("ragged_rows", {"count": 10, "total": 40})]
