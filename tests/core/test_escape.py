@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from core.escape import latex_text, markdown_text, plotly_text
+from core.escape import WORD_JOINER, latex_text, markdown_text, plotly_text
 
 HOSTILE = [
     "[ok](https://example.com)", r"$\Huge{BIG}$", ":red[red]", 'I don\'t say "yes" & no', "<b>bold</b> <a href=x>",
@@ -27,16 +27,26 @@ def test_plotly_text_round_trips_and_leaves_no_tag(text):
 @pytest.mark.parametrize("text", HOSTILE)
 def test_markdown_text_escapes_every_punctuation_mark_once(text):
     escaped = markdown_text(text)
-    assert re.sub(r"\\(.)", r"\1", escaped) == text  # removing the escapes gives the text back
+    assert re.sub(r"\\(.)", r"\1", escaped).replace(WORD_JOINER, "") == text  # without the escapes: the text
     unescaped_marks = re.sub(r"\\.", "", escaped)  # what is left once every escaped pair is dropped
     assert not any(mark in string.punctuation for mark in unescaped_marks)  # nothing left to open a link, $, :red[
 
 
 def test_markdown_text_breaks_links_math_colours_and_lines():
-    assert markdown_text("[ok](https://example.com)") == r"\[ok\]\(https\:\/\/example\.com\)"
+    assert markdown_text("[ok](https://example.com)") == "\\[ok\\]\\(https\u2060\\:\\/\\/example\\.com\\)"
     assert markdown_text(r"$\Huge{BIG}$") == r"\$\\Huge\{BIG\}\$"
     assert markdown_text(":red[red]") == r"\:red\[red\]"
     assert markdown_text("one\n# two") == r"one \# two"  # no new block from a line break
+
+
+@pytest.mark.parametrize("address", ["https://evil.example/x", "HTTP://EVIL.EXAMPLE", "www.evil.example",
+                                     "Www.evil.example", "user@evil.example", "ftp://evil.example", "mailto:a@b.co",
+                                     "xmpp:a@b.co"])
+def test_markdown_text_leaves_no_address_a_link_finder_could_match(address):
+    # GFM finds bare links after the escapes are read (the browser suite shows it: tests/browser/test_train_files.py)
+    shown = re.sub(r"\\(.)", r"\1", markdown_text(f"see {address} now"))
+    assert shown.replace(WORD_JOINER, "") == f"see {address} now"
+    assert not re.search(r"(?i)(https?|ftp|mailto|xmpp):|\bwww\.|[\w.+-]@\w", shown)
 
 
 @pytest.mark.parametrize("text", HOSTILE)
