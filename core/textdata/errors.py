@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from core.escape import markdown_text
+
 # code -> names of the parameters its message uses
 ERROR_PARAMS: dict[str, tuple[str, ...]] = {
     "empty_file": (),
@@ -57,6 +59,11 @@ WARNING_PARAMS: dict[str, tuple[str, ...]] = {
     "similar_labels_merged": ("groups",),
 }
 
+# Parameters that carry what the user's file said (a label, a column name, a model file's own words): a page shows
+# them as literal text (literal_params), so a label "[win](https://…)" reads as written and never becomes a link.
+USER_TEXT_PARAMS: frozenset[str] = frozenset({"label", "labels", "name", "names", "columns", "majority", "minority",
+                                              "groups", "detail"})
+
 # Notices that only report what was done for the user (nothing to check); the rest ask the user to look.
 INFORMATIONAL: frozenset[str] = frozenset({"rows_repaired", "duplicate_columns", "empty_rows", "nul_bytes_removed",
                                            "similar_labels_merged"})
@@ -95,6 +102,12 @@ def warning(code: str, **params: Any) -> Warning:
     """A warning record ``(code, params)``: the data is usable, but the user should know this."""
     _check(code, params, WARNING_PARAMS, "warning")
     return Warning(code, params)
+
+
+def literal_params(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` for a message shown as Markdown (``st.error``, ``st.info``): each of :data:`USER_TEXT_PARAMS`
+    made literal (:func:`core.escape.markdown_text`), the numbers and our own words as they are."""
+    return {name: markdown_text(value) if name in USER_TEXT_PARAMS else value for name, value in params.items()}
 
 
 def join_names(names, limit: int = 5) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.classifier.predictions import PAGE_MAX_ROWS, predict_table, text_column, to_csv
+from core.escape import markdown_text
 from core.textdata.errors import DataError
 from core.textdata.loading import Table
 from pages.kit.i18n import Texts
@@ -44,7 +45,7 @@ def classify_section(t: Texts) -> None:
         choice = next(iter(models))
     model_identity, bundle = models[choice]
     loaded = st.session_state.get(LOADED_KEY)
-    st.caption(words.format("model", model=t["try"].format(choice, name=loaded.name if loaded else "")))
+    st.caption(words.format("model", model=t["try"].format(choice, name=markdown_text(loaded.name) if loaded else "")))
     upload = st.file_uploader(words["upload"], type=UPLOAD_TYPES, key="train.classify_upload",
                               help=words["upload_help"])
     if upload is None:
@@ -64,7 +65,7 @@ def classify_section(t: Texts) -> None:
     result = _classify(t, table, identity, column, model_identity, bundle)
     if len(table) > PAGE_MAX_ROWS:
         st.warning(words.format("capped", rows=len(table), limit=PAGE_MAX_ROWS), icon=":material/warning:")
-    counts = ", ".join(f"{label}: {count}" for label, count in result.counts().items())
+    counts = ", ".join(f"{markdown_text(label)}: {count}" for label, count in result.counts().items())
     st.markdown(words.format("summary", rows=len(result.texts), counts=counts))
     columns = words["columns"]
     frame = pd.DataFrame({columns["text"]: result.texts[:TABLE_ROWS],

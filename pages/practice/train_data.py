@@ -17,7 +17,7 @@ from core.figures.train import class_counts_figure, length_histogram_figure
 from core.textdata.columns import guess_columns
 from core.textdata.dataset import DatasetProfile, LabeledTexts, profile
 from core.textdata.demo import demo_path
-from core.textdata.errors import DataError
+from core.textdata.errors import DataError, literal_params
 from core.textdata.labels import align_labels
 from core.textdata.loading import Table, check_size, read_path, read_table
 from core.textdata.tokenize import Tokenizer, suggest_max_length
@@ -51,7 +51,7 @@ def error_text(t: Texts, error: DataError) -> str:
     for table in ("errors", "bundle_errors"):
         if table in t and error.code in t[table]:
             try:
-                return t[table].format(error.code, **(error.params or {}))
+                return t[table].format(error.code, **literal_params(error.params or {}))  # file text stays literal
             except (KeyError, IndexError, ValueError):
                 return str(t[table][error.code]).split("{")[0].strip() or t["page"]["error_fallback"]
     return t["page"].format("error_fallback", code=error.code)

@@ -9,7 +9,7 @@ from typing import Sequence
 
 import streamlit as st
 
-from core.textdata.errors import INFORMATIONAL
+from core.textdata.errors import INFORMATIONAL, literal_params
 from core.textdata.export import safe_csv
 from pages.kit.i18n import Texts
 
@@ -21,7 +21,7 @@ def show_notices(t: Texts, notices, skip: Sequence[str] = ()) -> None:
     for code, params in notices:
         if code in skip or code not in t["warnings"]:
             continue
-        message = t["warnings"].format(code, **params)
+        message = t["warnings"].format(code, **literal_params(params))  # labels, column names: literal
         if code in INFORMATIONAL:
             st.info(message, icon=":material/info:")
         else:
@@ -42,11 +42,11 @@ def similar_labels_control(t: Texts, dataset, key: str) -> None:
     words = t["data"]
     for code, params in dataset.warnings:
         if code == "similar_labels":
-            st.warning(t["warnings"].format(code, **params), icon=":material/warning:")
+            st.warning(t["warnings"].format(code, **literal_params(params)), icon=":material/warning:")
             st.button(words["merge_labels"], key="train.merge_labels", icon=":material/merge:",
                       on_click=_set_merge, args=(key,), help=words["merge_labels_help"])
         elif code == "similar_labels_merged":
-            st.info(t["warnings"].format(code, **params), icon=":material/info:")
+            st.info(t["warnings"].format(code, **literal_params(params)), icon=":material/info:")
             st.button(words["unmerge_labels"], key="train.unmerge_labels", on_click=_set_merge, args=(None,))
 
 

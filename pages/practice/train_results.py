@@ -13,8 +13,9 @@ from core.classifier.baseline import BaselineResult
 from core.classifier.bundle import load_bundle
 from core.classifier.card import BUNDLE_NAME
 from core.classifier.results import LoadedModel, TrainingMetrics
-from core.sizes import mebibytes
+from core.escape import markdown_text
 from core.figures.train import confusion_matrix_figure
+from core.sizes import mebibytes
 from core.textdata.errors import DataError
 from pages.kit.i18n import Texts, texts
 from pages.kit.layout import how_to_read
@@ -148,7 +149,7 @@ def export_section(t: Texts) -> None:
         loaded = st.session_state.get(LOADED_KEY)
         if loaded is not None:
             bundle = loaded.bundle
-            st.success(words.format("loaded", name=loaded.name, cell=bundle.config.cell.upper(),
+            st.success(words.format("loaded", name=markdown_text(loaded.name), cell=bundle.config.cell.upper(),
                                     classes=len(bundle.label_names), vocab=len(bundle.vocabulary)),
                        icon=":material/upload_file:")
             stored = bundle.metrics

@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.classifier.explain import gradient_x_input, integrated_gradients, trace_text
 from core.classifier.predict import predict
+from core.escape import markdown_text
 from core.figures.gates import gate_heatmaps_figure
 from core.figures.train import attribution_figure, plain, probabilities_figure
 from pages.kit.i18n import Texts
@@ -107,7 +108,7 @@ def try_section(t: Texts) -> None:
         return
     prediction, attribution, traced = _explain(identity, bundle, sentence, method)
     probability = prediction.probabilities[prediction.label]
-    st.markdown(words.format("prediction", label=prediction.label, probability=f"{100 * probability:.1f}"))
+    st.markdown(words.format("prediction", label=markdown_text(prediction.label), probability=f"{100 * probability:.1f}"))
     unknown = prediction.known.count(False)
     if unknown:
         key = "unknown_tokens_ngrams" if bundle.config.subword_buckets else "unknown_tokens"

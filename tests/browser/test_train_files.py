@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
+from core.escape import WORD_JOINER
 from tests.browser.conftest import assert_no_exception, screenshot, wait_ready
 from tests.browser.test_train import keyed
 
@@ -53,3 +54,15 @@ def test_preview_download_escapes_formulas(page, server, tmp_path):
     cells = [row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:]
     assert len(cells) == 20 and all(cell.startswith("'") for cell in cells), cells[:4]
     assert cells[0] == "'" + HOSTILE[0] + " 0"
+
+
+def test_a_label_that_is_a_link_is_shown_as_written(page, server, tmp_path):
+    # one class whose label is Markdown for a link: the error names it, as text, with no link on the page
+    link = "[win a prize](https://evil.example)"
+    rows = "".join(f"sentence number {index} here,{link}\n" for index in range(20))
+    open_train(page, server, "en")
+    upload(page, tmp_path, "one_link_class.csv", ("text,label\n" + rows).encode("utf-8"))
+    alert = page.locator('[data-testid="stAlertContentError"]').first
+    alert.wait_for()
+    assert link in alert.inner_text().replace(WORD_JOINER, "")  # the invisible joiner keeps it from linking
+    assert page.locator('a[href*="evil.example"]').count() == 0

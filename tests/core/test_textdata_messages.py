@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from core.textdata.errors import ERROR_CODES, ERROR_PARAMS, WARNING_CODES, WARNING_PARAMS, DataError, warning
+from core.escape import markdown_text
+from core.textdata.errors import (ERROR_CODES, ERROR_PARAMS, USER_TEXT_PARAMS, WARNING_CODES, WARNING_PARAMS, DataError,
+                                     literal_params, warning)
 
 TEXT_ROOT = Path(__file__).resolve().parents[2] / "assets" / "text"
 
@@ -47,3 +49,11 @@ def test_a_code_must_be_raised_with_its_parameters():
         DataError("no_such_code")
     with pytest.raises(TypeError):
         warning("empty_rows", rows=3)
+
+
+def test_what_a_file_said_is_made_literal_and_numbers_are_left_alone():
+    link = "[win](https://evil.example)"
+    assert literal_params({"label": link, "count": 3, "limit_mb": 50.0, "size_mb": "1,5"}) == {
+        "label": markdown_text(link), "count": 3, "limit_mb": 50.0, "size_mb": "1,5"}
+    declared = {name for table in (ERROR_PARAMS, WARNING_PARAMS) for names in table.values() for name in names}
+    assert USER_TEXT_PARAMS <= declared | {"detail"}  # every name is one some message really carries

@@ -14,9 +14,10 @@ from core.classifier.explain import integrated_gradients
 from core.classifier.predict import predict
 from core.classifier.sizing import check_planned_size, token_counts
 from core.classifier.training import TrainingConfig, TrainingRequest, run_training_job, suggest_epochs
+from core.escape import markdown_text
 from core.textdata.dataset import LabeledTexts
 from core.textdata.demo import demo_path
-from core.textdata.errors import ERROR_PARAMS, WARNING_PARAMS, DataError
+from core.textdata.errors import ERROR_PARAMS, WARNING_PARAMS, DataError, literal_params
 from core.textdata.loading import read_path
 from pages.kit.i18n import texts
 from pages.kit.jobs import job_manager
@@ -163,6 +164,22 @@ def test_bad_uploads_get_a_translated_error_and_the_page_stays_usable(case, lang
     assert not errors(app) and not app.button(key="train.start").disabled
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_files_labels_and_column_names_show_as_written_never_as_links(lang):
+    link = "[win a prize](https://evil.example)"
+    app = open_page(lang)
+    upload(app, b"text,label\n" + b"".join(b"sentence number %d here,%s\n" % (index, link.encode())
+                                           for index in range(20)), "one_class.csv")
+    t = texts("train", lang)
+    assert errors(app) == [t["errors"].format("one_class", label=markdown_text(link))]
+    app = open_page(lang)
+    upload(app, (f"text,{link},{link}\n" + "".join(f"sentence {index} is here,{'ab'[index % 2]},c\n"
+                                                    for index in range(20))).encode(), "columns.csv")
+    shown = [element.value for element in app.info] + [element.value for element in app.warning]
+    assert t["warnings"].format("duplicate_columns", names=markdown_text(link)) in shown
+    assert not any("](" in message for message in shown + errors(app))
+
+
 def test_training_evaluation_try_download_and_reload():
     app = open_page("en")
     t = texts("train", "en")
@@ -215,9 +232,9 @@ def test_training_evaluation_try_download_and_reload():
     with pytest.raises(BundleError) as refused:
         load_bundle(b"not a zip at all")
     assert refused.value.code == "bundle_invalid"
-    assert t["bundle_errors"].format("bundle_invalid", **refused.value.params) in errors(app)
+    assert t["bundle_errors"].format("bundle_invalid", **literal_params(refused.value.params)) in errors(app)
     upload(app, model.bytes, "model.zip", key="train.bundle_upload")
-    assert any(success.value.startswith("Loaded model.zip") for success in app.success)
+    assert any(success.value.startswith("Loaded " + markdown_text("model.zip")) for success in app.success)
     app.radio(key="train.model_choice").set_value("loaded")
     app.run()
     assert not app.exception
@@ -370,4 +387,5 @@ def test_every_error_and_warning_code_has_a_message_with_its_parameters(lang):
         values = {name: f"<{name}>" for name in params}
         error = BundleError(code, **values) if code in BUNDLE_ERROR_PARAMS else DataError(code, **values)
         message = error_text(t, error)
-        assert not message.startswith(fallback) and all(value in message for value in values.values()), code
+        shown = literal_params(values).values()  # what a file said is shown literally (escaped Markdown)
+        assert not message.startswith(fallback) and all(value in message for value in shown), code

@@ -7,6 +7,7 @@ import io
 import pytest
 
 import pages.practice.train_notices as notices
+from core.textdata.errors import literal_params
 from core.textdata.export import safe_csv
 from pages.kit.i18n import texts
 from tests.pages.test_train import errors, open_page, upload
@@ -46,14 +47,14 @@ def test_similar_labels_warn_then_merge_in_one_click_and_undo():
     app = open_page("en")
     t = texts("train", "en")
     upload(app, content)
-    warning = t["warnings"].format("similar_labels", groups="“pos” = “POS”")
+    warning = t["warnings"].format("similar_labels", **literal_params({"groups": "“pos” = “POS”"}))
     assert warning in [element.value for element in app.warning]
     assert t["data"].format("dataset_summary", size=40, classes=3) in markdown(app)
     app.button(key="train.merge_labels").click()
     app.run()
     assert not app.exception and not errors(app)
     assert t["data"].format("dataset_summary", size=40, classes=2) in markdown(app)
-    merged = t["warnings"].format("similar_labels_merged", groups="“pos” = “POS”")
+    merged = t["warnings"].format("similar_labels_merged", **literal_params({"groups": "“pos” = “POS”"}))
     assert merged in [element.value for element in app.info] and warning not in [w.value for w in app.warning]
     app.button(key="train.unmerge_labels").click()
     app.run()
