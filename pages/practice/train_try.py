@@ -61,7 +61,7 @@ def _model_choice(t: Texts, models: dict) -> str:
     words = t["try"]
     if len(models) == 1:
         return next(iter(models))
-    loaded = st.session_state[LOADED_KEY].name
+    loaded = markdown_text(st.session_state[LOADED_KEY].name)  # a file's name, in options that render Markdown
     return st.radio(words["model_choice"], list(models), horizontal=True, key="train.model_choice",
                     format_func=lambda choice: words.format(choice, name=loaded))
 
@@ -108,7 +108,8 @@ def try_section(t: Texts) -> None:
         return
     prediction, attribution, traced = _explain(identity, bundle, sentence, method)
     probability = prediction.probabilities[prediction.label]
-    st.markdown(words.format("prediction", label=markdown_text(prediction.label), probability=f"{100 * probability:.1f}"))
+    label = markdown_text(prediction.label)  # the user's label, shown as written
+    st.markdown(words.format("prediction", label=label, probability=f"{100 * probability:.1f}"))
     unknown = prediction.known.count(False)
     if unknown:
         key = "unknown_tokens_ngrams" if bundle.config.subword_buckets else "unknown_tokens"
