@@ -199,13 +199,66 @@ def _flatten(item: dict, prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def _whole_json(text: str) -> Any:
+    """The whole text as one JSON value, or ``None`` when it is not one (JSON Lines, a broken file)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _object_records(document: dict, warnings: list[Warning]) -> list | None:
+    """The rows a JSON object holds, in the shapes data is exported in; ``None`` when it is a single record.
+
+    - a list of records under a key (``{"data": [...]}``, ``{"train": [...], "test": [...]}``): that list; of
+      several, "train" or else the longest, and a notice names it and the ones left out;
+    - columns of values (``{"text": [...], "label": [...]}``, equal lengths; pandas ``to_dict("list")``);
+    - pandas ``to_json()``: ``{"text": {"0": ..., "1": ...}, "label": {...}}`` (columns of an index), or
+      ``{"0": {"text": ..., "label": ...}, ...}`` (one record per index).
+    """
+    lists = {key: value for key, value in document.items()
+             if isinstance(value, list) and value and sum(isinstance(item, dict) for item in value) * 2 >= len(value)}
+    if lists:
+        key = "train" if "train" in lists else max(lists, key=lambda name: len(lists[name]))
+        others = [name for name in lists if name != key]
+        if others:  # which list became the table is then worth a look
+            warnings.append(warning("json_list_read", key=key, others=join_names(others)))
+        return lists[key]
+    values = list(document.values())
+    if len(values) < 2:
+        return None
+    if all(isinstance(value, list) and all(map(_is_scalar, value)) for value in values) \
+            and len({len(value) for value in values}) == 1 and len(values[0]) >= 2:
+        return [dict(zip(document, row)) for row in zip(*values)]
+    if all(isinstance(value, dict) and value and all(map(_is_scalar, value.values())) for value in values) \
+            and len({tuple(value) for value in values}) == 1:
+        index = list(values[0])
+        if len(document) < len(index):  # few columns, each over the same many index keys
+            return [{column: document[column][row] for column in document} for row in index]
+        return values  # one record per index key
+    return None
+
+
 def _read_json(text: str, warnings: list[Warning]) -> tuple[list[str], list[list[str]], str]:
-    """JSON Lines (one object per line), or one JSON array of objects."""
+    """JSON Lines (one object per line), one JSON array of objects, or one JSON object that holds the rows."""
     objects: list[dict] = []
     bad_lines: list[int] = []
     form = "jsonl"
     stripped = text.strip()
-    if stripped.startswith("["):
+    document = _whole_json(stripped) if stripped.startswith("{") else None
+    records = _object_records(document, warnings) if isinstance(document, dict) else None
+    if records is not None:
+        form = "json_object"
+        for index, item in enumerate(records):
+            if isinstance(item, dict):
+                objects.append(item)
+            else:
+                bad_lines.append(index + 1)  # the position in the list stands in for a line
+    elif stripped.startswith("["):
         form = "json"
         try:
             document = json.loads(stripped)

@@ -195,6 +195,13 @@ CASES = [
     Case("jsonl-a-bad-line", ("\n".join(json.dumps({"text": text, "label": label}) for text, label in
                                         labelled(ENGLISH)) + '\n{"text": "cut off').encode(), "loaded",
          ("bad_json_lines",), filename="data.jsonl", classes=2),
+    Case("json-object-of-splits", json.dumps({"train": [{"text": text, "label": label} for text, label in
+                                                   labelled(ENGLISH)], "test": [{"text": "x", "label": "pos"}]}).encode(),
+         "loaded", ("json_list_read",), filename="data.json", classes=2),
+    Case("json-pandas-columns", json.dumps({"text": dict(enumerate(text for text, _ in labelled(CHINESE))),
+                                            "label": dict(enumerate(label for _, label in labelled(CHINESE)))},
+                                           ensure_ascii=False, indent=1).encode(), "loaded", filename="data.json",
+         classes=2),
     Case("json-broken", b'[{"text": "a", "label": ', "refused", ("bad_json",), filename="data.json"),
     Case("json-scalars", b"[1, 2, 3]", "refused", ("bad_json",), filename="data.json"),
     # Short, repeated and hostile texts

@@ -94,6 +94,39 @@ def test_json_array_of_objects():
     assert table.format == "json" and [tuple(row) for row in table.rows] == ROWS
 
 
+JSON_RECORDS = [{"text": f"sentence number {index} here", "label": "ab"[index % 2]} for index in range(12)]
+JSON_OBJECTS = {
+    "records-under-a-key": {"data": JSON_RECORDS},
+    "columns-of-values": {"text": [row["text"] for row in JSON_RECORDS], "label": [row["label"] for row in JSON_RECORDS]},
+    "pandas-columns": {column: {str(index): row[column] for index, row in enumerate(JSON_RECORDS)}
+                       for column in ("text", "label")},
+    "pandas-index": {str(index): row for index, row in enumerate(JSON_RECORDS)},
+}
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("shape", list(JSON_OBJECTS))
+def test_a_json_object_holding_the_rows_is_read_as_its_table(shape, indent):
+    # before: the object was one row ("too few rows: 1"), or, written over several lines, "bad JSON"
+    table = read_table(json.dumps(JSON_OBJECTS[shape], indent=indent).encode("utf-8"), "data.json")
+    assert table.format == "json_object" and table.columns == ["text", "label"] and table.warnings == []
+    assert table.rows == [[row["text"], row["label"]] for row in JSON_RECORDS]
+
+
+def test_of_several_lists_of_records_train_or_the_longest_is_read_and_named():
+    splits = {"test": JSON_RECORDS[:4], "train": JSON_RECORDS, "validation": JSON_RECORDS[:2]}
+    table = read_table(json.dumps(splits).encode("utf-8"))
+    assert len(table) == len(JSON_RECORDS)
+    assert table.warnings == [("json_list_read", {"key": "train", "others": "test, validation"})]
+    table = read_table(json.dumps({"a": JSON_RECORDS[:4], "b": JSON_RECORDS}).encode("utf-8"))
+    assert len(table) == len(JSON_RECORDS) and table.warnings == [("json_list_read", {"key": "b", "others": "a"})]
+
+
+def test_a_single_json_record_is_still_one_row():
+    table = read_table(b'{"text": "only one", "label": "a"}')
+    assert table.format == "jsonl" and table.rows == [["only one", "a"]]
+
+
 def test_a_few_bad_json_lines_are_skipped_many_are_refused():
     good = [json.dumps({"text": f"text {index}", "label": "a"}) for index in range(8)]
     table = read_table("\n".join(good + ['{"text": "cut off']).encode("utf-8"))
