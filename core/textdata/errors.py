@@ -47,6 +47,7 @@ WARNING_PARAMS: dict[str, tuple[str, ...]] = {
     "rows_repaired": ("count",),
     "bad_json_lines": ("count", "first_line"),
     "json_list_read": ("key", "others"),
+    "first_label_kept": ("count",),
     "text_too_long": ("count", "limit"),
     "duplicate_columns": ("names",),
     "ambiguous_columns": ("columns",),

@@ -31,6 +31,8 @@ MAX_TEXT_CHARS = 20_000  # far beyond any review or message; the model reads a f
 MAX_STRAY_NUL_SHARE = 0.01  # more NUL bytes than this share of the file: binary, not a damaged text
 HEADER_SAMPLE = 1000  # records (spread over the file) used to judge whether the first one is a header
 _SEP_LINE = re.compile(r"^sep=(.)$")  # Excel's "sep=;" first line
+FASTTEXT_PREFIX = "__label__"  # fastText's training format: "__label__spam Win a prize now"
+FASTTEXT_SHARE = 0.9  # of the non-blank lines that must start with it
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,9 @@ class Table:
     rows: list[list[str]]
     encoding: str  # codec the bytes were decoded with, e.g. "utf-8", "gbk", "utf-16-le"
     delimiter: str  # "" for JSON
-    format: str  # "csv", "tsv", "labeled_lines", "lines" (a .txt of one text per line) or "jsonl" ("json": an array)
+    # "csv", "tsv", "labeled_lines", "lines" (a .txt of one text per line), "fasttext" (__label__x text), "jsonl",
+    # "json" (an array) or "json_object" (an object holding the rows)
+    format: str
     warnings: list[Warning]  # (code, params) records for the [warnings] table
 
     def __len__(self) -> int:
@@ -112,7 +116,35 @@ def _decode_forgiving_nuls(data: bytes, warnings: list[Warning]):
         return decoded
 
 
+def _read_fasttext(text: str, warnings: list[Warning]) -> tuple[list[str], list[list[str]]] | None:
+    """fastText's format, one example a line: ``__label__<label> <text>``; ``None`` when the lines are not that.
+
+    A line with several labels keeps the first (this app trains one label per text), and a notice counts them;
+    a line without a label is skipped, as a ragged row is.
+    """
+    lines = [line.strip() for line in iter_lines(text) if line.strip()]
+    labelled = [line for line in lines if line.startswith(FASTTEXT_PREFIX)]
+    if not lines or len(labelled) < FASTTEXT_SHARE * len(lines):
+        return None
+    rows, several = [], 0
+    for line in labelled:
+        words = line.split()
+        labels = [word for word in words if word.startswith(FASTTEXT_PREFIX)]
+        several += len(labels) > 1
+        rows.append([labels[0][len(FASTTEXT_PREFIX):],
+                     " ".join(word for word in words if not word.startswith(FASTTEXT_PREFIX))])
+    if len(labelled) < len(lines):
+        warnings.append(warning("ragged_rows", count=len(lines) - len(labelled), total=len(lines)))
+    if several:
+        warnings.append(warning("first_label_kept", count=several))
+    return ["label", "text"], rows
+
+
 def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[list[str], list[list[str]], str, str]:
+    if text.lstrip().startswith(FASTTEXT_PREFIX):
+        fasttext = _read_fasttext(text, warnings)
+        if fasttext is not None:
+            return fasttext[0], fasttext[1], "", "fasttext"
     first_line = next(iter_lines(text.lstrip("\r\n")), "")
     sep = _SEP_LINE.match(first_line.strip())
     if sep:

@@ -202,6 +202,8 @@ CASES = [
                                             "label": dict(enumerate(label for _, label in labelled(CHINESE)))},
                                            ensure_ascii=False, indent=1).encode(), "loaded", filename="data.json",
          classes=2),
+    Case("fasttext", "".join(f"__label__{label} {text}\n" for text, label in labelled(ENGLISH)).encode(), "loaded",
+         filename="train.txt", classes=2),
     Case("json-broken", b'[{"text": "a", "label": ', "refused", ("bad_json",), filename="data.json"),
     Case("json-scalars", b"[1, 2, 3]", "refused", ("bad_json",), filename="data.json"),
     # Short, repeated and hostile texts

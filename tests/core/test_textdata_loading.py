@@ -122,6 +122,23 @@ def test_of_several_lists_of_records_train_or_the_longest_is_read_and_named():
     assert len(table) == len(JSON_RECORDS) and table.warnings == [("json_list_read", {"key": "b", "others": "a"})]
 
 
+@pytest.mark.parametrize("filename", ["train.txt", "train.ft", "data.csv", ""])
+def test_fasttext_lines_are_label_and_text(filename):
+    lines = [f"__label__{'ab'[index % 2]} sentence, number {index}; here" for index in range(12)]
+    table = read_table(("\n".join(lines) + "\n").encode("utf-8"), filename)
+    assert table.format == "fasttext" and table.columns == ["label", "text"] and table.warnings == []
+    assert table.rows[1] == ["b", "sentence, number 1; here"]
+
+
+def test_fasttext_keeps_a_lines_first_label_and_skips_a_line_without_one():
+    lines = [f"__label__{'ab'[index % 2]} sentence {index}" for index in range(20)]
+    lines[3] = "__label__b __label__c sentence 3"
+    lines.append("a line with no label")
+    table = read_table("\n".join(lines).encode("utf-8"))
+    assert table.rows[3] == ["b", "sentence 3"] and len(table) == 20
+    assert table.warnings == [("ragged_rows", {"count": 1, "total": 21}), ("first_label_kept", {"count": 1})]
+
+
 def test_a_single_json_record_is_still_one_row():
     table = read_table(b'{"text": "only one", "label": "a"}')
     assert table.format == "jsonl" and table.rows == [["only one", "a"]]
