@@ -18,6 +18,7 @@ from pages.kit.layout import agreement, deeper, device_note, formula_block, how_
 from pages.kit.lesson_controls import seed_input, step_slider
 from pages.kit.shared_view import shared
 from pages.kit.url_choices import coded_option, translated_aliases
+from pages.kit.url_values import drop_unusable, not_empty
 from pages.lessons.gradients_trained import trained_section
 from pages.lessons.gradients_sections import (
     activation_section, clipping_section, powers_section, sentence_source, short,
@@ -62,6 +63,7 @@ st.pills(t["scenario_label"], list(SCENARIOS), format_func=t["scenarios"].get, k
 radius_column, activation_column, matrix_column, seed_column = st.columns([3, 2, 2, 1])
 radius = radius_column.slider(controls["radius"], 0.1, 3.0, 0.9, 0.05, help=controls["radius_help"],
                               key=shared("gradients.radius"), bind="query-params")
+drop_unusable("gradients.activation", not_empty)
 nonlinearity = activation_column.segmented_control(controls["nonlinearity"], ["tanh", "relu"], default="tanh",
                                                    required=True, key=shared("gradients.activation"), bind="query-params")
 matrix = coded_option(matrix_column.segmented_control, shared("gradients.matrix"), MATRICES, MATRICES[0],

@@ -17,6 +17,7 @@ from pages.kit.layout import agreement, deeper, device_note, formula_block, how_
 from pages.kit.links import page_link
 from pages.kit.registry import PAGES
 from pages.kit.shared_view import shared
+from pages.kit.url_values import drop_unusable, not_empty
 
 REPEATS = 3
 WIDTHS = (32, 64, 128)  # d_model = LSTM hidden size; attention heads stay at 4, the feed-forward is 4 × width
@@ -84,6 +85,7 @@ st.table(pd.DataFrame({
     t["versus"]["transformer"]: [row["transformer"] for row in t["versus"]["rows"]],
 }), hide_index=True)
 
+drop_unusable("summary.width", not_empty)
 width = st.segmented_control(t["versus"]["width"], options=list(WIDTHS), default=64, required=True,
                              key=shared("summary.width"), bind="query-params")
 device = select_device()  # timing means most on the device the app trains on; the setup caption names it

@@ -45,3 +45,17 @@ def test_a_hostile_shared_link_stays_literal_text(page, server, name):
         time.sleep(0.25)
     assert '"yes"' in chart_text and "&quot;" not in chart_text and "&amp;" not in chart_text
     screenshot(page, f"hostile_link_{name}")
+
+
+@pytest.mark.parametrize("query", ["rnn_step.seed=inf", "rnn_step.seed=1e309&rnn_step.step=3"])
+def test_a_link_with_a_seed_no_input_can_take_opens_the_default(page, server, query):
+    # Streamlit's own parsing raised OverflowError on these (pages/kit/url_values.py): a traceback for the class
+    open_page(page, f"{server}/rnn_step?{query}")
+    assert_no_exception(page, query)
+    seed = page.locator('[data-testid="stNumberInput"] input').first
+    assert seed.input_value() == "0"
+    deadline = time.time() + 10  # the address is rewritten after the run
+    while time.time() < deadline and "seed=" in page.url:
+        time.sleep(0.2)
+    assert "seed=" not in page.url and "/rnn_step" in page.url
+    assert ("rnn_step.step=3" in page.url) == ("rnn_step.step=3" in query)  # the rest of the link is kept
