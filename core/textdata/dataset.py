@@ -101,6 +101,9 @@ class LabeledTexts:
             counts = Counter(label for _, label in kept)
         if len(kept) < min_rows:
             raise DataError("too_few_rows", rows=len(kept), minimum=min_rows)
+        if len(counts) < 2 and rare:  # the file had more labels: say which were too rare, not "all the same"
+            raise DataError("one_class_left", label=next(iter(counts)), labels=join_names(rare),
+                            minimum=MIN_PER_CLASS)
         if len(counts) < 2:
             raise DataError("one_class", label=next(iter(counts)))
         return cls([text for text, _ in kept], [label for _, label in kept], warnings, groups)

@@ -36,6 +36,7 @@ ERROR_PARAMS: dict[str, tuple[str, ...]] = {
     "ambiguous_columns": ("columns",),
     "too_few_rows": ("rows", "minimum"),
     "one_class": ("label",),
+    "one_class_left": ("label", "labels", "minimum"),
     "too_many_classes": ("count", "limit"),
 }
 

@@ -101,6 +101,8 @@ CASES = [
     Case("one-row", b"text,label\nhello there,pos\n", "refused", ("too_few_rows",)),
     Case("one-class", table_text(labelled(ENGLISH, ("pos",))).encode(), "refused", ("one_class",),
          columns=("text", "label")),
+    Case("one-class-left", table_text(labelled(ENGLISH, ("pos",)) + [("A lone negative review", "neg")]).encode(),
+         "refused", ("one_class_left",), columns=("text", "label")),
     Case("one-class-guessed", table_text(labelled(ENGLISH, ("pos",))).encode(), "refused", ("one_class",)),
     Case("one-column", ("text\n" + "\n".join(ENGLISH * 3)).encode(), "refused", ("one_column",)),
     Case("no-label-column", table_text([(text, text[::-1]) for text in ENGLISH * 3], ("question", "answer")).encode(),

@@ -49,8 +49,10 @@ def test_single_example_classes_are_dropped_and_named():
 def test_one_class():
     error = error_of(table_of([f"t{index}" for index in range(12)], ["spam"] * 12))
     assert error.code == "one_class" and error.params == {"label": "spam"}
-    error = error_of(table_of([f"t{index}" for index in range(12)], ["spam"] * 11 + ["ham"]))
-    assert error.code == "one_class"  # "ham" alone cannot be split, which leaves one class
+    error = error_of(table_of([f"t{index}" for index in range(13)], ["spam"] * 11 + ["ham", "eggs"]))
+    # "ham" and "eggs" alone cannot be split, which leaves one class: the message names them, not "all the same"
+    assert error.code == "one_class_left"
+    assert error.params == {"label": "spam", "labels": "eggs, ham", "minimum": 2}
 
 
 def test_too_few_rows():
