@@ -47,7 +47,7 @@ WARNING_PARAMS: dict[str, tuple[str, ...]] = {
     "ragged_rows": ("count", "total"),
     "rows_repaired": ("count",),
     "bad_json_lines": ("count", "first_line"),
-    "json_list_read": ("key", "others"),
+    "json_list_read": ("chosen", "others"),  # not "key": Texts.format takes the message's key by that name
     "first_label_kept": ("count",),
     "text_too_long": ("count", "limit"),
     "duplicate_columns": ("names",),
@@ -65,7 +65,7 @@ WARNING_PARAMS: dict[str, tuple[str, ...]] = {
 # Parameters that carry what the user's file said (a label, a column name, a model file's own words): a page shows
 # them as literal text (literal_params), so a label "[win](https://…)" reads as written and never becomes a link.
 USER_TEXT_PARAMS: frozenset[str] = frozenset({"label", "labels", "name", "names", "columns", "majority", "minority",
-                                              "groups", "detail", "key", "others"})
+                                              "groups", "detail", "chosen", "others"})
 
 # Notices that only report what was done for the user (nothing to check); the rest ask the user to look.
 INFORMATIONAL: frozenset[str] = frozenset({"rows_repaired", "duplicate_columns", "empty_rows", "nul_bytes_removed",

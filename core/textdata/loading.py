@@ -258,7 +258,7 @@ def _object_records(document: dict, warnings: list[Warning]) -> list | None:
         key = "train" if "train" in lists else max(lists, key=lambda name: len(lists[name]))
         others = [name for name in lists if name != key]
         if others:  # which list became the table is then worth a look
-            warnings.append(warning("json_list_read", key=key, others=join_names(others)))
+            warnings.append(warning("json_list_read", chosen=key, others=join_names(others)))
         return lists[key]
     values = list(document.values())
     if len(values) < 2:

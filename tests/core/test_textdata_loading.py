@@ -117,9 +117,9 @@ def test_of_several_lists_of_records_train_or_the_longest_is_read_and_named():
     splits = {"test": JSON_RECORDS[:4], "train": JSON_RECORDS, "validation": JSON_RECORDS[:2]}
     table = read_table(json.dumps(splits).encode("utf-8"))
     assert len(table) == len(JSON_RECORDS)
-    assert table.warnings == [("json_list_read", {"key": "train", "others": "test, validation"})]
+    assert table.warnings == [("json_list_read", {"chosen": "train", "others": "test, validation"})]
     table = read_table(json.dumps({"a": JSON_RECORDS[:4], "b": JSON_RECORDS}).encode("utf-8"))
-    assert len(table) == len(JSON_RECORDS) and table.warnings == [("json_list_read", {"key": "b", "others": "a"})]
+    assert len(table) == len(JSON_RECORDS) and table.warnings == [("json_list_read", {"chosen": "b", "others": "a"})]
 
 
 @pytest.mark.parametrize("filename", ["train.txt", "train.ft", "data.csv", ""])

@@ -57,3 +57,9 @@ def test_what_a_file_said_is_made_literal_and_numbers_are_left_alone():
         "label": markdown_text(link), "count": 3, "limit_mb": 50.0, "size_mb": "1,5"}
     declared = {name for table in (ERROR_PARAMS, WARNING_PARAMS) for names in table.values() for name in names}
     assert USER_TEXT_PARAMS <= declared | {"detail"}  # every name is one some message really carries
+
+
+def test_no_parameter_takes_the_name_of_the_message_key():
+    # pages fill a message with Texts.format(code, **params), whose first argument is called "key"
+    for table in (ERROR_PARAMS, WARNING_PARAMS):
+        assert all("key" not in names for names in table.values())

@@ -3,6 +3,7 @@ labels merge, escaped CSV downloads and the upload captions in the user's langua
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -125,3 +126,19 @@ def test_misclassified_download_is_escaped(monkeypatch):
     parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert parsed[0] == header and len(parsed) == len(wrong) + 1
     assert [row[0] for row in parsed[1:]] == ["'" + row.text for row in wrong]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_fasttext_and_a_json_object_of_splits_load_with_their_notice(lang):
+    t = texts("train", lang)
+    fasttext = "".join(f"__label__{'ab'[index % 2]} sentence number {index}, here\n" for index in range(40))
+    app = open_page(lang)
+    upload(app, fasttext.encode("utf-8"), "train.txt")
+    assert not errors(app) and not app.button(key="train.start").disabled
+    assert any(t["data"]["formats"]["fasttext"] in markdown.value for markdown in app.markdown)
+    records = [{"text": f"sentence {index}", "label": "ab"[index % 2]} for index in range(40)]
+    splits = json.dumps({"train": records, "test": records[:5]}).encode("utf-8")
+    app = open_page(lang)
+    upload(app, splits, "data.json")
+    assert not errors(app) and not app.button(key="train.start").disabled
+    assert t["warnings"].format("json_list_read", chosen="train", others="test") in [w.value for w in app.warning]
