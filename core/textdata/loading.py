@@ -204,11 +204,16 @@ def _column_names(cells: list[str], warnings: list[Warning]) -> list[str]:
     return names
 
 
-def _json_array(text: str) -> bool:
+def _whole_json(text: str) -> Any:
+    """The whole text as one JSON value, or ``None`` when it is not one (JSON Lines, a broken file)."""
     try:
-        return isinstance(json.loads(text), list)
+        return json.loads(text)
     except ValueError:
-        return False
+        return None
+
+
+def _json_array(text: str) -> bool:
+    return isinstance(_whole_json(text), list)
 
 
 def _json_cell(value: Any) -> str:
@@ -229,14 +234,6 @@ def _flatten(item: dict, prefix: str = "") -> dict[str, Any]:
         else:
             flat[name] = value
     return flat
-
-
-def _whole_json(text: str) -> Any:
-    """The whole text as one JSON value, or ``None`` when it is not one (JSON Lines, a broken file)."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
 
 
 def _is_scalar(value: Any) -> bool:

@@ -30,11 +30,9 @@ def check_widths(records: list[list[str]], width: int, delimiter: str, warnings:
     for record in trimmed:
         if len(record) == width:
             rows.append(record)
-        elif label_side == 1 and len(record) > 2 and record[-1].strip() in known:
-            rows.append([delimiter.join(record[:-1]), record[-1]])
-            repaired += 1
-        elif label_side == 0 and len(record) > 2 and record[0].strip() in known:
-            rows.append([record[0], delimiter.join(record[1:])])
+        elif label_side is not None and len(record) > 2 and _label(record, label_side).strip() in known:
+            text, label = _text(record, label_side, delimiter), _label(record, label_side)
+            rows.append([text, label] if label_side == 1 else [label, text])
             repaired += 1
         else:
             skipped += 1
@@ -54,12 +52,21 @@ def _trim(record: list[str], width: int) -> list[str]:
     return record
 
 
+def _label(record: list[str], side: int) -> str:
+    """The field at the label end of ``record``: the last (``side`` 1) or the first (0)."""
+    return record[-1] if side == 1 else record[0]
+
+
+def _text(record: list[str], side: int, delimiter: str) -> str:
+    """The fields of ``record`` other than its label end, joined back with the delimiter that split them."""
+    return delimiter.join(record[:-1] if side == 1 else record[1:])
+
+
 def _known_labels(records: list[list[str]], well_formed: list[list[str]], side: int) -> set[str]:
     """The labels a long row may end in: those of the well-formed rows, and any that ends two rows or more (a
     one-off end is more likely the tail of a text whose label is missing)."""
-    ends = Counter((record[-1] if side == 1 else record[0]).strip() for record in records if len(record) >= 2)
-    return {(row[-1] if side == 1 else row[0]).strip() for row in well_formed} | {
-        label for label, count in ends.items() if count >= 2}
+    ends = Counter(_label(record, side).strip() for record in records if len(record) >= 2)
+    return {_label(row, side).strip() for row in well_formed} | {label for label, count in ends.items() if count >= 2}
 
 
 def label_end(records: list[list[str]], delimiter: str) -> int | None:
@@ -75,8 +82,8 @@ def label_end(records: list[list[str]], delimiter: str) -> int | None:
         return None
     candidates = []
     for side in (1, 0):
-        labels = [(record[-1] if side == 1 else record[0]).strip() for record in records]
-        texts = [delimiter.join(record[:-1] if side == 1 else record[1:]) for record in records]
+        labels = [_label(record, side).strip() for record in records]
+        texts = [_text(record, side, delimiter) for record in records]
         if looks_like_label_column(labels) and not looks_like_label_column(texts):
             candidates.append((len(set(labels)), side))
     return min(candidates)[1] if candidates else None
@@ -96,5 +103,5 @@ def is_two_column(records: list[list[str]], delimiter: str) -> bool:
     side = label_end(records, delimiter)
     if side is None:
         return False
-    other_end = [record[0] if side == 1 else record[-1] for record in records if len(record) >= 2]
+    other_end = [_label(record, 1 - side) for record in records if len(record) >= 2]
     return sum(is_number(value.strip()) for value in other_end) <= 0.9 * len(other_end)

@@ -16,7 +16,7 @@ import streamlit as st
 from pages.kit.i18n import Texts, texts
 from pages.kit.lecture import follow_step, publish_now
 from pages.kit.shared_view import shared
-from pages.kit.url_values import drop_unusable, finite_number
+from pages.kit.url_values import whole_number_input
 
 MAX_SEED = 99_999
 
@@ -51,9 +51,7 @@ def sentence_box(page: str, default: str, help: str | None = None, max_chars: in
 
 def seed_input(page: str, help: str | None = None, container=None) -> int:
     """The random seed, bound to the URL as ``<page>.seed``."""
-    drop_unusable(f"{page}.seed", finite_number)
-    return int((container or st).number_input(texts("common")["seed"], min_value=0, max_value=MAX_SEED, value=0,
-                                               step=1, help=help, key=shared(f"{page}.seed"), bind="query-params"))
+    return whole_number_input(texts("common")["seed"], shared(f"{page}.seed"), 0, MAX_SEED, 0, help, container)
 
 
 def sentence_controls(page: str, t: Texts, default_sentence: str, max_chars: int = 300) -> tuple[str, int]:

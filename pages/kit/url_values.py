@@ -6,7 +6,8 @@ values): ``?<page>.seed=inf`` (or ``1e309``, ``-inf``) in a whole-number ``st.nu
 in Streamlit's own parsing, and ``?gradients.activation=`` (empty) gives a ``required=True`` segmented control the
 value ``None``. Both come from a link anyone can send a class. The seeding reads the run's query string, so removing
 the parameter has to happen before the run that draws the widget: :func:`drop_unusable` removes it and starts the
-run again (once; the next run finds a clean URL and the widget its default).
+run again (once; the next run finds a clean URL and the widget its default). :func:`whole_number_input` is the
+URL-bound whole-number input every page uses, with that check built in.
 """
 
 from __future__ import annotations
@@ -43,3 +44,13 @@ def drop_unusable(key: str, usable: Callable[[str], bool]) -> None:
     except StreamlitAPIException:  # bound by an earlier run: Streamlit refuses, and will not seed from it again
         return
     st.rerun()
+
+
+def whole_number_input(label: str, key: str, low: int, high: int, default: int, help: str | None = None,
+                       container=None) -> int:
+    """A whole-number input from ``low`` to ``high`` bound to ``?key=`` (declare ``key`` with ``shared`` first when
+    it is part of the page's view), drawn in ``container`` if given; a value in the URL that is not a finite number
+    is dropped first (:func:`drop_unusable`)."""
+    drop_unusable(key, finite_number)
+    return int((container or st).number_input(label, min_value=low, max_value=high, value=default, step=1, help=help,
+                                               key=key, bind="query-params"))

@@ -21,7 +21,7 @@ from pages.kit.i18n import Texts, language, texts
 from pages.kit.labels import figure_labels, player_labels
 from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read
 from pages.kit.shared_view import shared
-from pages.kit.url_values import drop_unusable, finite_number
+from pages.kit.url_values import whole_number_input
 
 
 @idle_cache(max_entries=64, copy=True)
@@ -47,9 +47,7 @@ def classifier_parameters() -> tuple[ParameterTable, tuple[LayerCount, ...], int
 
 
 def size_input(label: str, key: str, low: int, high: int, default: int) -> int:
-    drop_unusable(f"code.{key}", finite_number)
-    return int(st.number_input(label, min_value=low, max_value=high, value=default, step=1, key=shared(f"code.{key}"),
-                               bind="query-params"))
+    return whole_number_input(label, shared(f"code.{key}"), low, high, default)
 
 
 def loop_section(t: Texts, loop_source: str) -> None:

@@ -16,7 +16,7 @@ from pages.kit.gate_lesson import GateLesson, gate_lesson
 from pages.kit.i18n import language, texts
 from pages.kit.layout import agreement, deeper, device_note, formula_block, how_to_read
 from pages.kit.shared_view import shared
-from pages.kit.url_values import drop_unusable, finite_number
+from pages.kit.url_values import whole_number_input
 
 t = texts("gru_step")
 CONFIG = GRUStepConfig()
@@ -49,9 +49,7 @@ def conventions(sentence: str, seed: int, trained: bool, lang: str):
 
 
 def size_input(label: str, key: str, default: int) -> int:
-    drop_unusable(f"gru_step.{key}", finite_number)
-    return int(st.number_input(label, min_value=1, max_value=512, value=default, step=1, key=shared(f"gru_step.{key}"),
-                               bind="query-params"))
+    return whole_number_input(label, shared(f"gru_step.{key}"), 1, 512, default)
 
 
 LESSON = GateLesson(

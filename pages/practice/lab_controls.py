@@ -18,7 +18,7 @@ from core.lab.tasks import MAX_SEQ_LEN, MIN_SEQ_LEN, TASKS
 from pages.kit.i18n import LANGUAGES, Texts, texts
 from pages.kit.url_choices import forget, label_aliases, publish, seed_choice, seed_choices
 from pages.kit.shared_view import shared
-from pages.kit.url_values import drop_unusable, finite_number
+from pages.kit.url_values import whole_number_input
 
 DEFAULTS = LabConfig()
 HIDDEN_SIZES = (8, 16, 32, 64, 128)
@@ -93,9 +93,7 @@ def settings_panel(t: Texts, seed_label: str, live: bool, on_reset: Callable[[],
         init = first.selectbox(t["init"], INITS, format_func=t["inits"].get, help=t["init_help"], key=shared("lab.init"))
         steps = second.select_slider(t["steps"], STEP_CHOICES, value=DEFAULTS.steps, key=shared("lab.steps"),
                                      bind="query-params")
-        drop_unusable("lab.seed", finite_number)
-        seed = int(third.number_input(seed_label, min_value=0, max_value=99_999, value=DEFAULTS.seed, step=1,
-                                      key=shared("lab.seed"), bind="query-params"))
+        seed = whole_number_input(seed_label, shared("lab.seed"), 0, 99_999, DEFAULTS.seed, container=third)
         for key, value in (("lab.task", task), ("lab.optimizer", optimizer), ("lab.init", init)):
             publish(key, value, CODED[key][1])
         publish(CELLS_KEY, cells, list(DEFAULTS.cells))

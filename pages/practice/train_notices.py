@@ -16,12 +16,17 @@ from pages.kit.i18n import Texts
 MERGE_KEY = "train.merge_labels_for"  # the file-and-columns key whose look-alike labels the user merged
 
 
+def notice_text(t: Texts, code: str, params: dict) -> str:
+    """A notice in the user's language, what the file said in it (labels, column names) shown literally."""
+    return t["warnings"].format(code, **literal_params(params))
+
+
 def show_notices(t: Texts, notices, skip: Sequence[str] = ()) -> None:
     """Every notice in the user's language: st.info for what was done, st.warning for what to check."""
     for code, params in notices:
         if code in skip or code not in t["warnings"]:
             continue
-        message = t["warnings"].format(code, **literal_params(params))  # labels, column names: literal
+        message = notice_text(t, code, params)
         if code in INFORMATIONAL:
             st.info(message, icon=":material/info:")
         else:
@@ -42,11 +47,11 @@ def similar_labels_control(t: Texts, dataset, key: str) -> None:
     words = t["data"]
     for code, params in dataset.warnings:
         if code == "similar_labels":
-            st.warning(t["warnings"].format(code, **literal_params(params)), icon=":material/warning:")
+            st.warning(notice_text(t, code, params), icon=":material/warning:")
             st.button(words["merge_labels"], key="train.merge_labels", icon=":material/merge:",
                       on_click=_set_merge, args=(key,), help=words["merge_labels_help"])
         elif code == "similar_labels_merged":
-            st.info(t["warnings"].format(code, **literal_params(params)), icon=":material/info:")
+            st.info(notice_text(t, code, params), icon=":material/info:")
             st.button(words["unmerge_labels"], key="train.unmerge_labels", on_click=_set_merge, args=(None,))
 
 
