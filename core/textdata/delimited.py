@@ -161,11 +161,16 @@ def looks_like_header(first: list[str], rest: list[list[str]]) -> bool:
     its values; a long-text column whose first cell is short. Evidence against: the first cell of a few-valued
     column is one of its values ("ham" above more "ham"s). An empty name says nothing (pandas writes one for
     its index column).
+
+    Columns are compared over the records as wide as the first where there are any: in a file written without
+    quoting, a text's commas shift the rest of its record, and the pieces of texts under a label would read as a
+    long-text column under a short first cell (a headerless file's first row taken for its header).
     """
     names = [cell.strip() for cell in first]
     hints = [name_hint(name, TEXT_HINTS + LABEL_HINTS) if len(name) <= 30 else 0.0 for name in names]
     if not rest:  # a single record: a header if it reads like names (short, not numbers)
         return any(hints) or all(len(name) <= 40 and not is_number(name) for name in names if name)
+    rest = [record for record in rest if len(record) == len(first)] or rest
     evidence = sum(hints)
     for index, name in enumerate(names):
         values = [record[index].strip() for record in rest if index < len(record) and record[index].strip()]

@@ -17,13 +17,20 @@ from core.textdata.errors import DataError, Warning, warning
 MAX_BROKEN_SHARE = 0.5  # above this the layout itself is wrong: refuse instead of skipping
 
 
-def check_widths(records: list[list[str]], width: int, delimiter: str, warnings: list[Warning]) -> list[list[str]]:
-    """Rows of exactly ``width`` cells, in file order; appends a warning for repaired or skipped rows."""
+def check_widths(records: list[list[str]], width: int, delimiter: str, warnings: list[Warning],
+                 label_side: int | None = None) -> list[list[str]]:
+    """Rows of exactly ``width`` cells, in file order; appends a warning for repaired or skipped rows.
+
+    ``label_side``: the label end of two-column rows when the caller already found it (:func:`two_column_side`),
+    so it is not sought twice (each search reads every row)."""
     trimmed = [_trim(record, width) for record in records]
     well_formed = [record for record in trimmed if len(record) == width]
     if len(well_formed) == len(trimmed):
         return trimmed
-    label_side = label_end(trimmed, delimiter) if width == 2 else None
+    if width != 2:
+        label_side = None
+    elif label_side is None:
+        label_side = label_end(trimmed, delimiter)
     known = _known_labels(trimmed, well_formed, label_side) if label_side is not None else set()
     rows: list[list[str]] = []
     repaired = skipped = 0
@@ -46,10 +53,12 @@ def check_widths(records: list[list[str]], width: int, delimiter: str, warnings:
 
 
 def _trim(record: list[str], width: int) -> list[str]:
-    """Drop empty cells past ``width`` (trailing delimiters such as "text,label,,")."""
-    if len(record) > width and not any(cell.strip() for cell in record[width:]):
-        return record[:width]
-    return record
+    """Drop empty cells at the end of a record longer than ``width``, down to ``width`` (trailing delimiters such
+    as "text,label,,", also when the text's own commas made the record long)."""
+    end = len(record)
+    while end > width and not record[end - 1].strip():
+        end -= 1
+    return record if end == len(record) else record[:end]
 
 
 def _label(record: list[str], side: int) -> str:
@@ -89,19 +98,44 @@ def label_end(records: list[list[str]], delimiter: str) -> int | None:
     return min(candidates)[1] if candidates else None
 
 
-def is_two_column(records: list[list[str]], delimiter: str) -> bool:
-    """Whether rows without a header, of varying widths, are ``text,label`` (or ``label,text``) with the delimiter
-    inside unquoted texts: one end of every row is a label, the rest joined back is not, and the other end is not
-    a column of numbers (an id column stays a column of its own).
+def two_column_side(records: list[list[str]], delimiter: str) -> int | None:
+    """The label end (as :func:`label_end`) when rows without a header are ``text,label`` (or ``label,text``) with
+    the delimiter inside unquoted texts, else ``None``: one end of every row is a label, the rest joined back is
+    not, and the other end is not a column of numbers (an id column stays a column of its own). Give it the rows
+    through :func:`trimmed_to_two`: empty cells past the second ("text,label,,", as spreadsheets export) would
+    make the label end look empty.
 
     Without this, the most common width wins: when most texts hold one comma, three "columns" would be read and
     every text cut at its comma, the rows with more or fewer commas dropped.
+
+    When every row has the same width (every text holds exactly one comma), the widths say nothing; then the
+    fields must read as the pieces of a sentence: see :func:`_cut_after_the_delimiter`.
     """
     widths = {len(record) for record in records}
-    if len(widths) < 2:
-        return False
+    if max(widths, default=0) < 3:
+        return None
     side = label_end(records, delimiter)
-    if side is None:
-        return False
+    if side is None or (len(widths) < 2 and not _cut_after_the_delimiter(records, side)):
+        return None
     other_end = [_label(record, 1 - side) for record in records if len(record) >= 2]
-    return sum(is_number(value.strip()) for value in other_end) <= 0.9 * len(other_end)
+    return side if sum(is_number(value.strip()) for value in other_end) <= 0.9 * len(other_end) else None
+
+
+def trimmed_to_two(records: list[list[str]]) -> list[list[str]]:
+    """``records`` with empty cells past the second dropped (see :func:`_trim`)."""
+    return [_trim(record, 2) for record in records]
+
+
+def _cut_after_the_delimiter(records: list[list[str]], side: int) -> bool:
+    """Whether the text end of rows of one width was cut where a sentence goes on after the delimiter: in 90 % of
+    the rows every field of the text but its first starts with a space ("Great food, slow service,positive"), and
+    the label field (what a tool writing columns would write the same way) in at most 10 %. A file separated by
+    ", " throughout has a space before its label too, and keeps its columns.
+    """
+    rows = [record for record in records if len(record) >= 3]
+    if not rows:
+        return False
+    pieces = [record[1:-1] if side == 1 else record[2:] for record in rows]
+    cut = sum(all(piece[:1].isspace() for piece in row) for row in pieces)
+    spaced_labels = sum(_label(record, side)[:1].isspace() for record in rows)
+    return cut >= 0.9 * len(rows) and spaced_labels <= 0.1 * len(rows)

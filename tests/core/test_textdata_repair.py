@@ -1,0 +1,61 @@
+"""Two-column files written without quoting, where every row has the same width: when the fields are pieces of
+sentences (core/textdata/repair.py), and when they are columns."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.textdata.loading import read_table
+
+REVIEWS = [("Great food, slow service", "positive"), ("Terrible, never again", "negative"),
+           ("Nice place, friendly staff", "positive"), ("Cold soup, rude waiter", "negative"),
+           ("Lovely, would return", "positive"), ("Dirty tables, long wait", "negative")]
+
+
+@pytest.mark.parametrize("label_first", [False, True])
+def test_every_text_holding_exactly_one_comma_is_one_text(label_first):
+    # Every row has three fields, so no width stands out; before, three columns were read and every text cut.
+    lines = [f"{label},{text}" if label_first else f"{text},{label}" for text, label in REVIEWS]
+    table = read_table("\n".join(lines).encode("utf-8"), "reviews.csv")
+    assert table.columns == ["#1", "#2"]
+    text_column, label_column = (1, 0) if label_first else (0, 1)
+    assert [(row[text_column], row[label_column]) for row in table.rows] == REVIEWS
+    assert table.warnings == [("rows_repaired", {"count": len(REVIEWS)})]
+
+
+def test_a_file_separated_by_comma_and_space_keeps_its_columns():
+    # the label has a space before it too: a writer's separator, not a sentence going on
+    lines = [f"{text.replace(',', ';')}, note {index}, {label}" for index, (text, label) in enumerate(REVIEWS)]
+    table = read_table("\n".join(lines).encode("utf-8"), "notes.csv")
+    assert table.columns == ["#1", "#2", "#3"]
+    assert table.rows[0] == ["Great food; slow service", " note 0", " positive"]
+
+
+def test_fields_without_a_space_after_the_comma_stay_columns():
+    lines = [f"{text.split(',')[0]},{index % 3},{label}" for index, (text, label) in enumerate(REVIEWS)]
+    table = read_table("\n".join(lines).encode("utf-8"), "three.csv")
+    assert table.columns == ["#1", "#2", "#3"]
+
+
+def test_an_id_column_of_one_width_stays_apart():
+    lines = [f"{index}, {text.split(',')[0]},{label}" for index, (text, label) in enumerate(REVIEWS)]
+    table = read_table("\n".join(lines).encode("utf-8"), "ids.csv")
+    assert table.columns == ["#1", "#2", "#3"]
+    assert table.rows[0] == ["0", " Great food", "positive"]
+
+
+@pytest.mark.parametrize("header", ["", "text,label\n"])
+def test_trailing_delimiters_after_texts_with_commas(header):
+    # a spreadsheet's export: "text,label,," where texts hold commas; the empty cells go, the texts come back whole
+    pairs = [(f"review {index}, with a comma" if index % 5 else f"review {index} plain", "ab"[index % 2])
+             for index in range(40)]
+    lines = [f"{text},{label},," for text, label in pairs]
+    table = read_table((header + "\n".join(lines)).encode("utf-8"), "export.csv")
+    assert [tuple(row) for row in table.rows] == pairs
+    assert table.warnings == [("rows_repaired", {"count": sum("," in text for text, _ in pairs)})]
+
+
+def test_an_empty_label_cell_of_its_own_width_is_kept():
+    # a row as wide as the header keeps its empty last cell: only cells past the width are trimmed
+    table = read_table(b"id,text,label\n1,hello,a\n2,hi there,\n3,see you,b\n", "gaps.csv")
+    assert table.rows[1] == ["2", "hi there", ""]
