@@ -59,3 +59,18 @@ def test_an_empty_label_cell_of_its_own_width_is_kept():
     # a row as wide as the header keeps its empty last cell: only cells past the width are trimmed
     table = read_table(b"id,text,label\n1,hello,a\n2,hi there,\n3,see you,b\n", "gaps.csv")
     assert table.rows[1] == ["2", "hi there", ""]
+
+
+def test_a_first_text_without_a_comma_is_not_taken_for_a_header():
+    # The first row is "text,label"-wide, most rows below are longer: compared over all of them, the pieces of texts
+    # under its label read as a long-text column under a short name, and the row was lost as a header.
+    tails = ["the staff were friendly and helpful", "we waited almost an hour for our food",
+             "the rooms were clean and quiet", "breakfast was cold and overpriced"]
+    labels = "pos neg neg pos neg pos pos neg pos".split()
+    pairs = [("Lovely stay overall", "pos")] + [
+        (f"Review {index}, {tails[index % 4]} ({index})" if index % 3 else f"Review {index} without a comma",
+         labels[index % 9])
+        for index in range(1, 60)]
+    table = read_table("\n".join(f"{text},{label}" for text, label in pairs).encode("utf-8"), "reviews.csv")
+    assert table.columns == ["#1", "#2"]
+    assert [tuple(row) for row in table.rows] == pairs
