@@ -138,12 +138,22 @@ def test_config_that_no_longer_fits_the_weights_is_a_mismatch(bundle):
     lambda d: d.update(labels="ham"),
     lambda d: d.update(max_length=-1),
     lambda d: d.update(tokenizer={"lowercase": "yes"}),
+    lambda d: d.update(tokenizer={"lowercase": True, "rules": 3}),
+    lambda d: d.update(tokenizer={"lowercase": True, "rules": "2"}),
     lambda d: d["vocabulary"]["tokens"].reverse(),
 ])
 def test_malformed_descriptions_are_invalid(bundle, edit):
     with pytest.raises(BundleError) as caught:
         load_bundle(edited_config(bundle, edit))
     assert caught.value.code == "bundle_invalid"
+
+
+def test_a_bundle_saved_before_tokenizer_rules_were_numbered_reads_text_as_it_was_trained(bundle):
+    # Its description has no "rules": it was trained under rules 1, where a combining mark was a token of its own.
+    loaded = load_bundle(edited_config(bundle, lambda d: d["tokenizer"].pop("rules")))
+    assert loaded.tokenizer == Tokenizer(lowercase=True, rules=1)
+    assert loaded.tokenizer("फिल्म") == ["फ", "ि", "ल", "्", "म"]
+    assert load_bundle(save_bundle(bundle)).tokenizer("फिल्म") == ["फिल्म"]
 
 
 def test_absurd_model_sizes_are_refused_before_building(bundle):

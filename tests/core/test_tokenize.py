@@ -83,5 +83,35 @@ def test_suggest_max_length_uses_the_95th_percentile_and_clips():
 
 def test_tokenizer_settings_round_trip():
     assert Tokenizer.from_dict(Tokenizer(lowercase=False).to_dict()) == Tokenizer(lowercase=False)
-    with pytest.raises(ValueError):
-        Tokenizer.from_dict({"lowercase": "yes"})
+    assert Tokenizer.from_dict(Tokenizer(rules=1).to_dict()) == Tokenizer(rules=1)
+    assert Tokenizer.from_dict({"lowercase": True}) == Tokenizer(rules=1)  # saved before rules were numbered
+    for settings in ({"lowercase": "yes"}, {"lowercase": True, "rules": 0}, {"lowercase": True, "rules": True},
+                     {"lowercase": True, "rules": 2.0}):
+        with pytest.raises(ValueError):
+            Tokenizer.from_dict(settings)
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("यह फिल्म बहुत अच्छी है", ["यह", "फिल्म", "बहुत", "अच्छी", "है"]),  # Hindi: vowel signs and virama
+    ("মুভিটা দারুণ ছিল", ["মুভিটা", "দারুণ", "ছিল"]),  # Bengali
+    ("ఈ సినిమా చాలా బాగుంది", ["ఈ", "సినిమా", "చాలా", "బాగుంది"]),  # Telugu
+    ("هذا رائع جدًا", ["هذا", "رائع", "جدًا"]),  # Arabic with a tanwin
+    ("e\u0301te\u0301, cafe\u0301!", ["été", ",", "café", "!"]),  # decomposed accents (NFKC composes them)
+    ("ไทยง่าย", ["ไ", "ท", "ย", "ง่", "า", "ย"]),  # Thai: no spaces, a letter and its marks a token
+    ("ကောင်း", ["ကော", "င်း"]),  # Myanmar
+])
+def test_combining_marks_stay_on_their_letters(text, tokens):
+    assert tokenize(text) == tokens
+
+
+def test_rules_1_still_split_as_before():
+    # a model trained before the rules were numbered keeps reading text the way it learnt it
+    assert tokenize("यह फिल्म", rules=1) == ["यह", "फ", "ि", "ल", "्", "म"]
+    assert tokenize("ไทยง่าย", rules=1) == ["ไทยง", "่", "าย"]
+
+
+@pytest.mark.parametrize("text", ["我爱 deep learning 很棒!", "Don't pay £1,000.50 at 10:30 for mp3s 1.5x",
+                                  "ＡＢＣ１２，酒店很好😀", "Это был отличный фильм", "이 영화 정말 좋아요",
+                                  "tab\there_and_there o'clock rock’n’roll ❤️👍🏽"])
+def test_the_rules_agree_on_text_without_combining_marks(text):
+    assert tokenize(text) == tokenize(text, rules=1)
