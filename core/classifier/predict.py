@@ -65,7 +65,7 @@ def encode_ngrams_for(bundle: ClassifierBundle, texts) -> list[np.ndarray] | Non
     The linear path reads the text as written, not cut to max_length (as the baseline does)."""
     if not bundle.config.ngram_buckets:
         return None
-    return encode_ngrams(texts, bundle.config.ngram_buckets, bundle.tokenizer.lowercase)
+    return encode_ngrams(texts, bundle.config.ngram_buckets, bundle.tokenizer.lowercase, bundle.tokenizer.rules)
 
 
 def linear_logits(bundle: ClassifierBundle, encoded: EncodedText, device) -> torch.Tensor | None:

@@ -34,16 +34,17 @@ from typing import Sequence
 
 import numpy as np
 
-from core.textdata.tokenize import tokenize
+from core.textdata.tokenize import RULES, tokenize
 
 WORD_N = (1, 2)  # word n-gram lengths, as the baseline's
 CHAR_N = (1, 4)  # character n-gram lengths, as the baseline's
 _SPACES = re.compile(r"\s+")
 
 
-def text_ngrams(text: str, lowercase: bool = True) -> set[str]:
-    """The distinct word 1–2-grams (``"w ..."``) and character 1–4-grams (``"c ..."``) of a text."""
-    tokens = tokenize(text, lowercase=lowercase)
+def text_ngrams(text: str, lowercase: bool = True, rules: int = RULES) -> set[str]:
+    """The distinct word 1–2-grams (``"w ..."``) and character 1–4-grams (``"c ..."``) of a text; its words as the
+    tokenizer ``rules`` split them (a bundle's own, see core.textdata.tokenize)."""
+    tokens = tokenize(text, lowercase=lowercase, rules=rules)
     grams = {"w " + " ".join(tokens[start:start + n]) for n in range(WORD_N[0], WORD_N[1] + 1)
              for start in range(len(tokens) - n + 1)}
     normal = unicodedata.normalize("NFKC", text)
@@ -58,12 +59,12 @@ def ngram_hash(gram: str) -> int:
     return zlib.crc32(gram.encode("utf-8"))
 
 
-def hash_ngrams(texts: Sequence[str], lowercase: bool = True) -> list[np.ndarray]:
+def hash_ngrams(texts: Sequence[str], lowercase: bool = True, rules: int = RULES) -> list[np.ndarray]:
     """For each text, the CRC-32 hashes of its distinct n-grams, sorted (uint32; an empty text: none).
 
     One pass over the texts serves both sizing the table (`distinct_hashes`) and filling it (`to_buckets`).
     """
-    return [np.unique(np.array([ngram_hash(gram) for gram in text_ngrams(text, lowercase)], dtype=np.uint32))
+    return [np.unique(np.array([ngram_hash(gram) for gram in text_ngrams(text, lowercase, rules)], dtype=np.uint32))
             for text in texts]
 
 
@@ -77,9 +78,9 @@ def to_buckets(hashed: Sequence[np.ndarray], buckets: int) -> list[np.ndarray]:
     return [np.unique((1 + values.astype(np.int64) % (buckets - 1)).astype(np.int32)) for values in hashed]
 
 
-def encode_ngrams(texts: Sequence[str], buckets: int, lowercase: bool = True) -> list[np.ndarray]:
+def encode_ngrams(texts: Sequence[str], buckets: int, lowercase: bool = True, rules: int = RULES) -> list[np.ndarray]:
     """For each text, its distinct n-gram buckets in [1, buckets - 1], sorted (an empty text: no buckets)."""
-    return to_buckets(hash_ngrams(texts, lowercase), buckets)
+    return to_buckets(hash_ngrams(texts, lowercase, rules), buckets)
 
 
 def distinct_hashes(hashed: Sequence[np.ndarray]) -> int:

@@ -17,8 +17,9 @@ from core.classifier.bundle import (CONFIG_FILE, MAX_BUNDLE_BYTES, MAX_PARAMETER
                                     load_bundle_files, save_bundle)
 from core.classifier.card import BUNDLE_NAME, CARD_FILE, card_code, model_card
 from core.classifier.model import ClassifierConfig, TextClassifier
-from core.classifier.predict import predict, predict_many
+from core.classifier.predict import encode_ngrams_for, predict, predict_many
 from core.textdata.errors import DataError
+from core.textdata.ngrams import encode_ngrams
 from core.textdata.tokenize import Tokenizer, Vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -338,6 +339,10 @@ def test_linear_ngram_path_round_trips_and_older_bundles_without_it_load(bundle)
     assert predict(loaded, long_text).probabilities == pytest.approx(
         dict(zip(bundle.label_names, predict_many(loaded, [long_text])[0])))
     assert not np.allclose(predict_many(loaded, [long_text]), predict_many(loaded, ["free prize call now see"]))
+    # the linear path splits words by the bundle's own tokenizer rules (an older bundle's: rules 1)
+    assert encode_ngrams_for(loaded, ["फिल्म"])[0].tolist() == encode_ngrams(["फिल्म"], 997)[0].tolist()
+    older = load_bundle(edited_config(linear, lambda d: d["tokenizer"].pop("rules")))
+    assert encode_ngrams_for(older, ["फिल्म"])[0].tolist() == encode_ngrams(["फिल्म"], 997, rules=1)[0].tolist()
     assert "linear path" in zipfile.ZipFile(io.BytesIO(data)).read(CARD_FILE).decode()
 
     def older(description):

@@ -48,3 +48,12 @@ def test_one_hashing_pass_sizes_and_fills_the_table():
     assert distinct_hashes(hashed) == len(text_ngrams("ab") | text_ngrams("ba")) and distinct_hashes([]) == 0
     assert [row.tolist() for row in to_buckets(hashed, 7)] == [row.tolist() for row in encode_ngrams(texts, 7)]
     assert len(to_buckets(hashed, 2)[0]) == 1  # every n-gram in bucket 1: counted once
+
+
+def test_word_grams_follow_the_tokenizer_rules_they_are_given():
+    # a bundle trained under rules 1 reads its linear path's words as it learnt them (core/classifier/predict.py)
+    words = {gram for gram in text_ngrams("फिल्म अच्छी") if gram.startswith("w ")}
+    assert words == {"w फिल्म", "w अच्छी", "w फिल्म अच्छी"}
+    old_words = {gram for gram in text_ngrams("फिल्म अच्छी", rules=1) if gram.startswith("w ")}
+    assert "w फ" in old_words and "w फिल्म" not in old_words
+    assert text_ngrams("Hi you", rules=1) == text_ngrams("Hi you")
