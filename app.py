@@ -11,7 +11,9 @@ import os
 # count per thread. Every script run and every fragment run is a new thread, so only this default reaches them all
 # (pages/kit/shell.py sets the same count on each visit's thread as well). Lesson models are a few units wide: a
 # team of OpenMP threads per fused nn.LSTM call cost 4-24 ms of CPU where one thread takes 0.2 ms.
-os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("RNN_EXPLORER_THREADS", "1"))
+from core.environment import number_from_environment  # noqa: E402  (standard library only: torch is not loaded)
+
+os.environ.setdefault("OMP_NUM_THREADS", str(number_from_environment("RNN_EXPLORER_THREADS", 1, whole=True)))
 
 import streamlit as st  # noqa: E402
 

@@ -15,13 +15,13 @@ than ``ABANDONED_AFTER_SECONDS`` counts as a closed tab, and the manager stops i
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
 
 import streamlit as st
 
+from core.environment import number_from_environment
 from core.job_admission import Admission, JobRefused
 from core.job_pacing import BUSY_SHARE
 from core.jobs import Job, JobManager
@@ -69,9 +69,9 @@ class OwnerLeases:
 def memory_budget_bytes() -> int | None:
     """Resident memory (server and its jobs) above which no new job starts: ``RNN_EXPLORER_MEMORY_BUDGET_MB``, else
     half the machine's RAM (room for a second replica, the proxy and the system)."""
-    configured = os.environ.get("RNN_EXPLORER_MEMORY_BUDGET_MB")
-    if configured:
-        return int(float(configured) * 2**20)
+    configured = number_from_environment("RNN_EXPLORER_MEMORY_BUDGET_MB", None)
+    if configured is not None:
+        return int(configured * 2**20)
     physical = physical_memory_bytes()
     return physical // 2 if physical else None
 
@@ -79,10 +79,7 @@ def memory_budget_bytes() -> int | None:
 def busy_share() -> float | None:
     """The server CPU share (of one core) above which running trainings pause (:mod:`core.job_pacing`):
     ``RNN_EXPLORER_JOBS_BUSY_SHARE`` (a number, or ``off`` on a machine with cores to spare), else the default."""
-    configured = os.environ.get("RNN_EXPLORER_JOBS_BUSY_SHARE", "").strip().lower()
-    if configured in ("off", "none", "no"):
-        return None
-    return float(configured) if configured else BUSY_SHARE
+    return number_from_environment("RNN_EXPLORER_JOBS_BUSY_SHARE", BUSY_SHARE, off_words=("off", "none", "no"))
 
 
 def new_job_manager(leases: OwnerLeases | None = None) -> JobManager:

@@ -32,19 +32,20 @@ Nothing inside the gate waits on another session: a computation two sessions sha
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from core.environment import number_from_environment
+
 DEFAULT_SCRIPTS = 3
 
 
 def script_slots() -> int:
-    """How many scripts may run at once: ``RNN_EXPLORER_SCRIPTS`` if it is a positive whole number, else the default."""
-    value = os.environ.get("RNN_EXPLORER_SCRIPTS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_SCRIPTS
+    """How many scripts may run at once: ``RNN_EXPLORER_SCRIPTS`` if it is a positive whole number, else the default
+    (an unusable value is reported on stderr, :mod:`core.environment`)."""
+    return number_from_environment("RNN_EXPLORER_SCRIPTS", DEFAULT_SCRIPTS, whole=True)
 
 
 class ScriptGate:

@@ -11,12 +11,12 @@ own navigation, language and layout. No framework internals are touched.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
 import torch
 
+from core.environment import number_from_environment
 from pages.kit.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, texts
 from pages.kit.layout import screen_style
 from pages.kit.lecture_deck import take_deck_link
@@ -34,7 +34,7 @@ SWITCH_KEY = "lang_switch"
 ICON = Path(__file__).resolve().parents[2] / "assets" / "icon.png"
 
 # Lesson models are tiny: one intra-op thread is faster than two and leaves a core for other sessions and jobs.
-THREADS = int(os.environ.get("RNN_EXPLORER_THREADS", "1"))
+THREADS = number_from_environment("RNN_EXPLORER_THREADS", 1, whole=True)
 torch.set_num_threads(THREADS)
 
 
