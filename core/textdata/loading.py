@@ -24,7 +24,7 @@ from core.textdata.delimited import (Layout, detect_layout, iter_lines, iter_rec
                                      looks_like_label_column)
 from core.textdata.encoding import decode
 from core.textdata.errors import DataError, Warning, join_names, warning
-from core.textdata.repair import check_widths, trimmed_to_two, two_column_side
+from core.textdata.repair import check_widths, text_width, trimmed_to_two, two_column_side
 
 MAX_BYTES = UPLOAD_LIMIT_MIB * MIB  # 52,428,800 bytes: the server's maxUploadSize, in the same unit
 MAX_TEXT_CHARS = 20_000  # far beyond any review or message; the model reads a few hundred tokens anyway
@@ -182,6 +182,8 @@ def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[li
         label_side = two_column_side(pairs, layout.delimiter)
         if label_side is not None:
             width, records = 2, pairs
+        else:
+            width = text_width(records, width, layout.delimiter)
         columns = [f"#{index + 1}" for index in range(width)]
     delimiter = layout.delimiter
     if suffix == ".txt" and layout.fields == 1:  # plain lines of text: no delimiter at all

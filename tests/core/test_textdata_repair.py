@@ -74,3 +74,43 @@ def test_a_first_text_without_a_comma_is_not_taken_for_a_header():
     table = read_table("\n".join(f"{text},{label}" for text, label in pairs).encode("utf-8"), "reviews.csv")
     assert table.columns == ["#1", "#2"]
     assert [tuple(row) for row in table.rows] == pairs
+
+
+@pytest.mark.parametrize("header", ["id,review,label\n", ""])
+def test_commas_go_back_into_the_one_text_column_of_a_wider_file(header):
+    # id,text,label written without quoting: before, every row with a comma in its text was skipped, and a file
+    # where most texts hold one was refused as ragged
+    triples = [(str(index), f"review {index}, with a comma" if index % 3 else f"review {index}", "ab"[index % 2])
+               for index in range(30)]
+    triples[4] = ("4", "review 4, with two, commas", "a")
+    lines = [",".join(triple) for triple in triples]
+    table = read_table((header + "\n".join(lines)).encode("utf-8"), "wide.csv")
+    assert [tuple(row) for row in table.rows] == triples
+    assert table.warnings == [("rows_repaired", {"count": sum("," in text for _, text, _ in triples)})]
+
+
+def test_two_free_text_columns_leave_the_commas_ambiguous():
+    # title,body,label: a long row's comma could belong to either text, so such rows are skipped, not guessed
+    lines = ["title,body,label"] + [f"title {index},body number {index},{'ab'[index % 2]}" for index in range(20)]
+    lines += ["a title, with a comma,a body,a", "a title,a body, with a comma,b"]
+    table = read_table("\n".join(lines).encode("utf-8"), "two_texts.csv")
+    assert len(table) == 20
+    assert table.warnings == [("ragged_rows", {"count": 2, "total": 22})]
+
+
+def test_a_joined_row_must_read_like_the_others():
+    # the last cell after joining must be one of the label column's values, the first a number like the ids
+    lines = ["id,text,label"] + [f"{index},text {index},{'ab'[index % 2]}" for index in range(20)]
+    lines += ["20,text, with a comma,c", "x,text, with a comma,a", "21,text, with a comma,a"]
+    table = read_table("\n".join(lines).encode("utf-8"), "checked.csv")
+    assert table.rows[-1] == ["21", "text, with a comma", "a"] and len(table) == 21
+    assert ("ragged_rows", {"count": 2, "total": 23}) in table.warnings
+
+
+def test_a_genuine_fourth_column_is_not_joined_into_the_text():
+    # id,text,note,label without a header, a few rows missing their note: the narrower width would join the notes
+    # into the texts, but the notes do not go on after a space as a sentence would, so four columns stay
+    lines = [f"{index},text {index},note{index % 7},{'ab'[index % 2]}" for index in range(30)]
+    lines += [f"{index},text {index},{'ab'[index % 2]}" for index in range(30, 36)]
+    table = read_table("\n".join(lines).encode("utf-8"), "four.csv")
+    assert table.columns == ["#1", "#2", "#3", "#4"] and len(table) == 30
