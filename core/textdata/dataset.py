@@ -104,6 +104,8 @@ class LabeledTexts:
         if len(counts) < 2 and rare:  # the file had more labels: say which were too rare, not "all the same"
             raise DataError("one_class_left", label=next(iter(counts)), labels=join_names(rare),
                             minimum=MIN_PER_CLASS)
+        if len(counts) < 2 and len(pairs) > len(kept):  # say that the rest had no label, not "all the same"
+            raise DataError("one_class_labelled", label=next(iter(counts)), count=len(pairs) - len(kept))
         if len(counts) < 2:
             raise DataError("one_class", label=next(iter(counts)))
         return cls([text for text, _ in kept], [label for _, label in kept], warnings, groups)

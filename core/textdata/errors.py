@@ -37,6 +37,7 @@ ERROR_PARAMS: dict[str, tuple[str, ...]] = {
     "too_few_rows": ("rows", "minimum"),
     "one_class": ("label",),
     "one_class_left": ("label", "labels", "minimum"),
+    "one_class_labelled": ("label", "count"),  # the other rows' labels (or texts) were empty
     "too_many_classes": ("count", "limit"),
 }
 

@@ -55,6 +55,12 @@ def test_one_class():
     assert error.params == {"label": "spam", "labels": "eggs, ham", "minimum": 2}
 
 
+def test_one_class_once_the_rows_without_a_label_are_left_out():
+    # half the labels empty, the rest all "spam": the message says the others were empty, not "all the same"
+    error = error_of(table_of([f"t{index}" for index in range(24)], ["spam", ""] * 12))
+    assert error.code == "one_class_labelled" and error.params == {"label": "spam", "count": 12}
+
+
 def test_too_few_rows():
     error = error_of(table_of(["a", "b", "c", "d"], ["x", "y", "x", "y"]))
     assert error.code == "too_few_rows" and error.params == {"rows": 4, "minimum": 10}
