@@ -88,6 +88,9 @@ def read_table(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES,
     text = decoded.text.lstrip("\ufeff")
     if not text.strip():
         raise DataError("empty_file")
+    markup = _markup_kind(text)
+    if markup:
+        raise DataError("unsupported_format", kind=markup)
     suffix = Path(filename).suffix.lower()
     first_char = text.lstrip()[:1]
     if suffix in (".jsonl", ".ndjson", ".json") or first_char == "{" or (first_char == "[" and _json_array(text)):
@@ -97,6 +100,18 @@ def read_table(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES,
         columns, rows, delimiter, form = _read_delimited(text, suffix, warnings)
     _cap_texts(rows, max_text_chars, warnings)
     return Table(columns, rows, decoded.encoding, delimiter, form, warnings)
+
+
+def _markup_kind(text: str) -> str | None:
+    """"HTML" or "XML" when the whole file is a web page or an XML document (a download that returned a sign-in or
+    error page, say), else None. A table whose first text merely starts with a tag is not one: an ``<html`` start
+    counts only when the file also ends the page."""
+    head = text.lstrip()[:64].lower()
+    if head.startswith("<?xml"):
+        return "XML"
+    if head.startswith("<!doctype html") or (head.startswith("<html") and text.rstrip().lower().endswith("</html>")):
+        return "HTML"
+    return None
 
 
 def _decode_forgiving_nuls(data: bytes, warnings: list[Warning]):

@@ -342,3 +342,4 @@ def test_an_id_column_stays_apart_when_texts_hold_commas():
     assert table.columns == ["#1", "#2", "#3"] and table.rows[:2] == [["0", "text 0, with a comma", "a"],
                                                                       ["1", "text 1", "b"]]
     assert table.warnings == [("rows_repaired", {"count": 10})]
+
