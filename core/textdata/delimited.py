@@ -38,6 +38,7 @@ class Layout:
     delimiter: str  # one of DELIMITERS
     quoted: bool  # RFC 4180 quoting ("a, b" is one field; "" is a literal quote)
     fields: int  # the usual number of fields per record
+    spaced: bool = False  # fields start after a space ('"a, b", "c"'): the space before an opening quote is skipped
 
 
 def iter_lines(text: str) -> Iterator[str]:
@@ -46,10 +47,12 @@ def iter_lines(text: str) -> Iterator[str]:
         yield line.rstrip("\r\n")
 
 
-def iter_records(text: str, delimiter: str, quoted: bool) -> Iterator[tuple[int, list[str]]]:
-    """(line number, fields) for every record that is not blank; line numbers start at 1."""
+def iter_records(text: str, delimiter: str, quoted: bool, spaced: bool = False) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) for every record that is not blank; line numbers start at 1. ``spaced``: see
+    :class:`Layout`."""
     if quoted:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False,
+                            skipinitialspace=spaced)
         line_number = 1
         for record in reader:
             if any(field.strip() for field in record):
@@ -70,10 +73,10 @@ def _sample(text: str) -> tuple[str, bool]:
     return (head[:cut] if cut > 0 else head), True
 
 
-def _field_counts(sample: str, truncated: bool, delimiter: str, quoted: bool) -> list[int]:
+def _field_counts(sample: str, truncated: bool, delimiter: str, quoted: bool, spaced: bool = False) -> list[int]:
     counts = []
     try:
-        for _, record in iter_records(sample, delimiter, quoted):
+        for _, record in iter_records(sample, delimiter, quoted, spaced):
             counts.append(len(record))
             if len(counts) > SAMPLE_RECORDS:
                 break
@@ -102,8 +105,9 @@ def detect_layout(text: str, preferred: str | None = None, delimiters: tuple[str
     order = sorted(delimiters, key=lambda delimiter: delimiter != preferred)
     best: tuple[float, Layout] | None = None
     for delimiter in order:
-        quoted_share, quoted_fields = _consistency(_field_counts(sample, truncated, delimiter, quoted=True))
-        share, layout = quoted_share, Layout(delimiter, True, quoted_fields)
+        spaced = delimiter != "\t" and _spaced_quotes(sample, delimiter)
+        quoted_share, quoted_fields = _consistency(_field_counts(sample, truncated, delimiter, True, spaced))
+        share, layout = quoted_share, Layout(delimiter, True, quoted_fields, spaced)
         if delimiter == "\t":
             share, layout = _tab_layout(sample, truncated, quoted_share, quoted_fields)
         if layout.fields >= 2 and (best is None or share > best[0] + 1e-9):
@@ -111,6 +115,15 @@ def detect_layout(text: str, preferred: str | None = None, delimiters: tuple[str
     if best is None:
         return Layout(preferred or ",", True, 1)
     return best[1]
+
+
+def _spaced_quotes(sample: str, delimiter: str) -> bool:
+    """Whether most lines write a space between the delimiter and an opening quote (``"text", "label"``): without
+    skipping it, such a quoted field is not read as quoted, and a comma inside it splits it. Only then: skipping
+    spaces also trims unquoted fields, which would change texts joined back after an unquoted comma."""
+    lines = [line for line in iter_lines(sample) if line.strip()]
+    pattern = re.compile(re.escape(delimiter) + r' +"')
+    return bool(lines) and sum(bool(pattern.search(line)) for line in lines) >= 0.5 * len(lines)
 
 
 def _tab_layout(sample: str, truncated: bool, quoted_share: float, quoted_fields: int) -> tuple[float, Layout]:

@@ -175,7 +175,7 @@ def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[li
     if layout.fields == 1:  # no delimiter separates fields: one column of lines, commas and all
         records = [[line] for line in iter_lines(text) if line.strip()]
     else:
-        records = [record for _, record in iter_records(text, layout.delimiter, layout.quoted)]
+        records = [record for _, record in iter_records(text, layout.delimiter, layout.quoted, layout.spaced)]
     if not records:
         raise DataError("empty_file")
     step = max(1, (len(records) - 1) // HEADER_SAMPLE)
