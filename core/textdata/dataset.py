@@ -20,6 +20,7 @@ import numpy as np
 from core.textdata.columns import MAX_CLASSES
 from core.textdata.delimited import is_number
 from core.textdata.errors import DataError, Warning, join_names, warning
+from core.textdata.label_lists import first_listed
 from core.textdata.labels import describe_groups, merge_labels, similar_label_groups
 
 MIN_ROWS = 10
@@ -79,6 +80,12 @@ class LabeledTexts:
         warnings = list(table.warnings)
         # Labels are compared stripped (" spam" is "spam"); texts stay exactly as written.
         pairs = [(text, label.strip()) for text, label in zip(texts_in, labels_in)]
+        listed = [first_listed(label) for _, label in pairs]
+        if any(listed):  # labels written as lists: one label per text, the first (core/textdata/label_lists.py)
+            pairs = [(text, label if item is None else item[0]) for (text, label), item in zip(pairs, listed)]
+            several = sum(item is not None and item[1] > 1 for item in listed)
+            if several:
+                warnings.append(warning("first_label_kept", count=several))
         kept = [(text, label) for text, label in pairs if text.strip() and label]
         if len(kept) < len(pairs):
             warnings.append(warning("empty_rows", count=len(pairs) - len(kept)))

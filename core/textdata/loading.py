@@ -241,6 +241,8 @@ def _json_cell(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, list) and len(value) == 1 and _is_scalar(value[0]):
+        return _json_cell(value[0])  # ["pos"] or [3]: one label (or text) in a list, as datasets often store it
     return json.dumps(value, ensure_ascii=False)  # numbers as written (1, 0.5), true/false, nested as JSON
 
 
