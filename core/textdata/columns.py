@@ -127,11 +127,15 @@ def _best_pair(stats: list[ColumnStats], rows: int, relaxed: bool):
 
 
 def _refuse_single_label(table, stats: list[ColumnStats], texts: dict[str, float]) -> None:
-    """Raise ``one_class`` when the only label-like column holds one value: that says more than "no label"."""
+    """Raise ``one_class`` when the only label-like column holds one value: that says more than "no label"
+    (``one_class_labelled`` when the rest of that column is empty)."""
     single = [column.name for column in stats if column.distinct == 1 and column.filled >= 0.5
               and column.name not in texts and name_hint(column.name, LABEL_HINTS)]
     if len(single) == 1:
-        value = next(cell.strip() for cell in table.column(single[0]) if cell.strip())
+        cells = [cell.strip() for cell in table.column(single[0])]
+        value, empty = next(cell for cell in cells if cell), cells.count("")
+        if empty:
+            raise DataError("one_class_labelled", label=value, count=empty)
         raise DataError("one_class", label=value)
 
 

@@ -24,7 +24,8 @@ from core.textdata.delimited import (Layout, detect_layout, iter_lines, iter_rec
                                      looks_like_label_column)
 from core.textdata.encoding import decode
 from core.textdata.errors import DataError, Warning, join_names, warning
-from core.textdata.repair import check_widths, text_width, trimmed_to_two, two_column_side
+from core.textdata.repair import check_widths, trimmed_to_two, two_column_side
+from core.textdata.text_column import text_width
 
 MAX_BYTES = UPLOAD_LIMIT_MIB * MIB  # 52,428,800 bytes: the server's maxUploadSize, in the same unit
 MAX_TEXT_CHARS = 20_000  # far beyond any review or message; the model reads a few hundred tokens anyway
@@ -181,7 +182,7 @@ def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[li
     step = max(1, (len(records) - 1) // HEADER_SAMPLE)
     header = looks_like_header(records[0], records[1::step][:HEADER_SAMPLE])
     form = "tsv" if layout.delimiter == "\t" else "csv"
-    label_side = None
+    label_side = text_column = None
     if (layout.delimiter == "\t" and not layout.quoted and not header and layout.fields == 2
             and looks_like_label_column([record[0] for record in records[::step][:HEADER_SAMPLE]])):
         # label<TAB>text: only the first tab separates, a text may hold more tabs
@@ -198,12 +199,12 @@ def _read_delimited(text: str, suffix: str, warnings: list[Warning]) -> tuple[li
         if label_side is not None:
             width, records = 2, pairs
         else:
-            width = text_width(records, width, layout.delimiter)
+            width, text_column = text_width(records, width, layout.delimiter)
         columns = [f"#{index + 1}" for index in range(width)]
     delimiter = layout.delimiter
     if suffix == ".txt" and layout.fields == 1:  # plain lines of text: no delimiter at all
         form, delimiter = "lines", ""
-    rows = check_widths(records, len(columns), delimiter, warnings, label_side)
+    rows = check_widths(records, len(columns), delimiter, warnings, label_side, text_column)
     return columns, rows, delimiter, form
 
 

@@ -6,28 +6,28 @@ in the last field of every row, or in the first) and the rest, joined back, is n
 joined back with the delimiter, which restores the text exactly. Every row counts for that, not only the
 well-formed ones: in a file of reviews most texts may hold a comma.
 
-With more columns ("id,text,label") the same holds when exactly one column is free text: a long row's extra fields
-are joined into it, provided every other cell then reads as its column does in the well-formed rows (a number
-where they hold numbers, one of their values where they hold a few). See :class:`TextColumn`.
+With more columns ("id,text,label") the same holds when exactly one column is free text: see
+:mod:`core.textdata.text_column`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from core.textdata.delimited import is_number, looks_like_label_column
 from core.textdata.errors import DataError, Warning, warning
+from core.textdata.text_column import TextColumn
 
 MAX_BROKEN_SHARE = 0.5  # above this the layout itself is wrong: refuse instead of skipping
 
 
 def check_widths(records: list[list[str]], width: int, delimiter: str, warnings: list[Warning],
-                 label_side: int | None = None) -> list[list[str]]:
+                 label_side: int | None = None, text_column: TextColumn | None = None) -> list[list[str]]:
     """Rows of exactly ``width`` cells, in file order; appends a warning for repaired or skipped rows.
 
-    ``label_side``: the label end of two-column rows when the caller already found it (:func:`two_column_side`),
-    so it is not sought twice (each search reads every row)."""
+    ``label_side`` (two columns) and ``text_column`` (more): what the caller already found
+    (:func:`two_column_side`, :func:`core.textdata.text_column.text_width`), so it is not sought twice (each
+    search reads every row)."""
     trimmed = [_trim(record, width) for record in records]
     well_formed = [record for record in trimmed if len(record) == width]
     if len(well_formed) == len(trimmed):
@@ -37,7 +37,8 @@ def check_widths(records: list[list[str]], width: int, delimiter: str, warnings:
     elif label_side is None:
         label_side = label_end(trimmed, delimiter)
     known = _known_labels(trimmed, well_formed, label_side) if label_side is not None else set()
-    text_column = TextColumn.find(well_formed, width) if width > 2 else None
+    if width > 2 and text_column is None:
+        text_column = TextColumn.find(trimmed, width, delimiter)
     rows: list[list[str]] = []
     repaired = skipped = 0
     for record in trimmed:
@@ -62,55 +63,6 @@ def check_widths(records: list[list[str]], width: int, delimiter: str, warnings:
     if skipped:
         warnings.append(warning("ragged_rows", count=skipped, total=len(records)))
     return rows
-
-
-@dataclass(frozen=True)
-class TextColumn:
-    """The one free-text column of rows ``width`` cells wide, and what each other column holds in the well-formed
-    rows: ``values`` (its few distinct values, a label-like column) or ``numeric``; a column that is neither makes
-    the text's place ambiguous, and :meth:`find` gives up."""
-
-    index: int
-    width: int
-    values: tuple[frozenset[str] | None, ...]
-    numeric: tuple[bool, ...]
-
-    MIN_ROWS = 5  # well-formed rows needed to say what a column holds
-
-    @classmethod
-    def find(cls, well_formed: list[list[str]], width: int) -> "TextColumn | None":
-        if len(well_formed) < cls.MIN_ROWS:
-            return None
-        values: list[frozenset[str] | None] = []
-        numeric: list[bool] = []
-        free = []
-        for column in range(width):
-            cells = [row[column].strip() for row in well_formed]
-            filled = [cell for cell in cells if cell]
-            is_numeric = bool(filled) and sum(map(is_number, filled)) > 0.9 * len(filled)
-            few = not is_numeric and looks_like_label_column(cells)
-            values.append(frozenset(cells) if few else None)
-            numeric.append(is_numeric)
-            if not is_numeric and not few:
-                free.append(column)
-        if len(free) != 1:
-            return None
-        return cls(free[0], width, tuple(values), tuple(numeric))
-
-    def join(self, record: list[str], delimiter: str) -> list[str] | None:
-        """``record`` with its extra fields joined back into the text column, or ``None`` when a cell outside the
-        text would then not read as its column does."""
-        end = self.index + len(record) - self.width + 1
-        joined = record[:self.index] + [delimiter.join(record[self.index:end])] + record[end:]
-        for column, cell in enumerate(joined):
-            if column == self.index:
-                continue
-            allowed = self.values[column]
-            if allowed is not None and cell.strip() not in allowed:
-                return None
-            if self.numeric[column] and cell.strip() and not is_number(cell.strip()):
-                return None
-        return joined
 
 
 def _trim(record: list[str], width: int) -> list[str]:
@@ -180,32 +132,6 @@ def two_column_side(records: list[list[str]], delimiter: str) -> int | None:
         return None
     other_end = [_label(record, 1 - side) for record in records if len(record) >= 2]
     return side if sum(is_number(value.strip()) for value in other_end) <= 0.9 * len(other_end) else None
-
-
-def text_width(records: list[list[str]], width: int, delimiter: str) -> int:
-    """The width of headerless rows of varying widths: ``width`` (the most common), or a narrower one that explains
-    every row, when texts holding the delimiter outnumber those without ("id,text, with a comma,label").
-
-    A narrower width explains the rows when none is shorter, its own rows have one free-text column
-    (:class:`TextColumn`), every longer row joins back into that column, and in 90 % of the longer rows each piece
-    so joined starts with a space, as a sentence goes on after a comma; a file with a genuine fourth column does
-    not read that way.
-    """
-    widths = {len(record) for record in records}
-    for candidate in sorted(size for size in widths if 2 < size < width):
-        if min(widths) < candidate:
-            break
-        text_column = TextColumn.find([record for record in records if len(record) == candidate], candidate)
-        if text_column is None:
-            continue
-        longer = [record for record in records if len(record) > candidate]
-        if any(text_column.join(record, delimiter) is None for record in longer):
-            continue
-        start = text_column.index + 1
-        pieces = [record[start:start + len(record) - candidate] for record in longer]
-        if sum(all(piece[:1].isspace() for piece in row) for row in pieces) >= 0.9 * len(longer):
-            return candidate
-    return width
 
 
 def trimmed_to_two(records: list[list[str]]) -> list[list[str]]:

@@ -71,6 +71,16 @@ def test_one_column():
     assert caught.value.code == "one_column"
 
 
+def test_a_label_column_half_empty_with_one_value_says_the_rest_is_empty():
+    labels = ["pos", ""] * 6  # the negatives were never labelled
+    with pytest.raises(DataError) as caught:
+        guess_columns(table_of(["text", "label"], REVIEWS, labels))
+    assert caught.value.code == "one_class_labelled" and caught.value.params == {"label": "pos", "count": 6}
+    with pytest.raises(DataError) as caught:
+        guess_columns(table_of(["text", "label"], REVIEWS, ["pos"] * 12))
+    assert caught.value.code == "one_class"
+
+
 def test_no_text_column():
     table = table_of(["a", "b"], [str(index) for index in range(12)], LABELS)
     with pytest.raises(DataError) as caught:

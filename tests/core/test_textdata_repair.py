@@ -114,3 +114,19 @@ def test_a_genuine_fourth_column_is_not_joined_into_the_text():
     lines += [f"{index},text {index},{'ab'[index % 2]}" for index in range(30, 36)]
     table = read_table("\n".join(lines).encode("utf-8"), "four.csv")
     assert table.columns == ["#1", "#2", "#3", "#4"] and len(table) == 30
+
+
+@pytest.mark.parametrize("header", ["id,text,label\n", ""])
+def test_every_text_of_a_wider_file_holding_one_comma(header):
+    # no row has the header's width (or, without one, every row is four fields): the text column is still found
+    triples = [(str(index), f"review number {index}, " + ["great food", "cold soup and a wait"][index % 2],
+                ["pos", "neg"][index % 2]) for index in range(40)]
+    table = read_table((header + "\n".join(",".join(triple) for triple in triples)).encode("utf-8"), "wide.csv")
+    assert [tuple(row) for row in table.rows] == triples
+    assert table.warnings == [("rows_repaired", {"count": 40})]
+
+
+def test_a_file_with_comma_and_space_between_all_fields_keeps_four_columns():
+    lines = [f"{index}, text {index}, note {index % 3}, {'ab'[index % 2]}" for index in range(30)]
+    table = read_table("\n".join(lines).encode("utf-8"), "spaced_four.csv")
+    assert table.columns == ["#1", "#2", "#3", "#4"]
