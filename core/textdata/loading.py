@@ -94,8 +94,11 @@ def read_table(data: bytes, filename: str = "", max_bytes: int = MAX_BYTES,
         raise DataError("unsupported_format", kind=markup)
     suffix = Path(filename).suffix.lower()
     first_char = text.lstrip()[:1]
-    if suffix in (".jsonl", ".ndjson", ".json") or first_char == "{" or (first_char == "[" and _json_array(text)):
-        columns, rows, form = _read_json(text, warnings)
+    # Parsed once, here: a 50 MiB JSON array took a second parse in _read_json (JSON Lines fail fast, at line 2).
+    document = _whole_json(text) if first_char in ("{", "[") else None
+    if (suffix in (".jsonl", ".ndjson", ".json") or first_char == "{"
+            or (first_char == "[" and isinstance(document, list))):
+        columns, rows, form = _read_json(text, warnings, document)
         delimiter = ""
     else:
         columns, rows, delimiter, form = _read_delimited(text, suffix, warnings)
@@ -233,10 +236,6 @@ def _whole_json(text: str) -> Any:
         return None
 
 
-def _json_array(text: str) -> bool:
-    return isinstance(_whole_json(text), list)
-
-
 def _json_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -295,13 +294,13 @@ def _object_records(document: dict, warnings: list[Warning]) -> list | None:
     return None
 
 
-def _read_json(text: str, warnings: list[Warning]) -> tuple[list[str], list[list[str]], str]:
-    """JSON Lines (one object per line), one JSON array of objects, or one JSON object that holds the rows."""
+def _read_json(text: str, warnings: list[Warning], document: Any = None) -> tuple[list[str], list[list[str]], str]:
+    """JSON Lines (one object per line), one JSON array of objects, or one JSON object that holds the rows.
+    ``document``: the whole text parsed as one JSON value, or ``None`` when it is not one."""
     objects: list[dict] = []
     bad_lines: list[int] = []
     form = "jsonl"
     stripped = text.strip()
-    document = _whole_json(stripped) if stripped.startswith("{") else None
     records = _object_records(document, warnings) if isinstance(document, dict) else None
     if records is not None:
         form = "json_object"
@@ -312,10 +311,11 @@ def _read_json(text: str, warnings: list[Warning]) -> tuple[list[str], list[list
                 bad_lines.append(index + 1)  # the position in the list stands in for a line
     elif stripped.startswith("["):
         form = "json"
-        try:
-            document = json.loads(stripped)
-        except ValueError as error:
-            raise DataError("bad_json", line=getattr(error, "lineno", 1)) from None
+        if document is None:
+            try:  # parsed again only to say where it breaks
+                json.loads(stripped)
+            except ValueError as error:
+                raise DataError("bad_json", line=getattr(error, "lineno", 1)) from None
         for index, item in enumerate(document if isinstance(document, list) else [document]):
             if isinstance(item, dict):
                 objects.append(item)

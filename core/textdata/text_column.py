@@ -36,14 +36,14 @@ class TextColumn:
         if len(rows) < cls.MIN_ROWS:
             return None
         sample = rows[::max(1, len(rows) // cls.SAMPLE_ROWS)]
-        found = [column for column in (cls._described([_joined(record, index, width, delimiter) for record in sample],
-                                                        index, width) for index in range(width))
-                 if column is not None]
-        if not found:
-            return None
+        readings = (cls._described([_joined(record, index, width, delimiter) for record in sample], index, width)
+                    for index in range(width))
         # Texts that often go on alike after a comma (", with …") can make their tails look like a label column
         # when the pieces are joined into the wrong column: the right reading repeats fewer distinct values.
-        found.sort(key=lambda column: column.repeated_values)
+        found = sorted((reading for reading in readings if reading is not None),
+                       key=lambda column: column.repeated_values)
+        if not found:
+            return None
         if len(found) > 1 and found[0].repeated_values == found[1].repeated_values:
             return None
         if len(sample) == len(rows):

@@ -77,7 +77,10 @@ def test_server_memory_counts_this_process_and_grows_with_what_it_holds():
     block = b"x" * (64 * 2**20)  # touched pages, so they are resident
     after = resident_bytes(os.getpid())
     assert after - before >= 60 * 2**20
-    assert server_memory_bytes() >= after
+    # this process's own share, and at least most of it: the two readings are moments apart, and other tests'
+    # threads (a cache sweeper's malloc_trim) may hand a few pages back in between (seen: 4 KiB less)
+    assert server_memory_bytes() >= after - 2**20
+    assert block
     del block
 
 
