@@ -4,13 +4,16 @@ Lessons let the learner type a sentence. Each token becomes a fixed random vecto
 stable hash of the token), so the same word always gives the same x_t for a given seed, and changing the seed
 redraws every vector along with the weights.
 
-Tokens: space-separated words; text without spaces that contains CJK characters is split into characters,
-so "我 爱 北京 天安门" gives four tokens and "我爱北京" gives four too.
+Tokens: space-separated words; text without spaces that contains CJK characters or kana, or the letters of a script
+written without spaces (Thai, Lao, Myanmar, Khmer), is split into characters, each with the combining marks
+written on it, so "我 爱 北京 天安门" gives four tokens, "我爱北京" gives four too, and "ขอบคุณ" gives five ("คุ" is
+one). Nothing is normalised: a token is what was typed, and its vector (below) stays the same for a shared link.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 import zlib
 
 import torch
@@ -18,19 +21,33 @@ import torch
 from core.seeding import generator
 
 MAX_TOKENS = 24  # lessons animate every step; longer inputs stop being readable
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Scripts read one character at a time when typed without spaces: CJK, kana, Thai, Lao, Myanmar, Khmer.
+UNSPACED = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
 
 
 def split_tokens(sentence: str, max_tokens: int = MAX_TOKENS) -> list[str]:
-    """Split a typed sentence into at most ``max_tokens`` tokens (words, or characters for unspaced CJK)."""
+    """Split a typed sentence into at most ``max_tokens`` tokens (words, or characters for unspaced scripts)."""
     sentence = sentence.strip()
     if not sentence:
         return []
-    if " " not in sentence and CJK.search(sentence):
-        tokens = [char for char in sentence if not char.isspace()]
+    if " " not in sentence and UNSPACED.search(sentence):
+        tokens = _characters(sentence)
     else:
         tokens = sentence.split()
     return tokens[:max_tokens]
+
+
+def _characters(text: str) -> list[str]:
+    """The characters of ``text`` (white space left out), a combining mark kept with the character before it."""
+    tokens: list[str] = []
+    for char in text:
+        if char.isspace():
+            continue
+        if tokens and unicodedata.category(char).startswith("M"):
+            tokens[-1] += char
+        else:
+            tokens.append(char)
+    return tokens
 
 
 def token_vector(token: str, input_size: int, seed: int) -> torch.Tensor:

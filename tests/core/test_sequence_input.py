@@ -11,6 +11,13 @@ def test_split_spaced_and_cjk():
     assert len(split_tokens(" ".join(["a"] * 100))) == MAX_TOKENS
 
 
+def test_unspaced_scripts_split_into_characters_with_their_marks():
+    assert split_tokens("ขอบคุณ") == ["ข", "อ", "บ", "คุ", "ณ"]  # Thai: the vowel sign stays on its consonant
+    assert split_tokens("ありがとう") == ["あ", "り", "が", "と", "う"]  # kana alone
+    assert split_tokens("我爱北京，天安门！") == ["我", "爱", "北", "京", "，", "天", "安", "门", "！"]  # as typed
+    assert split_tokens("यह फिल्म अच्छी है") == ["यह", "फिल्म", "अच्छी", "है"]  # spaced: words, marks and all
+
+
 def test_same_token_same_vector_and_seed_changes_it():
     first = token_vector("北京", 3, seed=0)
     assert torch.equal(first, token_vector("北京", 3, seed=0))
