@@ -128,7 +128,11 @@ def _play_ticker(key: str, default: int, last: int) -> None:
     and every other step view (and a lecture's followers) show the same step; stop at the last step.
 
     Drawn only while playing, so a page that is not playing has no timer. Time decides, not the kind of run: the full
-    run that the step change asks for must not step again."""
+    run that the step change asks for must not step again. A tick the browser sent before the pause reached the
+    server may still run after it: it finds the page paused and does nothing (seen on a slow server: one step more
+    after Pause)."""
+    if not st.session_state.get(f"{key}.playing", False):
+        return
     if time.monotonic() - st.session_state.get(f"{key}.played_at", 0.0) < PLAY_SECONDS * 0.9:
         return
     step = min(int(st.session_state.get(key, default)) + 1, last)

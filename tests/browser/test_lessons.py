@@ -6,6 +6,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from pages.kit.registry import PAGES
 from tests.browser.conftest import assert_no_exception, running_server, screenshot, wait_ready
@@ -125,7 +126,8 @@ def test_lesson_plays_edits_and_restores_from_url(page, server, name):
         )
         fresh = page.context.new_page()
         open_page(fresh, shared)
-        assert fresh.locator('[data-testid="stTextInput"] input').first.input_value() == new_value
+        # expect() waits out the input's first frame (on a slow machine it was seen still empty once the run ended)
+        expect(fresh.locator('[data-testid="stTextInput"] input').first).to_have_value(new_value, timeout=20_000)
         assert_no_exception(fresh, f"{name} from a shared URL")
         screenshot(fresh, f"lesson_{name}_shared")
         fresh.close()
