@@ -19,10 +19,11 @@ import zlib
 import torch
 
 from core.seeding import generator
+from core.textdata.tokenize import UNSPACED_LETTERS
 
 MAX_TOKENS = 24  # lessons animate every step; longer inputs stop being readable
 # Scripts read one character at a time when typed without spaces: CJK, kana, Thai, Lao, Myanmar, Khmer.
-UNSPACED = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+UNSPACED = re.compile(rf"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff{UNSPACED_LETTERS}]")
 
 
 def split_tokens(sentence: str, max_tokens: int = MAX_TOKENS) -> list[str]:

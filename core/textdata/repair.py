@@ -16,7 +16,7 @@ from collections import Counter
 
 from core.textdata.delimited import is_number, looks_like_label_column
 from core.textdata.errors import DataError, Warning, warning
-from core.textdata.text_column import TextColumn
+from core.textdata.text_column import TextColumn, reads_as_sentences
 
 MAX_BROKEN_SHARE = 0.5  # above this the layout itself is wrong: refuse instead of skipping
 
@@ -140,15 +140,9 @@ def trimmed_to_two(records: list[list[str]]) -> list[list[str]]:
 
 
 def _cut_after_the_delimiter(records: list[list[str]], side: int) -> bool:
-    """Whether the text end of rows of one width was cut where a sentence goes on after the delimiter: in 90 % of
-    the rows every field of the text but its first starts with a space ("Great food, slow service,positive"), and
-    the label field (what a tool writing columns would write the same way) in at most 10 %. A file separated by
-    ", " throughout has a space before its label too, and keeps its columns.
-    """
+    """Whether the text end of rows of one width was cut where a sentence goes on after the delimiter
+    ("Great food, slow service,positive"): :func:`core.textdata.text_column.reads_as_sentences` of the text's
+    pieces, its label field being the cell a tool writing columns would write the same way."""
     rows = [record for record in records if len(record) >= 3]
-    if not rows:
-        return False
     pieces = [record[1:-1] if side == 1 else record[2:] for record in rows]
-    cut = sum(all(piece[:1].isspace() for piece in row) for row in pieces)
-    spaced_labels = sum(_label(record, side)[:1].isspace() for record in rows)
-    return cut >= 0.9 * len(rows) and spaced_labels <= 0.1 * len(rows)
+    return reads_as_sentences(pieces, [_label(record, side) for record in rows])

@@ -67,15 +67,15 @@ _TOKEN_RULES_1 = re.compile(
 
 # Combining marks: a vowel sign, virama or tone mark belongs to the letter it is written on.
 _MARKS = _marks_class()
-# Thai, Lao, Myanmar, Khmer: written without spaces between words.
-_UNSPACED = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+# Thai, Lao, Myanmar, Khmer: written without spaces between words (the lessons split them too, core.sequence_input).
+UNSPACED_LETTERS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 # A letter or digit of a spaced script: \w minus underscore, CJK and the unspaced scripts, as one negated class (a
 # lookahead before every character, as rules 1 have, made tokenizing about 1.6 times slower).
-_LETTER = rf"[^\W_{_CJK}{_UNSPACED}]"
+_LETTER = rf"[^\W_{_CJK}{UNSPACED_LETTERS}]"
 _WORD = rf"{_LETTER}(?:{_LETTER}|[{_MARKS}])*"  # letters, a mark on any but the first
 _TOKEN_RULES_2 = re.compile(
     rf"[{_CJK}]"  # one CJK character
-    rf"|[{_UNSPACED}][{_MARKS}]*"  # one letter of an unspaced script, with its vowel and tone marks
+    rf"|[{UNSPACED_LETTERS}][{_MARKS}]*"  # one letter of an unspaced script, with its vowel and tone marks
     rf"|\d+(?:[.,:]\d+)+(?!{_LETTER})"  # 3.14, 1,000, 10:30 (not the "1.5" in "1.5x")
     rf"|{_WORD}(?:['’]{_WORD})*"  # words, numbers, don't, mp3, फिल्म
     rf"|\S"  # any other visible character on its own
